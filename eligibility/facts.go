@@ -1,0 +1,308 @@
+package eligibility
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// Ref names one value: a fact, and its key when the fact is a map.
+type Ref struct {
+	Fact string
+	Key  string
+}
+
+// String writes a Ref the way the facts file nests it: "fact.key".
+func (r Ref) String() string {
+	if r.Key == "" {
+		return r.Fact
+	}
+	return r.Fact + "." + r.Key
+}
+
+// EmployeesFactID is the id of the one fact of type employees.
+const EmployeesFactID = "employees"
+
+// Employee is a person of the partner's organization and the certificate ids
+// the person holds.
+type Employee struct {
+	Name  string   `json:"name"`
+	Certs []string `json:"certs"`
+}
+
+// Has reports whether the employee holds the certificate.
+func (e Employee) Has(cert string) bool { return slices.Contains(e.Certs, cert) }
+
+// Facts is what a partner told about itself. A value that is absent is
+// unknown, never "no".
+type Facts struct {
+	Bools   map[Ref]bool
+	Numbers map[Ref]int64
+	Enums   map[Ref]string
+	// Employees is meaningful only when EmployeesKnown: an empty known list
+	// means the partner has no certified employees.
+	Employees      []Employee
+	EmployeesKnown bool
+}
+
+// NewFacts returns empty facts ready to be filled.
+func NewFacts() Facts {
+	return Facts{Bools: map[Ref]bool{}, Numbers: map[Ref]int64{}, Enums: map[Ref]string{}}
+}
+
+// Clone returns a deep copy.
+func (f Facts) Clone() Facts {
+	c := NewFacts()
+	for k, v := range f.Bools {
+		c.Bools[k] = v
+	}
+	for k, v := range f.Numbers {
+		c.Numbers[k] = v
+	}
+	for k, v := range f.Enums {
+		c.Enums[k] = v
+	}
+	c.EmployeesKnown = f.EmployeesKnown
+	for _, e := range f.Employees {
+		c.Employees = append(c.Employees, Employee{Name: e.Name, Certs: slices.Clone(e.Certs)})
+	}
+	return c
+}
+
+// Known reports whether the value at r is known.
+func (f Facts) Known(r Ref) bool {
+	if _, ok := f.Bools[r]; ok {
+		return true
+	}
+	if _, ok := f.Numbers[r]; ok {
+		return true
+	}
+	_, ok := f.Enums[r]
+	return ok
+}
+
+// Forget makes the value at r unknown.
+func (f Facts) Forget(r Ref) {
+	delete(f.Bools, r)
+	delete(f.Numbers, r)
+	delete(f.Enums, r)
+}
+
+// FactError is a bad value in a facts file; Field names it ("consumption_rub_year.devops").
+type FactError struct {
+	Field   string
+	Problem string
+}
+
+func (e *FactError) Error() string {
+	if e.Field == "" {
+		return "facts: " + e.Problem
+	}
+	return fmt.Sprintf("facts: %s: %s", e.Field, e.Problem)
+}
+
+// ParseFacts decodes a facts file (the format of DESIGN.md) against the facts
+// the catalogue declares. The first problem is returned as a *FactError.
+func ParseFacts(c *Catalog, data []byte) (Facts, error) {
+	facts := NewFacts()
+	var top map[string]json.RawMessage
+	if err := strictJSON(data, &top); err != nil {
+		return facts, &FactError{Problem: "not valid JSON: " + jsonProblem(err)}
+	}
+	if top == nil {
+		return facts, &FactError{Problem: "want a JSON object"}
+	}
+	keys := make([]string, 0, len(top))
+	for k := range top {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, id := range keys {
+		raw := top[id]
+		f, ok := c.Fact(id)
+		if !ok {
+			return facts, &FactError{Field: id, Problem: "unknown fact"}
+		}
+		if isNull(raw) {
+			continue // null is unknown, like a key left out
+		}
+		if err := parseFact(c, f, raw, &facts); err != nil {
+			return facts, err
+		}
+	}
+	return facts, nil
+}
+
+func parseFact(c *Catalog, f *Fact, raw json.RawMessage, facts *Facts) error {
+	if f.Type == FactEmployees {
+		return parseEmployees(c, f, raw, facts)
+	}
+	if !f.Keyed() {
+		return parseValue(f, Ref{Fact: f.ID}, raw, facts)
+	}
+	var m map[string]json.RawMessage
+	if err := strictJSON(raw, &m); err != nil || m == nil {
+		return &FactError{Field: f.ID, Problem: "want an object keyed by " + keyList(c, f)}
+	}
+	keys := c.FactKeys(f)
+	ids := make([]string, 0, len(m))
+	for k := range m {
+		ids = append(ids, k)
+	}
+	sort.Strings(ids)
+	for _, k := range ids {
+		if !slices.ContainsFunc(keys, func(key Key) bool { return key.ID == k }) {
+			return &FactError{Field: f.ID + "." + k, Problem: "unknown key (want one of " + keyList(c, f) + ")"}
+		}
+		if isNull(m[k]) {
+			continue
+		}
+		if err := parseValue(f, Ref{Fact: f.ID, Key: k}, m[k], facts); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func parseValue(f *Fact, r Ref, raw json.RawMessage, facts *Facts) error {
+	field := r.String()
+	switch f.Type {
+	case FactBool:
+		var b bool
+		if err := json.Unmarshal(raw, &b); err != nil {
+			return &FactError{Field: field, Problem: "want true or false"}
+		}
+		facts.Bools[r] = b
+	case FactCount, FactMoney:
+		var n json.Number
+		if err := strictJSON(raw, &n); err != nil {
+			return &FactError{Field: field, Problem: "want a number"}
+		}
+		v, err := n.Int64()
+		if err != nil {
+			return &FactError{Field: field, Problem: fmt.Sprintf("want a whole number, got %s", n)}
+		}
+		if v < 0 {
+			return &FactError{Field: field, Problem: fmt.Sprintf("must not be negative, got %d", v)}
+		}
+		if f.Max > 0 && v > f.Max {
+			return &FactError{Field: field, Problem: fmt.Sprintf("must be at most %d, got %d", f.Max, v)}
+		}
+		facts.Numbers[r] = v
+	case FactEnum:
+		var s string
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return &FactError{Field: field, Problem: "want one of " + valueList(f)}
+		}
+		if !slices.ContainsFunc(f.Values, func(k Key) bool { return k.ID == s }) {
+			return &FactError{Field: field, Problem: fmt.Sprintf("unknown value %q (want one of %s)", s, valueList(f))}
+		}
+		facts.Enums[r] = s
+	}
+	return nil
+}
+
+func parseEmployees(c *Catalog, f *Fact, raw json.RawMessage, facts *Facts) error {
+	var list []json.RawMessage
+	if err := strictJSON(raw, &list); err != nil {
+		return &FactError{Field: f.ID, Problem: `want a list of {"name": …, "certs": […]}`}
+	}
+	facts.EmployeesKnown = true
+	facts.Employees = make([]Employee, 0, len(list))
+	for i, item := range list {
+		field := fmt.Sprintf("%s[%d]", f.ID, i)
+		var e Employee
+		if err := strictJSON(item, &e); err != nil {
+			return &FactError{Field: field, Problem: `want {"name": …, "certs": […]}: ` + jsonProblem(err)}
+		}
+		for j, cert := range e.Certs {
+			if _, ok := c.Certificate(cert); !ok {
+				return &FactError{Field: fmt.Sprintf("%s.certs[%d]", field, j), Problem: fmt.Sprintf("unknown certificate %q", cert)}
+			}
+		}
+		if strings.TrimSpace(e.Name) == "" {
+			e.Name = fmt.Sprintf("#%d", i+1)
+		}
+		facts.Employees = append(facts.Employees, e)
+	}
+	return nil
+}
+
+// MarshalJSON writes the facts in the facts file format; unknown values are left out.
+func (f Facts) MarshalJSON() ([]byte, error) {
+	out := map[string]any{}
+	put := func(r Ref, v any) {
+		if r.Key == "" {
+			out[r.Fact] = v
+			return
+		}
+		m, _ := out[r.Fact].(map[string]any)
+		if m == nil {
+			m = map[string]any{}
+			out[r.Fact] = m
+		}
+		m[r.Key] = v
+	}
+	for r, v := range f.Bools {
+		put(r, v)
+	}
+	for r, v := range f.Numbers {
+		put(r, v)
+	}
+	for r, v := range f.Enums {
+		put(r, v)
+	}
+	if f.EmployeesKnown {
+		list := f.Employees
+		if list == nil {
+			list = []Employee{}
+		}
+		out[EmployeesFactID] = list
+	}
+	return json.Marshal(out)
+}
+
+func strictJSON(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return errors.New("unexpected data after the value")
+	}
+	return nil
+}
+
+func jsonProblem(err error) string {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return fmt.Sprintf("%v (at byte %d)", se, se.Offset)
+	}
+	return err.Error()
+}
+
+func isNull(raw json.RawMessage) bool { return string(bytes.TrimSpace(raw)) == "null" }
+
+func keyList(c *Catalog, f *Fact) string {
+	keys := c.FactKeys(f)
+	ids := make([]string, len(keys))
+	for i, k := range keys {
+		ids[i] = k.ID
+	}
+	return strings.Join(ids, ", ")
+}
+
+func valueList(f *Fact) string {
+	ids := make([]string, len(f.Values))
+	for i, k := range f.Values {
+		ids[i] = k.ID
+	}
+	return strings.Join(ids, ", ")
+}
