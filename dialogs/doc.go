@@ -1,0 +1,13 @@
+// Package dialogs is the conversation engine of specbot, free of any
+// transport: a serialisable Session and an Engine that turns (session, input)
+// into (new session, messages with buttons, effects for the caller to store).
+//
+// The check flow is generated from the rules catalogue: it asks only for the
+// facts the chosen specializations read, one question at a time, with Back,
+// "I don't know" and Cancel on every question, then a summary where any
+// answer can be changed, then the verdict from eligibility.Evaluate.
+//
+// Buttons carry a short payload ("12:y") whose number is the session's
+// question sequence: a button from an older question is recognised as stale
+// and never recorded as an answer.
+package dialogs

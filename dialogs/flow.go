@@ -1,0 +1,625 @@
+package dialogs
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"specbot/eligibility"
+)
+
+// stateSummaryKey is the Key of a session standing at the summary.
+const stateSummaryKey = "summary"
+
+// maxCompany bounds a company name.
+const maxCompany = 200
+
+func (t *turn) startCheck() {
+	s := t.s()
+	s.State, s.Key, s.Sub, s.Editing, s.Draft = Checking, stepCompany, empList, false, nil
+	s.Specs, s.Picking = nil, nil
+	s.Facts = eligibility.NewFacts()
+	s.Answered = map[string]bool{}
+	t.ask()
+}
+
+func (t *turn) steps() []Step { return steps(t.e.Catalog, t.s().Specs) }
+
+// current returns the current step, its index and the list.
+func (t *turn) current() (Step, int, []Step) {
+	list := t.steps()
+	i := stepIndex(list, t.s().Key)
+	if i < 0 {
+		i = 0
+		t.s().Key = list[0].Key
+	}
+	return list[i], i, list
+}
+
+// ask renders the current question (or the summary) as a new message.
+func (t *turn) ask() {
+	t.s().Seq++
+	if t.s().State == Summary {
+		t.say(t.summary())
+		return
+	}
+	t.say(t.question())
+}
+
+// advance moves past the current step once it is answered.
+func (t *turn) advance() {
+	s := t.s()
+	st, i, list := t.current()
+	s.Answered[st.Key] = true
+	if s.Editing {
+		for _, next := range list {
+			if !s.Answered[next.Key] {
+				s.Key = next.Key
+				t.ask()
+				return
+			}
+		}
+		t.toSummary()
+		return
+	}
+	if i+1 < len(list) {
+		s.Key = list[i+1].Key
+		t.ask()
+		return
+	}
+	t.toSummary()
+}
+
+func (t *turn) toSummary() {
+	s := t.s()
+	s.State, s.Key, s.Editing, s.Sub, s.Draft = Summary, stateSummaryKey, false, empList, nil
+	t.ask()
+}
+
+func (t *turn) back() {
+	s := t.s()
+	if s.Editing {
+		t.toSummary()
+		return
+	}
+	_, i, list := t.current()
+	if i == 0 {
+		t.out.Notice = t.p.T("check.first_question")
+		t.ask()
+		return
+	}
+	s.Key, s.Sub, s.Draft = list[i-1].Key, empList, nil
+	t.ask()
+}
+
+// echo edits the answered question to show the answer without buttons.
+func (t *turn) echo(question, answer string) {
+	t.say(Message{Text: question + "\n\n✔️ <b>" + esc(answer) + "</b>", Edit: true})
+}
+
+func (t *turn) answerButton(cb callback) {
+	s := t.s()
+	st, _, _ := t.current()
+	switch cb.act {
+	case actBack:
+		if st.Key == stepEmployees && s.Sub != empList {
+			s.Sub, s.Draft = empList, nil
+			t.ask()
+			return
+		}
+		t.back()
+		return
+	case actCancel:
+		t.cancel()
+		return
+	}
+	switch {
+	case st.Key == stepCompany:
+		t.companyButton(cb)
+	case st.Key == stepSpecs:
+		t.specsButton(cb)
+	case st.Key == stepEmployees:
+		t.employeesButton(cb)
+	default:
+		t.factButton(st, cb)
+	}
+}
+
+func (t *turn) answerText(txt string) {
+	st, _, _ := t.current()
+	switch {
+	case st.Key == stepCompany:
+		t.companyText(txt)
+	case st.Key == stepSpecs:
+		t.specsText(txt)
+	case st.Key == stepEmployees:
+		t.employeesText(txt)
+	default:
+		t.factText(st, txt)
+	}
+}
+
+// retry repeats the current question after an answer that could not be read.
+func (t *turn) retry(hint string) {
+	t.say(Message{Text: "⚠️ " + hint})
+	t.ask()
+}
+
+func (t *turn) companyButton(cb callback) {
+	s := t.s()
+	switch cb.act {
+	case actKeep:
+		if s.Company == "" {
+			t.stale()
+			return
+		}
+		t.echo(t.p.T("check.question.company"), s.Company)
+		t.advance()
+	case actUnknown:
+		t.echo(t.p.T("check.question.company"), t.p.T("answer.skipped"))
+		t.advance()
+	default:
+		t.stale()
+	}
+}
+
+func (t *turn) companyText(txt string) {
+	if txt == "" {
+		t.retry(t.p.T("check.hint.company"))
+		return
+	}
+	if len([]rune(txt)) > maxCompany {
+		t.retry(t.p.T("check.hint.company_long", "Max", maxCompany))
+		return
+	}
+	t.s().Company = txt
+	t.advance()
+}
+
+func (t *turn) specIDs() []string {
+	ids := make([]string, len(t.e.Catalog.Specializations))
+	for i, s := range t.e.Catalog.Specializations {
+		ids[i] = s.ID
+	}
+	return ids
+}
+
+func (t *turn) specsButton(cb callback) {
+	s := t.s()
+	all := t.specIDs()
+	switch cb.act {
+	case actToggle:
+		i, ok := cb.index(len(all))
+		if !ok {
+			t.stale()
+			return
+		}
+		if j := slices.Index(s.Picking, all[i]); j >= 0 {
+			s.Picking = slices.Delete(s.Picking, j, j+1)
+		} else {
+			s.Picking = append(s.Picking, all[i])
+		}
+		s.Seq++
+		m := t.question()
+		m.Edit = true
+		t.say(m)
+	case actAll, actNotSure, actUnknown:
+		t.chooseSpecs(all)
+	case actDone:
+		if len(s.Picking) == 0 {
+			t.out.Notice = t.p.T("check.hint.specs_none")
+			t.retry(t.p.T("check.hint.specs_none"))
+			return
+		}
+		t.chooseSpecs(s.Picking)
+	default:
+		t.stale()
+	}
+}
+
+// chooseSpecs records the chosen specializations in catalogue order.
+func (t *turn) chooseSpecs(chosen []string) {
+	s := t.s()
+	var specs []string
+	for _, id := range t.specIDs() {
+		if slices.Contains(chosen, id) {
+			specs = append(specs, id)
+		}
+	}
+	s.Specs, s.Picking = specs, nil
+	t.echo(t.p.T("check.question.specs"), t.specList(specs))
+	t.advance()
+}
+
+func (t *turn) specList(ids []string) string {
+	names := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if sp, ok := t.e.Catalog.Specialization(id); ok {
+			names = append(names, sp.Name.Get(t.s().Lang))
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+// specsText reads specializations typed by name ("devops, ml").
+func (t *turn) specsText(txt string) {
+	low := strings.ToLower(txt)
+	if yes, ok := ParseYesNo(txt); (ok && yes) || strings.Contains(low, "все") || strings.Contains(low, "all") {
+		t.chooseSpecs(t.specIDs())
+		return
+	}
+	var chosen []string
+	for _, sp := range t.e.Catalog.Specializations {
+		for _, name := range []string{sp.ID, sp.Name.Get("en"), sp.Name.Get("ru"), strings.ReplaceAll(sp.ID, "_", " ")} {
+			if name != "" && strings.Contains(low, strings.ToLower(name)) {
+				chosen = append(chosen, sp.ID)
+				break
+			}
+		}
+	}
+	if len(chosen) == 0 {
+		t.retry(t.p.T("check.hint.specs"))
+		return
+	}
+	t.chooseSpecs(chosen)
+}
+
+func (t *turn) factButton(st Step, cb callback) {
+	s := t.s()
+	q := questionText(t.e.Catalog, st, s.Lang)
+	switch cb.act {
+	case actUnknown:
+		s.Facts.Forget(st.Ref)
+		t.echo(q, t.p.T("answer.unknown"))
+		t.advance()
+		return
+	case actYes, actNo:
+		if st.Fact.Type != eligibility.FactBool {
+			t.stale()
+			return
+		}
+		s.Facts.Bools[st.Ref] = cb.act == actYes
+	case actValue:
+		i, ok := cb.index(len(st.Fact.Values))
+		if st.Fact.Type != eligibility.FactEnum || !ok {
+			t.stale()
+			return
+		}
+		s.Facts.Enums[st.Ref] = st.Fact.Values[i].ID
+	case actNumber:
+		n, err := strconv.ParseInt(cb.arg, 10, 64)
+		if (st.Fact.Type != eligibility.FactCount && st.Fact.Type != eligibility.FactMoney) || err != nil || n < 0 {
+			t.stale()
+			return
+		}
+		s.Facts.Numbers[st.Ref] = n
+	default:
+		t.stale()
+		return
+	}
+	t.echo(q, t.answerOf(st))
+	t.advance()
+}
+
+func (t *turn) factText(st Step, txt string) {
+	s := t.s()
+	f := st.Fact
+	switch f.Type {
+	case eligibility.FactBool:
+		yes, ok := ParseYesNo(txt)
+		if !ok {
+			t.retry(t.p.T("check.hint.yes_no"))
+			return
+		}
+		s.Facts.Bools[st.Ref] = yes
+	case eligibility.FactCount:
+		n, err := ParseCount(txt)
+		if err != nil {
+			t.retry(t.numberHint("check.hint.count", err))
+			return
+		}
+		if f.Max > 0 && n > f.Max {
+			t.retry(t.p.T("check.hint.too_large", "Max", t.p.Number(f.Max)))
+			return
+		}
+		s.Facts.Numbers[st.Ref] = n
+	case eligibility.FactMoney:
+		n, err := ParseMoney(txt)
+		if err != nil {
+			t.retry(t.numberHint("check.hint.money", err))
+			return
+		}
+		if f.Max > 0 && n > f.Max {
+			t.retry(t.p.T("check.hint.too_large", "Max", t.p.Money(f.Max)))
+			return
+		}
+		s.Facts.Numbers[st.Ref] = n
+	case eligibility.FactEnum:
+		v, ok := t.matchValue(f, txt)
+		if !ok {
+			t.retry(t.p.T("check.hint.choose"))
+			return
+		}
+		s.Facts.Enums[st.Ref] = v
+	}
+	t.advance()
+}
+
+// numberHint explains what was expected, with an example, and why the
+// answer did not fit.
+func (t *turn) numberHint(id string, err error) string {
+	switch {
+	case errors.Is(err, ErrNegative):
+		return t.p.T("check.hint.negative") + " " + t.p.T(id)
+	case errors.Is(err, ErrTooLarge):
+		return t.p.T("check.hint.too_large_plain") + " " + t.p.T(id)
+	}
+	return t.p.T(id)
+}
+
+func (t *turn) matchValue(f *eligibility.Fact, txt string) (string, bool) {
+	low := strings.ToLower(strings.TrimSpace(txt))
+	for _, v := range f.Values {
+		for _, name := range []string{v.ID, v.Name.Get("en"), v.Name.Get("ru")} {
+			if low == strings.ToLower(name) {
+				return v.ID, true
+			}
+		}
+	}
+	return "", false
+}
+
+// answerOf writes the recorded answer of a step for people.
+func (t *turn) answerOf(st Step) string {
+	s := t.s()
+	p := t.p
+	switch st.Key {
+	case stepCompany:
+		if s.Company == "" {
+			return p.T("answer.skipped")
+		}
+		return s.Company
+	case stepSpecs:
+		return t.specList(s.Specs)
+	case stepEmployees:
+		if !s.Facts.EmployeesKnown {
+			return p.T("answer.unknown")
+		}
+		if len(s.Facts.Employees) == 0 {
+			return p.T("answer.no_employees")
+		}
+		return t.employeeList()
+	}
+	if !s.Answered[st.Key] && !s.Facts.Known(st.Ref) {
+		return "—"
+	}
+	switch st.Fact.Type {
+	case eligibility.FactBool:
+		if v, ok := s.Facts.Bools[st.Ref]; ok {
+			if v {
+				return p.T("answer.yes")
+			}
+			return p.T("answer.no")
+		}
+	case eligibility.FactCount:
+		if v, ok := s.Facts.Numbers[st.Ref]; ok {
+			return p.Number(v)
+		}
+	case eligibility.FactMoney:
+		if v, ok := s.Facts.Numbers[st.Ref]; ok {
+			return p.Money(v)
+		}
+	case eligibility.FactEnum:
+		if v, ok := s.Facts.Enums[st.Ref]; ok {
+			for _, val := range st.Fact.Values {
+				if val.ID == v {
+					return val.Name.Get(s.Lang)
+				}
+			}
+		}
+	}
+	return p.T("answer.unknown")
+}
+
+func (t *turn) employeeList() string {
+	s := t.s()
+	var b strings.Builder
+	for i, e := range s.Facts.Employees {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(e.Name)
+		if len(e.Certs) > 0 {
+			b.WriteString(" (" + t.certNames(e.Certs) + ")")
+		}
+	}
+	return b.String()
+}
+
+func (t *turn) certNames(ids []string) string {
+	names := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if c, ok := t.e.Catalog.Certificate(id); ok {
+			names = append(names, c.Name.Get(t.s().Lang))
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+// progress is the "Step 4 of 11" line of a question.
+func (t *turn) progress(i, n int, spec string) string {
+	line := t.p.T("check.progress", "Step", i+1, "Total", n)
+	if spec != "" {
+		if sp, ok := t.e.Catalog.Specialization(spec); ok {
+			line += " · " + esc(sp.Name.Get(t.s().Lang))
+		}
+	}
+	return "<b>" + line + "</b>"
+}
+
+// navRow is the Back / I don't know / Cancel row every question has.
+func (t *turn) navRow(unknownLabel string) []Button {
+	seq := t.s().Seq
+	return []Button{
+		{Label: t.p.T("button.back"), Data: qb(seq, actBack)},
+		{Label: unknownLabel, Data: qb(seq, actUnknown)},
+		{Label: t.p.T("button.cancel"), Data: qb(seq, actCancel)},
+	}
+}
+
+// question renders the current step.
+func (t *turn) question() Message {
+	s := t.s()
+	st, i, list := t.current()
+	head := t.progress(i, len(list), st.Spec) + "\n"
+	seq := s.Seq
+	switch st.Key {
+	case stepCompany:
+		m := Message{Text: head + t.p.T("check.question.company"), Question: true}
+		if s.Company != "" {
+			m.Buttons = append(m.Buttons, []Button{{Label: t.p.T("button.keep", "Value", truncate(s.Company, 40)), Data: qb(seq, actKeep)}})
+		}
+		m.Buttons = append(m.Buttons, t.navRow(t.p.T("button.skip")))
+		return m
+	case stepSpecs:
+		m := Message{Text: head + t.p.T("check.question.specs") + "\n<i>" + t.p.T("check.hint.specs_tap") + "</i>", Question: true}
+		var row []Button
+		for j, sp := range t.e.Catalog.Specializations {
+			mark := "▫️ "
+			if slices.Contains(s.Picking, sp.ID) {
+				mark = "✅ "
+			}
+			row = append(row, Button{Label: mark + sp.Name.Get(s.Lang), Data: qb(seq, actToggle, strconv.Itoa(j))})
+			if len(row) == 2 {
+				m.Buttons = append(m.Buttons, row)
+				row = nil
+			}
+		}
+		if row != nil {
+			m.Buttons = append(m.Buttons, row)
+		}
+		m.Buttons = append(m.Buttons,
+			[]Button{{Label: t.p.T("button.all"), Data: qb(seq, actAll)}, {Label: t.p.T("button.done"), Data: qb(seq, actDone)}},
+			t.navRow(t.p.T("button.not_sure")))
+		return m
+	case stepEmployees:
+		return t.employeesQuestion(head)
+	}
+	m := Message{Text: head + esc(questionText(t.e.Catalog, st, s.Lang)), Question: true}
+	switch st.Fact.Type {
+	case eligibility.FactBool:
+		m.Buttons = append(m.Buttons, []Button{{Label: t.p.T("answer.yes"), Data: qb(seq, actYes)}, {Label: t.p.T("answer.no"), Data: qb(seq, actNo)}})
+	case eligibility.FactEnum:
+		var row []Button
+		for j, v := range st.Fact.Values {
+			row = append(row, Button{Label: v.Name.Get(s.Lang), Data: qb(seq, actValue, strconv.Itoa(j))})
+			if len(row) == 2 {
+				m.Buttons = append(m.Buttons, row)
+				row = nil
+			}
+		}
+		if row != nil {
+			m.Buttons = append(m.Buttons, row)
+		}
+	case eligibility.FactCount:
+		m.Text += "\n<i>" + t.p.T("check.hint.count") + "</i>"
+		var row []Button
+		for n := 0; n <= 3; n++ {
+			row = append(row, Button{Label: strconv.Itoa(n), Data: qb(seq, actNumber, strconv.Itoa(n))})
+		}
+		m.Buttons = append(m.Buttons, row)
+	case eligibility.FactMoney:
+		m.Text += "\n<i>" + t.p.T("check.hint.money") + "</i>"
+		m.Buttons = append(m.Buttons, []Button{{Label: t.p.Money(0), Data: qb(seq, actNumber, "0")}})
+	}
+	if s.Answered[st.Key] {
+		m.Text += "\n" + t.p.T("check.current_answer", "Answer", esc(t.answerOf(st)))
+	}
+	m.Buttons = append(m.Buttons, t.navRow(t.p.T("button.unknown")))
+	return m
+}
+
+// summaryButton handles the summary's buttons.
+func (t *turn) summaryButton(cb callback) {
+	s := t.s()
+	switch cb.act {
+	case actVerdict:
+		t.verdict()
+	case actEdit:
+		list := t.steps()
+		i, ok := cb.index(len(list))
+		if !ok {
+			t.stale()
+			return
+		}
+		s.State, s.Key, s.Editing, s.Sub = Checking, list[i].Key, true, empList
+		if list[i].Key == stepSpecs {
+			s.Picking = slices.Clone(s.Specs)
+		}
+		t.ask()
+	case actCancel:
+		t.cancel()
+	default:
+		t.stale()
+	}
+}
+
+func (t *turn) summary() Message {
+	s := t.s()
+	list := t.steps()
+	var b strings.Builder
+	b.WriteString("<b>" + t.p.T("summary.title") + "</b>\n")
+	var rows [][]Button
+	var row []Button
+	for i, st := range list {
+		label := ""
+		switch st.Key {
+		case stepCompany:
+			label = t.p.T("summary.company")
+		case stepSpecs:
+			label = t.p.T("summary.specs")
+		case stepEmployees:
+			label = t.p.T("summary.employees")
+		default:
+			label = stepLabel(t.e.Catalog, st, s.Lang)
+		}
+		fmt.Fprintf(&b, "%d. %s: <b>%s</b>\n", i+1, esc(label), esc(t.answerOf(st)))
+		row = append(row, Button{Label: "✏️ " + strconv.Itoa(i+1), Data: qb(s.Seq, actEdit, strconv.Itoa(i))})
+		if len(row) == 5 {
+			rows = append(rows, row)
+			row = nil
+		}
+	}
+	if row != nil {
+		rows = append(rows, row)
+	}
+	b.WriteString("\n" + t.p.T("summary.hint"))
+	buttons := append([][]Button{{{Label: t.p.T("button.verdict"), Data: qb(s.Seq, actVerdict)}}}, rows...)
+	buttons = append(buttons, []Button{{Label: t.p.T("button.cancel"), Data: qb(s.Seq, actCancel)}})
+	return Message{Text: b.String(), Buttons: buttons, Question: true}
+}
+
+// verdict evaluates the answers and ends the check.
+func (t *turn) verdict() {
+	s := t.s()
+	report := eligibility.Evaluate(t.e.Catalog, s.Facts, t.e.Now())
+	t.out.Report = &Completed{Facts: s.Facts.Clone(), Report: report, Specs: slices.Clone(s.Specs)}
+	var prev *eligibility.Report
+	if t.env.Previous != nil {
+		prev = &t.env.Previous.Report
+	}
+	t.say(Message{Text: t.summary().Text, Edit: true})
+	t.say(t.e.verdictMessage(s.Lang, report, s.Specs, prev, t.env.ContactConfigured))
+	first := s.Checks == 0
+	s.State, s.Key, s.Editing = Idle, "", false
+	s.Checks++
+	s.Seq++
+	if first && t.env.Reminders == "" {
+		t.say(Message{Text: t.p.T("reminders.ask"), Buttons: [][]Button{{
+			{Label: t.p.T("button.reminders_yes"), Data: cbRemindOn},
+			{Label: t.p.T("button.reminders_no"), Data: cbRemindOff},
+		}}})
+	}
+}

@@ -1,0 +1,349 @@
+package dialogs
+
+import (
+	"fmt"
+	"html"
+	"regexp"
+	"strings"
+	"time"
+
+	"specbot/eligibility"
+	"specbot/locales"
+)
+
+func esc(s string) string { return html.EscapeString(s) }
+
+// statusIcon marks a verdict.
+func statusIcon(s eligibility.Status) string {
+	switch s {
+	case eligibility.Eligible:
+		return "✅"
+	case eligibility.NotEligible:
+		return "❌"
+	}
+	return "❔"
+}
+
+// reportWriter renders a report in one language.
+type reportWriter struct {
+	c    *eligibility.Catalog
+	p    *locales.Printer
+	lang string
+	b    strings.Builder
+}
+
+// RenderReport writes the verdict for the given specializations (all when
+// specs is empty) as HTML: per specialization its verdict and every gap in
+// plain words, then the qualification window.
+func RenderReport(c *eligibility.Catalog, r eligibility.Report, specs []string, lang string) string {
+	w := &reportWriter{c: c, p: locales.For(lang), lang: lang}
+	w.b.WriteString("<b>" + w.p.T("report.title") + "</b>\n")
+	for _, res := range r.Results {
+		if len(specs) > 0 && !contains(specs, res.Specialization) {
+			continue
+		}
+		w.b.WriteString("\n")
+		w.result(res)
+	}
+	w.b.WriteString("\n" + w.window(r.Window))
+	return strings.TrimRight(w.b.String(), "\n")
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (w *reportWriter) specName(id string) string {
+	if s, ok := w.c.Specialization(id); ok {
+		return s.Name.Get(w.lang)
+	}
+	return id
+}
+
+func (w *reportWriter) levelName(spec, level string) string {
+	if s, ok := w.c.Specialization(spec); ok {
+		for _, l := range s.Levels {
+			if l.ID == level {
+				return l.Name.Get(w.lang)
+			}
+		}
+	}
+	return level
+}
+
+func (w *reportWriter) result(res eligibility.Result) {
+	name := "<b>" + esc(w.specName(res.Specialization)) + "</b>"
+	gaps := int64(res.Gaps())
+	switch {
+	case res.Level != "" && res.Target != "":
+		fmt.Fprintf(&w.b, "%s %s — %s\n", statusIcon(res.Status), name,
+			w.p.T("report.level_reached_next", "Level", esc(w.levelName(res.Specialization, res.Level)), "Next", esc(w.levelName(res.Specialization, res.Target))))
+	case res.Level != "":
+		fmt.Fprintf(&w.b, "%s %s — %s\n", statusIcon(res.Status), name,
+			w.p.T("report.level_reached", "Level", esc(w.levelName(res.Specialization, res.Level))))
+		return
+	case res.Status == eligibility.Eligible:
+		fmt.Fprintf(&w.b, "%s %s — %s\n", statusIcon(res.Status), name, w.p.T("report.status.eligible"))
+		return
+	case res.Status == eligibility.NotEligible:
+		fmt.Fprintf(&w.b, "%s %s — %s\n", statusIcon(res.Status), name, w.p.N("report.status.not_eligible", gaps))
+	default:
+		fmt.Fprintf(&w.b, "%s %s — %s\n", statusIcon(res.Status), name, w.p.T("report.status.incomplete"))
+	}
+	if res.Target != "" && res.Level == "" && len(res.Levels) > 0 {
+		fmt.Fprintf(&w.b, "  %s\n", w.p.T("report.for_level", "Level", esc(w.levelName(res.Specialization, res.Target))))
+	}
+	var unknown []string
+	for _, cr := range res.Conditions {
+		w.gap(cr, "  • ", &unknown)
+	}
+	if len(unknown) > 0 {
+		fmt.Fprintf(&w.b, "  ❔ %s\n", w.p.T("report.unknown", "List", esc(strings.Join(unknown, "; "))))
+	}
+}
+
+// gap writes what is missing for one condition; unknown conditions are
+// collected by name instead.
+func (w *reportWriter) gap(cr eligibility.ConditionResult, bullet string, unknown *[]string) {
+	name := ""
+	if cr.Condition != nil {
+		name = cr.Condition.Name.Get(w.lang)
+	}
+	switch cr.Status {
+	case eligibility.Met:
+		return
+	case eligibility.Unknown:
+		if cr.Mode == "all" {
+			for _, k := range cr.Children {
+				w.gap(k, bullet, unknown)
+			}
+			return
+		}
+		*unknown = append(*unknown, name)
+		return
+	}
+	n := esc(name)
+	c := cr.Condition
+	switch {
+	case c.Is != nil:
+		fmt.Fprintf(&w.b, "%s%s\n", bullet, w.p.T("report.gap.bool", "Name", n))
+	case c.AtLeast != nil || c.Exceeds != nil:
+		w.thresholdGap(cr, bullet, n)
+	case c.Equals != "":
+		fmt.Fprintf(&w.b, "%s%s\n", bullet, w.p.T("report.gap.enum", "Name", n,
+			"State", esc(w.valueName(cr.Fact, cr.State)), "Want", esc(w.valueName(cr.Fact, cr.Want))))
+	case c.CountKeys != nil:
+		fmt.Fprintf(&w.b, "%s%s\n", bullet, w.p.N("report.gap.count_keys", int64(cr.Need), "Name", n,
+			"Threshold", w.p.Money(*cr.Threshold), "Have", len(cr.Qualified)))
+	case len(c.Roles) > 0:
+		w.rolesGap(cr, bullet, n)
+	case cr.Mode == "any":
+		fmt.Fprintf(&w.b, "%s%s\n", bullet, w.p.T("report.gap.any", "Name", n))
+		for _, k := range cr.Children {
+			w.gap(k, "      ◦ ", unknown)
+		}
+	case cr.Mode == "all":
+		for _, k := range cr.Children {
+			w.gap(k, bullet, unknown)
+		}
+	}
+}
+
+func (w *reportWriter) valueName(fact, id string) string {
+	if f, ok := w.c.Fact(fact); ok {
+		for _, v := range f.Values {
+			if v.ID == id {
+				return v.Name.Get(w.lang)
+			}
+		}
+	}
+	return id
+}
+
+func (w *reportWriter) thresholdGap(cr eligibility.ConditionResult, bullet, name string) {
+	f, _ := w.c.Fact(cr.Fact)
+	money := f != nil && f.Type == eligibility.FactMoney
+	format := w.p.Number
+	if money {
+		format = w.p.Money
+	}
+	actual := int64(0)
+	if cr.Actual != nil {
+		actual = *cr.Actual
+	}
+	id := "report.gap.at_least"
+	if cr.Exceeds {
+		id = "report.gap.exceeds"
+	}
+	if !money {
+		id += "_count"
+	}
+	fmt.Fprintf(&w.b, "%s%s\n", bullet, w.p.N(id, cr.Short, "Name", name,
+		"Short", format(cr.Short), "Threshold", format(*cr.Threshold), "Actual", format(actual)))
+	if money && *cr.Threshold > 0 {
+		fmt.Fprintf(&w.b, "%s\n", indent(bullet)+w.bar(actual, *cr.Threshold))
+	}
+}
+
+// bar draws progress towards an amount: "▓▓▓▓▓▓▓▓▓░ 96% · ₽11.5M of ₽12M".
+func (w *reportWriter) bar(actual, threshold int64) string {
+	filled := min(actual*10/threshold, 10)
+	pct := min((actual*100+threshold/2)/threshold, 100)
+	if actual < threshold && pct == 100 {
+		pct = 99
+	}
+	return "<code>" + strings.Repeat("▓", int(filled)) + strings.Repeat("░", 10-int(filled)) + "</code> " +
+		w.p.T("report.bar", "Percent", pct, "Actual", w.p.MoneyShort(actual), "Threshold", w.p.MoneyShort(threshold))
+}
+
+func indent(bullet string) string { return strings.Repeat(" ", len([]rune(bullet))+1) }
+
+func (w *reportWriter) rolesGap(cr eligibility.ConditionResult, bullet, name string) {
+	for _, r := range cr.Roles {
+		if r.Filled {
+			continue
+		}
+		role := r.Role.Name.Get(w.lang)
+		var needs string
+		switch {
+		case len(r.AllOf) > 0 && len(r.AnyOf) > 0:
+			needs = w.p.T("report.certs.all_and_any", "All", w.certList(r.AllOf, "and"), "Any", w.certList(r.AnyOf, "or"))
+		case len(r.AnyOf) > 0:
+			needs = w.certList(r.AnyOf, "or")
+		default:
+			needs = w.certList(r.AllOf, "and")
+		}
+		fmt.Fprintf(&w.b, "%s%s\n", bullet, w.p.T("report.gap.role", "Name", name, "Role", esc(role), "Certs", needs))
+		if r.Closest != "" && len(r.Lacks) > 0 && len(r.Lacks) < len(r.AllOf)+len(r.AnyOf) {
+			fmt.Fprintf(&w.b, "%s%s\n", indent(bullet), w.p.T("report.gap.closest", "Employee", esc(r.Closest), "Certs", w.certList(r.Lacks, "and")))
+		}
+		lacks := r.Lacks
+		if r.Closest == "" || len(lacks) == 0 {
+			lacks = append(append([]string{}, r.AllOf...), r.AnyOf...)
+		}
+		var links []string
+		for _, id := range lacks {
+			if cert, ok := w.c.Certificate(id); ok && cert.URL != "" {
+				links = append(links, fmt.Sprintf(`<a href="%s">%s</a>`, esc(cert.URL), esc(cert.Name.Get(w.lang))))
+			}
+		}
+		if len(links) > 0 {
+			fmt.Fprintf(&w.b, "%s📚 %s\n", indent(bullet), w.p.T("report.courses", "Links", strings.Join(links, ", ")))
+		}
+	}
+}
+
+// certList joins certificate names: "A, B and C" or "A or B".
+func (w *reportWriter) certList(ids []string, conj string) string {
+	names := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if cert, ok := w.c.Certificate(id); ok {
+			names = append(names, esc(cert.Name.Get(w.lang)))
+		} else {
+			names = append(names, esc(id))
+		}
+	}
+	if len(names) <= 1 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " " + w.p.T("word."+conj) + " " + names[len(names)-1]
+}
+
+// window writes the calendar line.
+func (w *reportWriter) window(win eligibility.WindowInfo) string {
+	if win.Opens == "" {
+		return ""
+	}
+	if win.Open {
+		return "🗓 " + w.p.N("report.window.open", int64(win.DaysLeft), "Month", w.p.T(fmt.Sprintf("month.%d.name", win.Month)), "Closes", w.date(win.Closes))
+	}
+	return "🗓 " + w.p.N("report.window.next", int64(win.DaysUntil), "Month", w.p.T(fmt.Sprintf("month.%d.name", win.Month)), "Opens", w.date(win.Opens))
+}
+
+// date writes YYYY-MM-DD as "1 April 2027" / "1 апреля 2027".
+func (w *reportWriter) date(iso string) string {
+	d, err := time.Parse(time.DateOnly, iso)
+	if err != nil {
+		return iso
+	}
+	return w.p.T("date.format", "Day", d.Day(), "Month", w.p.T(fmt.Sprintf("month.%d.of", int(d.Month()))), "Year", d.Year())
+}
+
+// verdictMessage is the verdict with the nudge and the buttons to act on it.
+func (e *Engine) verdictMessage(lang string, r eligibility.Report, specs []string, prev *eligibility.Report, contact bool) Message {
+	p := locales.For(lang)
+	text := RenderReport(e.Catalog, r, specs, lang)
+	if prev != nil {
+		text += "\n\n" + changes(e.Catalog, *prev, r, specs, lang)
+	}
+	eligible := false
+	for _, res := range r.Results {
+		if contains(specs, res.Specialization) && res.Status == eligibility.Eligible {
+			eligible = true
+		}
+	}
+	if eligible {
+		text += "\n\n👉 " + p.T("report.nudge.eligible")
+	} else {
+		text += "\n\n👉 " + p.T("report.nudge.gaps")
+	}
+	buttons := [][]Button{
+		{{Label: p.T("button.contact"), Data: cbContact}},
+		{{Label: p.T("button.check_again"), Data: cbCheck}},
+	}
+	return Message{Text: text, Buttons: buttons}
+}
+
+// changes lists what moved since the previous check.
+func changes(c *eligibility.Catalog, prev, cur eligibility.Report, specs []string, lang string) string {
+	w := &reportWriter{c: c, p: locales.For(lang), lang: lang}
+	var lines []string
+	for _, res := range cur.Results {
+		if !contains(specs, res.Specialization) {
+			continue
+		}
+		old, ok := prev.Result(res.Specialization)
+		if !ok {
+			continue
+		}
+		if old.Status != res.Status || old.Level != res.Level {
+			lines = append(lines, fmt.Sprintf("%s: %s → %s", esc(w.specName(res.Specialization)), statusIcon(old.Status), statusIcon(res.Status)))
+		}
+		for _, cr := range res.Conditions {
+			for _, oc := range old.Conditions {
+				if oc.ID != cr.ID || cr.Actual == nil || oc.Actual == nil || *oc.Actual == *cr.Actual {
+					continue
+				}
+				f, _ := c.Fact(cr.Fact)
+				format := w.p.Number
+				if f != nil && f.Type == eligibility.FactMoney {
+					format = w.p.MoneyShort
+				}
+				lines = append(lines, fmt.Sprintf("%s · %s: %s → %s", esc(w.specName(res.Specialization)),
+					esc(cr.Condition.Name.Get(lang)), format(*oc.Actual), format(*cr.Actual)))
+			}
+		}
+	}
+	if len(lines) == 0 {
+		return w.p.T("report.changes.none")
+	}
+	return "<b>" + w.p.T("report.changes.title") + "</b>\n" + strings.Join(lines, "\n")
+}
+
+var (
+	linkRE = regexp.MustCompile(`<a href="([^"]*)">([^<]*)</a>`)
+	tagRE  = regexp.MustCompile(`</?(b|i|code|u|s|pre)>`)
+)
+
+// PlainText turns the HTML of a message into text for a terminal: tags
+// dropped, links written as "name (url)", entities unescaped.
+func PlainText(s string) string {
+	s = linkRE.ReplaceAllString(s, "$2 ($1)")
+	s = tagRE.ReplaceAllString(s, "")
+	return html.UnescapeString(s)
+}

@@ -1,0 +1,124 @@
+package dialogs
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+
+	"specbot/eligibility"
+)
+
+// SessionVersion is bumped whenever the stored shape of a Session changes.
+const SessionVersion = 1
+
+// State is where a partner is in the conversation.
+type State string
+
+// Conversation states.
+const (
+	Idle          State = ""        // no check in progress
+	Checking      State = "check"   // answering the check's questions
+	Summary       State = "summary" // reviewing answers before the verdict
+	ConfirmForget State = "forget"  // asked to confirm /forget
+	ContactNote   State = "contact" // asked for an optional comment to the manager
+)
+
+// Employee sub-stages of the employees step.
+const (
+	empList  = ""      // list and ask for a name
+	empCerts = "certs" // ticking the certificates of Draft
+	empMore  = "more"  // one added; another or done
+)
+
+// Session is one partner's conversation, serialised between updates.
+type Session struct {
+	Version int    `json:"v"`
+	Lang    string `json:"lang"`
+	Company string `json:"company,omitempty"`
+	State   State  `json:"state,omitempty"`
+	// Resume is the state a paused interruption (contact, forget) returns to.
+	Resume State `json:"resume,omitempty"`
+	// Key is the current step of the check; Sub the employees sub-stage.
+	Key string `json:"key,omitempty"`
+	Sub string `json:"sub,omitempty"`
+	// Specs are the chosen specializations; Picking those being ticked.
+	Specs   []string `json:"specs,omitempty"`
+	Picking []string `json:"picking,omitempty"`
+	// Answered holds the keys of steps answered, "I don't know" included.
+	Answered map[string]bool       `json:"answered,omitempty"`
+	Draft    *eligibility.Employee `json:"draft,omitempty"`
+	// Editing is set when a step was opened from the summary: the next
+	// answer returns there.
+	Editing bool `json:"editing,omitempty"`
+	// Seq numbers questions; buttons carry it so that stale ones are known.
+	Seq int `json:"seq"`
+	// Checks counts completed checks.
+	Checks int `json:"checks,omitempty"`
+	// Note is the comment being written to the account manager.
+	Note string `json:"note,omitempty"`
+
+	Facts eligibility.Facts `json:"-"`
+}
+
+type sessionJSON struct {
+	Session
+	Facts json.RawMessage `json:"facts,omitempty"`
+}
+
+// ErrSessionOutdated means a stored session was written by another version
+// of the bot or for another catalogue and cannot be resumed as it is.
+var ErrSessionOutdated = errors.New("session outdated")
+
+// NewSession starts a conversation in a language.
+func NewSession(lang string) Session {
+	return Session{Version: SessionVersion, Lang: lang, Facts: eligibility.NewFacts(), Answered: map[string]bool{}}
+}
+
+// Encode serialises the session.
+func (s Session) Encode() ([]byte, error) {
+	facts, err := json.Marshal(s.Facts)
+	if err != nil {
+		return nil, fmt.Errorf("encode session: %w", err)
+	}
+	return json.Marshal(sessionJSON{Session: s, Facts: facts})
+}
+
+// DecodeSession reads a stored session against the catalogue. When the
+// session cannot be resumed (ErrSessionOutdated), the returned session
+// still carries what is safe to keep: the language and the company.
+func DecodeSession(c *eligibility.Catalog, data []byte) (Session, error) {
+	var sj sessionJSON
+	if err := json.Unmarshal(data, &sj); err != nil {
+		return NewSession("en"), fmt.Errorf("decode session: %w", err)
+	}
+	s := sj.Session
+	if s.Answered == nil {
+		s.Answered = map[string]bool{}
+	}
+	s.Facts = eligibility.NewFacts()
+	if s.Version != SessionVersion {
+		return fresh(s), fmt.Errorf("decode session v%d: %w", s.Version, ErrSessionOutdated)
+	}
+	if len(sj.Facts) > 0 {
+		f, err := eligibility.ParseFacts(c, sj.Facts)
+		if err != nil {
+			return fresh(s), fmt.Errorf("decode session facts: %w: %w", ErrSessionOutdated, err)
+		}
+		s.Facts = f
+	}
+	for _, id := range append(slices.Clone(s.Specs), s.Picking...) {
+		if _, ok := c.Specialization(id); !ok {
+			return fresh(s), fmt.Errorf("decode session: unknown specialization %q: %w", id, ErrSessionOutdated)
+		}
+	}
+	return s, nil
+}
+
+// fresh keeps the language, company and counters of a session that cannot
+// be resumed.
+func fresh(old Session) Session {
+	s := NewSession(old.Lang)
+	s.Company, s.Checks, s.Seq = old.Company, old.Checks, old.Seq+1
+	return s
+}
