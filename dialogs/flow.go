@@ -27,9 +27,14 @@ func (t *turn) startCheck() {
 
 func (t *turn) steps() []Step { return steps(t.e.Catalog, t.s().Specs) }
 
-// current returns the current step, its index and the list.
+// current returns the current step, its index and the list. Before the
+// specializations are chosen the list assumes all of them, so that the
+// progress line never promises fewer steps than there will be.
 func (t *turn) current() (Step, int, []Step) {
 	list := t.steps()
+	if len(t.s().Specs) == 0 {
+		list = steps(t.e.Catalog, t.specIDs())
+	}
 	i := stepIndex(list, t.s().Key)
 	if i < 0 {
 		i = 0

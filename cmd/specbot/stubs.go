@@ -5,9 +5,6 @@ import (
 	"io"
 )
 
-func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
-	return fail(stderr, exitError, "chat: not built yet")
-}
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	return fail(stderr, exitError, "serve: not built yet")
