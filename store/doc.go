@@ -1,0 +1,30 @@
+// Package store keeps specbot's state in SQLite: partners, their dialog
+// sessions, the history of their reports, handoffs to account managers, the
+// reminder outbox, and the inbox of Telegram updates.
+//
+// Open applies the embedded migrations (migrations/NNNN_name.sql), each in its
+// own transaction, and records them in the migrations table, so reopening a
+// database is cheap and safe.
+//
+// Every exported method is one transaction. Writes go through a pool of a
+// single connection whose transactions begin with BEGIN IMMEDIATE: writers in
+// this process queue in Go, and a writer in another process (a cron run of
+// "specbot remind") is waited for at BEGIN, up to the busy timeout, instead
+// of failing with "database is locked" halfway through a transaction. Reads
+// use a separate pool of read-only connections; in WAL mode they see a
+// consistent snapshot and never wait for a writer.
+//
+// The inbox makes Telegram updates durable. The bot stores an update with
+// EnqueueUpdate before Telegram is told it was received, processes pending
+// updates in update id order, and marks each done in the same transaction
+// that saves what it changed (SaveTurn with Turn.UpdateID), or with
+// MarkUpdateDone when it changed nothing. An update id is therefore applied
+// at most once, and none is lost in a crash. A done row keeps its id but not
+// its payload, which holds what a person wrote and is never read again.
+//
+// Forget deletes a partner and, through ON DELETE CASCADE, its session,
+// reports, handoffs and reminders.
+//
+// Facts, verdicts and sessions are opaque bytes to this package; it checks
+// only that facts and verdicts are JSON.
+package store

@@ -1,0 +1,156 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// InboxUpdate is a Telegram update stored before it is confirmed to
+// Telegram. Payload is the update as received; ChatID is 0 for an update
+// that belongs to no chat.
+type InboxUpdate struct {
+	UpdateID   int64
+	ChatID     int64
+	Payload    []byte
+	ReceivedAt time.Time
+}
+
+// EnqueueUpdate stores u as pending. It reports false, storing nothing, when
+// the update id was seen before, pending or done. A zero ReceivedAt is set
+// to the current time.
+func (db *DB) EnqueueUpdate(ctx context.Context, u InboxUpdate) (bool, error) {
+	if u.UpdateID <= 0 {
+		return false, fmt.Errorf("enqueue update %d: update id: %w", u.UpdateID, ErrInvalid)
+	}
+	if u.ReceivedAt.IsZero() {
+		u.ReceivedAt = db.now()
+	}
+	if u.Payload == nil {
+		u.Payload = []byte{}
+	}
+
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return false, fmt.Errorf("enqueue update %d: %w", u.UpdateID, err)
+	}
+	defer tx.Rollback()
+
+	res, err := tx.ExecContext(ctx, `
+		INSERT OR IGNORE INTO inbox (update_id, chat_id, payload, received_at) VALUES (?, ?, ?, ?)`,
+		u.UpdateID, u.ChatID, u.Payload, formatTime(u.ReceivedAt))
+	if err != nil {
+		return false, fmt.Errorf("enqueue update %d: %w", u.UpdateID, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("enqueue update %d: %w", u.UpdateID, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return false, fmt.Errorf("enqueue update %d: %w", u.UpdateID, err)
+	}
+	return n == 1, nil
+}
+
+// PendingUpdates returns up to limit updates not yet done, in update id
+// order; a limit of zero or less returns them all.
+func (db *DB) PendingUpdates(ctx context.Context, limit int) ([]InboxUpdate, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("pending updates: %w", err)
+	}
+	defer tx.Rollback()
+
+	rows, err := tx.QueryContext(ctx, `
+		SELECT update_id, chat_id, payload, received_at FROM inbox
+		WHERE done_at IS NULL ORDER BY update_id LIMIT ?`, limitArg(limit))
+	if err != nil {
+		return nil, fmt.Errorf("pending updates: %w", err)
+	}
+	defer rows.Close()
+
+	var out []InboxUpdate
+	for rows.Next() {
+		var u InboxUpdate
+		if err := rows.Scan(&u.UpdateID, &u.ChatID, &u.Payload, timeColumn{&u.ReceivedAt}); err != nil {
+			return nil, fmt.Errorf("pending updates: %w", err)
+		}
+		out = append(out, u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("pending updates: %w", err)
+	}
+	return out, nil
+}
+
+// MarkUpdateDone marks an update that changed no session as done. Marking a
+// done update again does nothing; an unknown id is ErrNotFound.
+func (db *DB) MarkUpdateDone(ctx context.Context, updateID int64) error {
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return fmt.Errorf("mark update %d done: %w", updateID, err)
+	}
+	defer tx.Rollback()
+
+	if err := markUpdateDone(ctx, tx, updateID, db.now()); err != nil {
+		return fmt.Errorf("mark update %d done: %w", updateID, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("mark update %d done: %w", updateID, err)
+	}
+	return nil
+}
+
+// MaxUpdateID returns the highest update id ever enqueued, or 0 if none;
+// the bot resumes polling after it.
+func (db *DB) MaxUpdateID(ctx context.Context) (int64, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("max update id: %w", err)
+	}
+	defer tx.Rollback()
+
+	var id int64
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(update_id), 0) FROM inbox`).Scan(&id); err != nil {
+		return 0, fmt.Errorf("max update id: %w", err)
+	}
+	return id, nil
+}
+
+// PruneUpdates deletes done updates received before before, and returns how
+// many it deleted. It keeps the update with the highest id, whatever its
+// age, so that MaxUpdateID never goes back.
+func (db *DB) PruneUpdates(ctx context.Context, before time.Time) (int64, error) {
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("prune updates: %w", err)
+	}
+	defer tx.Rollback()
+
+	res, err := tx.ExecContext(ctx, `
+		DELETE FROM inbox
+		WHERE done_at IS NOT NULL AND received_at < ?
+			AND update_id < (SELECT MAX(update_id) FROM inbox)`,
+		formatTime(before))
+	if err != nil {
+		return 0, fmt.Errorf("prune updates: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("prune updates: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("prune updates: %w", err)
+	}
+	return n, nil
+}
+
+// markUpdateDone marks the update done and drops its payload. The done time
+// of an update already done is kept.
+func markUpdateDone(ctx context.Context, tx *sql.Tx, updateID int64, now time.Time) error {
+	res, err := tx.ExecContext(ctx, `
+		UPDATE inbox SET done_at = COALESCE(done_at, ?), payload = NULL WHERE update_id = ?`,
+		formatTime(now), updateID)
+	return checkAffected(res, err)
+}

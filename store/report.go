@@ -1,0 +1,196 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// Report is one evaluation of a partner's facts. Reports are history: a new
+// one never overwrites an earlier one.
+type Report struct {
+	ID        int64
+	ChatID    int64
+	CreatedAt time.Time
+	Facts     []byte            // JSON, opaque to store
+	Verdict   []byte            // JSON, opaque to store
+	Statuses  map[string]string // specialization id -> "eligible"|"not_eligible"|"incomplete"
+	Gaps      map[string]int    // specialization id -> number of unmet conditions
+}
+
+// PartnerReport is a partner with one of its reports.
+type PartnerReport struct {
+	Partner Partner
+	Report  Report
+}
+
+func (r *Report) validate() error {
+	for spec, status := range r.Statuses {
+		switch status {
+		case "eligible", "not_eligible", "incomplete":
+		default:
+			return fmt.Errorf("report status %q of %s: %w", status, spec, ErrInvalid)
+		}
+	}
+	for spec, n := range r.Gaps {
+		if n < 0 {
+			return fmt.Errorf("report gaps %d of %s: %w", n, spec, ErrInvalid)
+		}
+	}
+	return nil
+}
+
+// LatestReport returns the newest report of chat chatID, or ErrNotFound.
+func (db *DB) LatestReport(ctx context.Context, chatID int64) (Report, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return Report{}, fmt.Errorf("latest report %d: %w", chatID, err)
+	}
+	defer tx.Rollback()
+
+	rs, err := findReports(ctx, tx, chatID, 1)
+	if err != nil {
+		return Report{}, fmt.Errorf("latest report %d: %w", chatID, err)
+	}
+	if len(rs) == 0 {
+		return Report{}, fmt.Errorf("latest report %d: %w", chatID, ErrNotFound)
+	}
+	return rs[0], nil
+}
+
+// Reports returns up to limit reports of chat chatID, newest first; a limit
+// of zero or less returns them all.
+func (db *DB) Reports(ctx context.Context, chatID int64, limit int) ([]Report, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reports %d: %w", chatID, err)
+	}
+	defer tx.Rollback()
+
+	rs, err := findReports(ctx, tx, chatID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("reports %d: %w", chatID, err)
+	}
+	return rs, nil
+}
+
+// LatestReports returns the newest report of every partner that has one,
+// ordered by chat id.
+func (db *DB) LatestReports(ctx context.Context) ([]PartnerReport, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("latest reports: %w", err)
+	}
+	defer tx.Rollback()
+
+	rows, err := tx.QueryContext(ctx, `
+		SELECT `+partnerColumns+`, `+reportColumns+`
+		FROM reports r JOIN partners p ON p.chat_id = r.chat_id
+		WHERE r.id IN (SELECT MAX(id) FROM reports GROUP BY chat_id)
+		ORDER BY p.chat_id`)
+	if err != nil {
+		return nil, fmt.Errorf("latest reports: %w", err)
+	}
+	defer rows.Close()
+
+	var out []PartnerReport
+	for rows.Next() {
+		var pr PartnerReport
+		if err := rows.Scan(append(partnerDest(&pr.Partner), reportDest(&pr.Report)...)...); err != nil {
+			return nil, fmt.Errorf("latest reports: %w", err)
+		}
+		out = append(out, pr)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("latest reports: %w", err)
+	}
+	return out, nil
+}
+
+// insertReport adds r to the history of chat chatID and returns its id.
+func insertReport(ctx context.Context, tx *sql.Tx, chatID int64, r *Report, now time.Time) (int64, error) {
+	statuses, err := json.Marshal(orEmpty(r.Statuses))
+	if err != nil {
+		return 0, fmt.Errorf("insert report: statuses: %w", err)
+	}
+	gaps, err := json.Marshal(orEmpty(r.Gaps))
+	if err != nil {
+		return 0, fmt.Errorf("insert report: gaps: %w", err)
+	}
+	res, err := tx.ExecContext(ctx, `
+		INSERT INTO reports (chat_id, created_at, facts, verdict, statuses, gaps)
+		VALUES (?, ?, ?, ?, ?, ?)`,
+		chatID, formatTime(now), jsonText(r.Facts), jsonText(r.Verdict), string(statuses), string(gaps))
+	if err != nil {
+		return 0, fmt.Errorf("insert report: %w", err)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return 0, fmt.Errorf("insert report: %w", err)
+	}
+	return id, nil
+}
+
+// reportColumns lists a report's columns in reportDest's order, qualified by
+// the alias r.
+const reportColumns = `r.id, r.chat_id, r.created_at, r.facts, r.verdict, r.statuses, r.gaps`
+
+// findReports returns up to limit reports of chat chatID, newest first.
+func findReports(ctx context.Context, tx *sql.Tx, chatID int64, limit int) ([]Report, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT `+reportColumns+` FROM reports r
+		WHERE r.chat_id = ? ORDER BY r.id DESC LIMIT ?`, chatID, limitArg(limit))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+
+	var out []Report
+	for rows.Next() {
+		var r Report
+		if err := rows.Scan(reportDest(&r)...); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// reportDest returns the scan destinations of reportColumns.
+func reportDest(r *Report) []any {
+	return []any{&r.ID, &r.ChatID, timeColumn{&r.CreatedAt}, &r.Facts, &r.Verdict,
+		jsonColumn{&r.Statuses}, jsonColumn{&r.Gaps}}
+}
+
+// jsonColumn scans a JSON text column into v.
+type jsonColumn struct{ v any }
+
+func (c jsonColumn) Scan(src any) error {
+	switch src := src.(type) {
+	case string:
+		return json.Unmarshal([]byte(src), c.v)
+	case []byte:
+		return json.Unmarshal(src, c.v)
+	case nil:
+		return nil
+	}
+	return fmt.Errorf("scan json: unexpected %T", src)
+}
+
+// jsonText binds opaque JSON as TEXT, so SQLite's json_valid checks it, and
+// nil or empty as NULL.
+func jsonText(b []byte) any {
+	if len(b) == 0 {
+		return nil
+	}
+	return string(b)
+}
+
+// orEmpty makes a nil map marshal as {} rather than null.
+func orEmpty[M ~map[string]V, V any](m M) M {
+	if m == nil {
+		return M{}
+	}
+	return m
+}

@@ -1,0 +1,45 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Session returns the serialized dialog session of chat chatID, or nil and
+// no error when it has none.
+func (db *DB) Session(ctx context.Context, chatID int64) ([]byte, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("session %d: %w", chatID, err)
+	}
+	defer tx.Rollback()
+
+	var data []byte
+	err = tx.QueryRowContext(ctx, `SELECT data FROM sessions WHERE chat_id = ?`, chatID).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("session %d: %w", chatID, err)
+	}
+	return data, nil
+}
+
+// putSession replaces the session of chat chatID; an empty one deletes it.
+func putSession(ctx context.Context, tx *sql.Tx, chatID int64, data []byte, now time.Time) error {
+	if len(data) == 0 {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE chat_id = ?`, chatID); err != nil {
+			return fmt.Errorf("delete session: %w", err)
+		}
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `
+		INSERT INTO sessions (chat_id, data, updated_at) VALUES (?, ?, ?)
+		ON CONFLICT (chat_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`,
+		chatID, data, formatTime(now)); err != nil {
+		return fmt.Errorf("put session: %w", err)
+	}
+	return nil
+}

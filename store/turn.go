@@ -1,0 +1,87 @@
+package store
+
+import (
+	"context"
+	"fmt"
+)
+
+// Turn is everything one update changed for one partner, saved at once.
+type Turn struct {
+	// Partner is inserted, or updated in every field but CreatedAt. SaveTurn
+	// fills in its CreatedAt and UpdatedAt.
+	Partner Partner
+	// Session replaces the partner's session; nil or empty deletes it.
+	Session []byte
+	// Report, when non-nil, is added to the partner's history. SaveTurn
+	// fills in its ID, ChatID and CreatedAt.
+	Report *Report
+	// UpdateID, when positive, is the inbox update this turn processed; it
+	// is marked done in the same transaction.
+	UpdateID int64
+}
+
+func (t *Turn) validate() error {
+	if err := t.Partner.validate(); err != nil {
+		return err
+	}
+	if t.Report != nil {
+		if t.Report.ChatID != 0 && t.Report.ChatID != t.Partner.ChatID {
+			return fmt.Errorf("report of chat %d: %w", t.Report.ChatID, ErrInvalid)
+		}
+		if err := t.Report.validate(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SaveTurn saves the partner, its session, a new report and the inbox mark
+// in one transaction: either all of it is saved or none. It returns
+// ErrNotFound, saving nothing, if t.UpdateID is not in the inbox, and
+// ErrInvalid for data the store refuses (including facts or a verdict that
+// are not JSON).
+func (db *DB) SaveTurn(ctx context.Context, t *Turn) error {
+	if t == nil {
+		return fmt.Errorf("save turn: nil turn: %w", ErrInvalid)
+	}
+	chatID := t.Partner.ChatID
+	if err := t.validate(); err != nil {
+		return fmt.Errorf("save turn %d: %w", chatID, err)
+	}
+
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return fmt.Errorf("save turn %d: %w", chatID, err)
+	}
+	defer tx.Rollback()
+
+	now := db.now()
+	if t.UpdateID > 0 {
+		if err := markUpdateDone(ctx, tx, t.UpdateID, now); err != nil {
+			return fmt.Errorf("save turn %d: update %d: %w", chatID, t.UpdateID, err)
+		}
+	}
+	created, err := upsertPartner(ctx, tx, &t.Partner, now)
+	if err != nil {
+		return fmt.Errorf("save turn %d: %w", chatID, err)
+	}
+	if err := putSession(ctx, tx, chatID, t.Session, now); err != nil {
+		return fmt.Errorf("save turn %d: %w", chatID, err)
+	}
+	var reportID int64
+	if t.Report != nil {
+		if reportID, err = insertReport(ctx, tx, chatID, t.Report, now); err != nil {
+			return fmt.Errorf("save turn %d: %w", chatID, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("save turn %d: %w", chatID, err)
+	}
+
+	// Only after the commit, so a failed save leaves t as it was.
+	t.Partner.CreatedAt, t.Partner.UpdatedAt = created, now
+	if t.Report != nil {
+		t.Report.ID, t.Report.ChatID, t.Report.CreatedAt = reportID, chatID, now
+	}
+	return nil
+}

@@ -1,0 +1,252 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestSaveTurn_RoundTrip(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	clk := useClock(db)
+	created := clk.Now()
+
+	first := &Turn{
+		Partner: Partner{ChatID: 5, UserID: 50, Username: "anna", Name: "Anna K", Lang: "en"},
+		Session: []byte(`{"step":1}`),
+	}
+	require.NoError(t, db.SaveTurn(ctx, first))
+	assert.Equal(t, created, first.Partner.CreatedAt)
+	assert.Equal(t, created, first.Partner.UpdatedAt)
+
+	clk.Add(time.Hour)
+	second := &Turn{
+		Partner: Partner{ChatID: 5, UserID: 50, Username: "anna_new", Name: "Anna Karenina", Lang: "ru",
+			Company: "Acme", Reminders: "off", Unreachable: true},
+		Session: []byte(`{"step":2}`),
+		Report: &Report{
+			Facts:    []byte(`{"partner_agreement":true}`),
+			Verdict:  []byte(`{"results":[]}`),
+			Statuses: map[string]string{"infrastructure": "eligible", "devops": "incomplete"},
+			Gaps:     map[string]int{"infrastructure": 0, "devops": 2},
+		},
+	}
+	require.NoError(t, db.SaveTurn(ctx, second))
+
+	want := second.Partner
+	want.CreatedAt, want.UpdatedAt = created, clk.Now()
+	assert.Equal(t, want, second.Partner, "SaveTurn fills in the times")
+	got, err := db.Partner(ctx, 5)
+	require.NoError(t, err)
+	assert.Equal(t, want, got)
+
+	session, err := db.Session(ctx, 5)
+	require.NoError(t, err)
+	assert.Equal(t, []byte(`{"step":2}`), session)
+
+	require.NotZero(t, second.Report.ID)
+	assert.Equal(t, int64(5), second.Report.ChatID)
+	assert.Equal(t, clk.Now(), second.Report.CreatedAt)
+	report, err := db.LatestReport(ctx, 5)
+	require.NoError(t, err)
+	assert.Equal(t, *second.Report, report)
+
+	// A nil session deletes it and leaves the reports alone.
+	clk.Add(time.Hour)
+	require.NoError(t, db.SaveTurn(ctx, &Turn{Partner: want}))
+	session, err = db.Session(ctx, 5)
+	require.NoError(t, err)
+	assert.Nil(t, session)
+	reports, err := db.Reports(ctx, 5, 0)
+	require.NoError(t, err)
+	assert.Len(t, reports, 1)
+}
+
+func TestSaveTurn_KeepsHistory(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	clk := useClock(db)
+	p := Partner{ChatID: 9, Lang: "en"}
+
+	var saved []Report
+	for i := range 3 {
+		turn := &Turn{Partner: p, Report: &Report{
+			Facts:    []byte(fmt.Sprintf(`{"n":%d}`, i)),
+			Statuses: map[string]string{"devops": "not_eligible"},
+			Gaps:     map[string]int{"devops": 3 - i},
+		}}
+		require.NoError(t, db.SaveTurn(ctx, turn))
+		saved = append(saved, *turn.Report)
+		clk.Add(time.Minute)
+	}
+
+	reports, err := db.Reports(ctx, 9, 0)
+	require.NoError(t, err)
+	assert.Equal(t, []Report{saved[2], saved[1], saved[0]}, reports, "newest first, none overwritten")
+}
+
+func TestSaveTurn_Invalid(t *testing.T) {
+	ctx := context.Background()
+	ok := Partner{ChatID: 1, Lang: "en"}
+	tests := []struct {
+		name string
+		turn *Turn
+		err  error
+	}{
+		{"nil turn", nil, ErrInvalid},
+		{"no chat id", &Turn{Partner: Partner{Lang: "en"}}, ErrInvalid},
+		{"unknown lang", &Turn{Partner: Partner{ChatID: 1, Lang: "de"}}, ErrInvalid},
+		{"empty lang", &Turn{Partner: Partner{ChatID: 1}}, ErrInvalid},
+		{"unknown reminders", &Turn{Partner: Partner{ChatID: 1, Lang: "en", Reminders: "yes"}}, ErrInvalid},
+		{"unknown status", &Turn{Partner: ok, Report: &Report{Statuses: map[string]string{"devops": "maybe"}}}, ErrInvalid},
+		{"negative gaps", &Turn{Partner: ok, Report: &Report{Gaps: map[string]int{"devops": -1}}}, ErrInvalid},
+		{"report of another chat", &Turn{Partner: ok, Report: &Report{ChatID: 2}}, ErrInvalid},
+		{"unknown update", &Turn{Partner: ok, UpdateID: 77}, ErrNotFound},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db := MustOpenDB(t)
+			assert.ErrorIs(t, db.SaveTurn(ctx, tt.turn), tt.err)
+			n, err := db.CountPartners(ctx)
+			require.NoError(t, err)
+			assert.Zero(t, n, "nothing saved")
+		})
+	}
+}
+
+func TestSaveTurn_MarksUpdateDone(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	for _, id := range []int64{1, 2} {
+		ok, err := db.EnqueueUpdate(ctx, InboxUpdate{UpdateID: id, ChatID: 3, Payload: []byte(`{"text":"hi"}`)})
+		require.NoError(t, err)
+		require.True(t, ok)
+	}
+
+	require.NoError(t, db.SaveTurn(ctx, &Turn{Partner: Partner{ChatID: 3, Lang: "en"}, Session: []byte("s1"), UpdateID: 1}))
+	pending, err := db.PendingUpdates(ctx, 0)
+	require.NoError(t, err)
+	require.Len(t, pending, 1)
+	assert.Equal(t, int64(2), pending[0].UpdateID)
+
+	var payload []byte
+	require.NoError(t, db.rw.QueryRow(`SELECT payload FROM inbox WHERE update_id = 1`).Scan(&payload))
+	assert.Nil(t, payload, "a done update keeps no payload")
+}
+
+func TestSaveTurn_RollsBackEverything(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	clk := useClock(db)
+	before := &Turn{Partner: Partner{ChatID: 3, Name: "Before", Lang: "en"}, Session: []byte("s0")}
+	require.NoError(t, db.SaveTurn(ctx, before))
+	ok, err := db.EnqueueUpdate(ctx, InboxUpdate{UpdateID: 1, ChatID: 3, Payload: []byte(`{}`)})
+	require.NoError(t, err)
+	require.True(t, ok)
+
+	// The facts are not JSON: SQLite refuses the report after the inbox row
+	// was marked and the partner and session written, in the same
+	// transaction.
+	clk.Add(time.Hour)
+	bad := &Turn{
+		Partner:  Partner{ChatID: 3, Name: "After", Lang: "ru"},
+		Session:  []byte("s1"),
+		Report:   &Report{Facts: []byte(`{not json`)},
+		UpdateID: 1,
+	}
+	require.Error(t, db.SaveTurn(ctx, bad))
+	assert.Zero(t, bad.Report.ID, "a failed save fills in nothing")
+
+	p, err := db.Partner(ctx, 3)
+	require.NoError(t, err)
+	assert.Equal(t, before.Partner, p)
+	s, err := db.Session(ctx, 3)
+	require.NoError(t, err)
+	assert.Equal(t, []byte("s0"), s)
+	_, err = db.LatestReport(ctx, 3)
+	assert.ErrorIs(t, err, ErrNotFound)
+	pending, err := db.PendingUpdates(ctx, 0)
+	require.NoError(t, err)
+	require.Len(t, pending, 1, "the update is still pending")
+	assert.Equal(t, []byte(`{}`), pending[0].Payload)
+}
+
+// TestConcurrentWrites runs writers from two handles on one file, as serve
+// and a cron "specbot remind" would, and expects no "database is locked".
+func TestConcurrentWrites(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "specbot.db")
+	dbs := []*DB{mustOpenPath(t, path), mustOpenPath(t, path)}
+
+	const workers = 50
+	var wg sync.WaitGroup
+	errs := make(chan error, workers)
+	for i := range workers {
+		db := dbs[i%len(dbs)]
+		wg.Go(func() {
+			chatID, updateID := int64(1000+i), int64(i+1)
+			if _, err := db.EnqueueUpdate(ctx, InboxUpdate{UpdateID: updateID, ChatID: chatID, Payload: []byte(`{}`)}); err != nil {
+				errs <- err
+				return
+			}
+			if _, err := db.Session(ctx, chatID); err != nil {
+				errs <- err
+				return
+			}
+			errs <- db.SaveTurn(ctx, &Turn{
+				Partner:  Partner{ChatID: chatID, Lang: "en"},
+				Session:  []byte("s"),
+				Report:   &Report{Facts: []byte(`{}`), Statuses: map[string]string{"devops": "eligible"}},
+				UpdateID: updateID,
+			})
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		assert.NoError(t, err)
+	}
+
+	n, err := dbs[0].CountPartners(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, workers, n)
+	pending, err := dbs[1].PendingUpdates(ctx, 0)
+	require.NoError(t, err)
+	assert.Empty(t, pending)
+	latest, err := dbs[0].LatestReports(ctx)
+	require.NoError(t, err)
+	assert.Len(t, latest, workers)
+}
+
+// BenchmarkSaveTurn measures one update's writes: the enqueue, then the turn
+// that marks it done, with a report every tenth turn.
+func BenchmarkSaveTurn(b *testing.B) {
+	ctx := context.Background()
+	db := MustOpenDB(b)
+	session := make([]byte, 2048)
+	facts := []byte(`{"partner_agreement":true,"consumption_rub_year":{"infrastructure":12000000}}`)
+	for i := 0; b.Loop(); i++ {
+		updateID := int64(i + 1)
+		if _, err := db.EnqueueUpdate(ctx, InboxUpdate{UpdateID: updateID, ChatID: 1, Payload: facts}); err != nil {
+			b.Fatal(err)
+		}
+		turn := &Turn{
+			Partner:  Partner{ChatID: int64(i%100 + 1), Lang: "en", Name: "Bench"},
+			Session:  session,
+			UpdateID: updateID,
+		}
+		if i%10 == 0 {
+			turn.Report = &Report{Facts: facts, Statuses: map[string]string{"infrastructure": "eligible"}}
+		}
+		if err := db.SaveTurn(ctx, turn); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
