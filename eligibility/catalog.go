@@ -243,6 +243,13 @@ func LoadCatalog(path string) (*Catalog, error) {
 // ParseCatalog decodes a catalogue and validates it. A *ValidationError
 // lists every problem found.
 func ParseCatalog(data []byte) (*Catalog, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, &ValidationError{Problems: []string{err.Error()}}
+	}
+	// YAML truncates a fraction written into a whole-number field without
+	// a word (at_least: 1.5 reads as 1): find them first.
+	problems := fractionProblems(&root, nil)
 	var c Catalog
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
@@ -253,12 +260,28 @@ func ParseCatalog(data []byte) (*Catalog, error) {
 		if !errors.As(err, &te) {
 			return nil, &ValidationError{Problems: []string{err.Error()}}
 		}
-		if err := c.validateWith(te.Errors); err != nil {
-			return nil, err
-		}
+		problems = append(problems, te.Errors...)
 	}
-	if err := c.validate(); err != nil {
+	if err := c.validateWith(problems); err != nil {
 		return nil, err
 	}
 	return &c, nil
+}
+
+// wholeNumberFields are the catalogue fields that hold whole numbers.
+var wholeNumberFields = map[string]bool{"at_least": true, "exceeds": true, "max": true, "month": true}
+
+func fractionProblems(n *yaml.Node, out []string) []string {
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, val := n.Content[i], n.Content[i+1]
+			if wholeNumberFields[k.Value] && val.Kind == yaml.ScalarNode && val.ShortTag() == "!!float" {
+				out = append(out, fmt.Sprintf("line %d: %s: %s is not a whole number", val.Line, k.Value, val.Value))
+			}
+		}
+	}
+	for _, child := range n.Content {
+		out = fractionProblems(child, out)
+	}
+	return out
 }

@@ -180,7 +180,8 @@ func parseValue(f *Fact, r Ref, raw json.RawMessage, facts *Facts) error {
 		facts.Bools[r] = b
 	case FactCount, FactMoney:
 		var n json.Number
-		if err := strictJSON(raw, &n); err != nil {
+		// json.Number also takes a quoted string ("2000000"): refuse it.
+		if err := strictJSON(raw, &n); err != nil || bytes.HasPrefix(bytes.TrimSpace(raw), []byte{'"'}) {
 			return &FactError{Field: field, Problem: "want a number"}
 		}
 		v, err := n.Int64()

@@ -104,7 +104,7 @@ func (r *Report) Result(spec string) (Result, bool) {
 	return Result{}, false
 }
 
-// Gaps counts the conditions not met, nested ones included.
+// Gaps counts the top-level conditions not met.
 func (r Result) Gaps() int {
 	return countStatus(r.Conditions, NotMet)
 }

@@ -68,8 +68,9 @@ func (c *Catalog) validateWith(decodeProblems []string) error {
 	c.validateCertificates(v)
 	c.validateFacts(v)
 	c.validateSpecializations(v)
+	common := map[string]bool{}
 	for i, cond := range c.Common {
-		c.validateCondition(v, fmt.Sprintf("common[%d]", i), cond, map[string]bool{}, true)
+		c.validateCondition(v, fmt.Sprintf("common[%d]", i), cond, common, true)
 	}
 	c.validateWindows(v)
 
@@ -197,8 +198,9 @@ func (c *Catalog) validateSpecializations(v *validator) {
 		case len(s.Levels) == 0 && len(s.Conditions) == 0 && len(c.Common) == 0:
 			v.addf("%s: has no conditions", path)
 		}
+		seen := c.commonIDs()
 		for i, cond := range s.Conditions {
-			c.validateCondition(v, fmt.Sprintf("%s.conditions[%d]", path, i), cond, map[string]bool{}, true)
+			c.validateCondition(v, fmt.Sprintf("%s.conditions[%d]", path, i), cond, seen, true)
 		}
 		levels := map[string]bool{}
 		for i, l := range s.Levels {
@@ -209,8 +211,9 @@ func (c *Catalog) validateSpecializations(v *validator) {
 			if len(l.Conditions) == 0 {
 				v.addf("%s: has no conditions", lp)
 			}
+			seen := c.commonIDs()
 			for j, cond := range l.Conditions {
-				c.validateCondition(v, fmt.Sprintf("%s.conditions[%d]", lp, j), cond, map[string]bool{}, true)
+				c.validateCondition(v, fmt.Sprintf("%s.conditions[%d]", lp, j), cond, seen, true)
 			}
 		}
 	}
@@ -365,4 +368,16 @@ func (c *Catalog) employeesFact() *Fact {
 		}
 	}
 	return nil
+}
+
+// commonIDs returns the ids of the common conditions: every specialization
+// (or level) lists them before its own, so its ids must differ from them.
+func (c *Catalog) commonIDs() map[string]bool {
+	seen := map[string]bool{}
+	for _, cond := range c.Common {
+		if cond != nil && cond.ID != "" {
+			seen[cond.ID] = true
+		}
+	}
+	return seen
 }
