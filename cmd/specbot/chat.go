@@ -31,7 +31,7 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	} else if *lang != "en" && *lang != "ru" {
 		return fail(stderr, exitUsage, "chat: --lang: want en or ru, got %q", *lang)
 	}
-	cfg, err := loadCommon(getenv)
+	cfg, err := loadConfig(getenv, nil, nil)
 	if err != nil {
 		return fail(stderr, exitUsage, "chat: %v", err)
 	}

@@ -1,7 +1,12 @@
 package main
 
 import (
+	"flag"
 	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -9,31 +14,142 @@ import (
 	"specbot/eligibility"
 )
 
-// common is the configuration every command that talks to partners needs.
-type common struct {
+// config is specbot's configuration: DESIGN.md's table of environment
+// variables, each also a flag of serve (a flag wins over the variable).
+type config struct {
+	Token          string
+	APIURL         string
 	DB             string
-	Catalog        *eligibility.Catalog
-	Location       *time.Location
+	Rules          string
 	ManagersChatID int64
+	ManagerIDs     []int64
+	ManagersLang   string
+	TZ             string
+	RemindDays     []int
+	SendRate       float64
+	HTTPAddr       string
+	WebhookURL     string
+	WebhookSecret  string
+
+	Catalog  *eligibility.Catalog
+	Location *time.Location
 }
 
-// loadCommon reads the shared variables of DESIGN.md's table and validates them.
-func loadCommon(getenv func(string) string) (common, error) {
-	c := common{DB: getenv("SPECBOT_DB")}
-	if c.DB == "" {
-		c.DB = "specbot.db"
-	}
-	var err error
-	if c.Location, err = loadLocation(getenv("SPECBOT_TZ")); err != nil {
-		return c, fmt.Errorf("SPECBOT_TZ: %w", err)
-	}
-	if c.Catalog, err = loadCatalog(getenv("SPECBOT_RULES")); err != nil {
-		return c, fmt.Errorf("SPECBOT_RULES: %w", err)
-	}
-	if v := strings.TrimSpace(getenv("SPECBOT_MANAGERS_CHAT_ID")); v != "" {
-		if c.ManagersChatID, err = strconv.ParseInt(v, 10, 64); err != nil || c.ManagersChatID == 0 {
-			return c, fmt.Errorf("SPECBOT_MANAGERS_CHAT_ID: want a Telegram chat id like -1001234567890, got %q", v)
+// setting is one row of the table.
+type setting struct {
+	env, flag, def, help string
+}
+
+var settings = []setting{
+	{"TELEGRAM_BOT_TOKEN", "token", "", "Telegram bot token from @BotFather (required by serve)"},
+	{"TELEGRAM_API_URL", "api-url", "https://api.telegram.org", "Bot API server"},
+	{"SPECBOT_DB", "db", "specbot.db", "SQLite file"},
+	{"SPECBOT_RULES", "rules", "", "rules catalogue file (default: the embedded edition)"},
+	{"SPECBOT_MANAGERS_CHAT_ID", "managers-chat-id", "", "chat that receives handoff cards"},
+	{"SPECBOT_MANAGER_IDS", "manager-ids", "", "comma-separated Telegram user ids allowed manager commands"},
+	{"SPECBOT_MANAGERS_LANG", "managers-lang", "ru", "language of handoff cards and manager replies: en or ru"},
+	{"SPECBOT_TZ", "tz", "Europe/Moscow", "time zone of windows and reminders"},
+	{"SPECBOT_REMIND_DAYS", "remind-days", "30,7", "days before a window opens on which reminders go out"},
+	{"SPECBOT_SEND_RATE", "send-rate", "25", "broadcast messages per second, at most"},
+	{"SPECBOT_HTTP_ADDR", "http-addr", "127.0.0.1:8080", "address of /healthz, /metrics and the webhook"},
+	{"SPECBOT_WEBHOOK_URL", "webhook-url", "", "public https URL of the webhook (webhook mode when set)"},
+	{"SPECBOT_WEBHOOK_SECRET", "webhook-secret", "", "secret Telegram sends with every webhook request"},
+}
+
+// loadConfig reads the environment, then the flags of fs (when given), and
+// validates everything; an error names the variable or flag.
+func loadConfig(getenv func(string) string, fs *flag.FlagSet, args []string) (*config, error) {
+	values := map[string]*string{}
+	for _, s := range settings {
+		v := getenv(s.env)
+		if v == "" {
+			v = s.def
+		}
+		values[s.env] = &v
+		if fs != nil {
+			fs.StringVar(values[s.env], s.flag, v, s.help+" ($"+s.env+")")
 		}
 	}
+	if fs != nil {
+		fs.SetOutput(io.Discard)
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() > 0 {
+			return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+		}
+	}
+	get := func(env string) string { return strings.TrimSpace(*values[env]) }
+	c := &config{
+		Token: get("TELEGRAM_BOT_TOKEN"), APIURL: strings.TrimRight(get("TELEGRAM_API_URL"), "/"), DB: get("SPECBOT_DB"),
+		Rules: get("SPECBOT_RULES"), ManagersLang: get("SPECBOT_MANAGERS_LANG"), TZ: get("SPECBOT_TZ"),
+		HTTPAddr: get("SPECBOT_HTTP_ADDR"), WebhookURL: get("SPECBOT_WEBHOOK_URL"), WebhookSecret: get("SPECBOT_WEBHOOK_SECRET"),
+	}
+	var err error
+	if u, perr := url.Parse(c.APIURL); perr != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("TELEGRAM_API_URL: want an http(s) URL, got %q", c.APIURL)
+	}
+	if c.DB == "" {
+		return nil, fmt.Errorf("SPECBOT_DB: empty path")
+	}
+	if v := get("SPECBOT_MANAGERS_CHAT_ID"); v != "" {
+		if c.ManagersChatID, err = strconv.ParseInt(v, 10, 64); err != nil || c.ManagersChatID == 0 {
+			return nil, fmt.Errorf("SPECBOT_MANAGERS_CHAT_ID: want a Telegram chat id like -1001234567890, got %q", v)
+		}
+	}
+	if v := get("SPECBOT_MANAGER_IDS"); v != "" {
+		for _, part := range strings.Split(v, ",") {
+			id, err := strconv.ParseInt(strings.TrimSpace(part), 10, 64)
+			if err != nil || id <= 0 {
+				return nil, fmt.Errorf("SPECBOT_MANAGER_IDS: want comma-separated user ids, %q is not one", strings.TrimSpace(part))
+			}
+			c.ManagerIDs = append(c.ManagerIDs, id)
+		}
+	}
+	if c.ManagersLang != "en" && c.ManagersLang != "ru" {
+		return nil, fmt.Errorf("SPECBOT_MANAGERS_LANG: want en or ru, got %q", c.ManagersLang)
+	}
+	if c.Location, err = loadLocation(c.TZ); err != nil {
+		return nil, fmt.Errorf("SPECBOT_TZ: %w", err)
+	}
+	if c.RemindDays, err = parseDays(get("SPECBOT_REMIND_DAYS")); err != nil {
+		return nil, fmt.Errorf("SPECBOT_REMIND_DAYS: %w", err)
+	}
+	if c.SendRate, err = strconv.ParseFloat(get("SPECBOT_SEND_RATE"), 64); err != nil || c.SendRate <= 0 || c.SendRate > 30 {
+		return nil, fmt.Errorf("SPECBOT_SEND_RATE: want messages per second between 1 and 30, got %q", get("SPECBOT_SEND_RATE"))
+	}
+	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
+		return nil, fmt.Errorf("SPECBOT_HTTP_ADDR: want host:port, got %q", c.HTTPAddr)
+	}
+	if c.WebhookURL != "" {
+		if u, err := url.Parse(c.WebhookURL); err != nil || u.Scheme != "https" && u.Scheme != "http" || u.Host == "" {
+			return nil, fmt.Errorf("SPECBOT_WEBHOOK_URL: want an https:// URL, got %q", c.WebhookURL)
+		}
+		if !secretRE.MatchString(c.WebhookSecret) {
+			return nil, fmt.Errorf("SPECBOT_WEBHOOK_SECRET: required in webhook mode: 1-256 characters of A-Z, a-z, 0-9, _ and -")
+		}
+	}
+	if c.Catalog, err = loadCatalog(c.Rules); err != nil {
+		return nil, fmt.Errorf("SPECBOT_RULES: %w", err)
+	}
 	return c, nil
+}
+
+var secretRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
+
+// parseDays reads "30,7": distinct days between 1 and 365.
+func parseDays(v string) ([]int, error) {
+	var days []int
+	seen := map[int]bool{}
+	for _, part := range strings.Split(v, ",") {
+		d, err := strconv.Atoi(strings.TrimSpace(part))
+		if err != nil || d < 1 || d > 365 {
+			return nil, fmt.Errorf("want comma-separated days between 1 and 365, %q is not one", strings.TrimSpace(part))
+		}
+		if !seen[d] {
+			seen[d] = true
+			days = append(days, d)
+		}
+	}
+	return days, nil
 }

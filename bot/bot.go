@@ -1,0 +1,210 @@
+package bot
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"specbot/dialogs"
+	"specbot/store"
+)
+
+// Bot is the running Telegram adapter.
+type Bot struct {
+	cfg      Config
+	db       *store.DB
+	conv     *Conversations
+	tg       *tgbot.Bot
+	gate     *gate
+	log      *slog.Logger
+	metrics  *Metrics
+	registry *prometheus.Registry
+	wake     chan struct{}
+	dispatch *dispatcher
+	managers *groupPacer
+
+	configGapOnce sync.Once
+	listening     chan string // receives the HTTP address once listening
+}
+
+// New builds the adapter; it calls getMe to check the token unless the
+// context says otherwise.
+func New(ctx context.Context, cfg Config, db *store.DB, engine *dialogs.Engine, log *slog.Logger) (*Bot, error) {
+	cfg.defaults()
+	if log == nil {
+		log = slog.Default()
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+	b := &Bot{
+		cfg: cfg, db: db, log: log, registry: reg, metrics: NewMetrics(reg),
+		wake: make(chan struct{}, 1), listening: make(chan string, 1),
+		conv: &Conversations{DB: db, Engine: engine, ContactConfigured: cfg.ManagersChatID != 0, Log: log},
+	}
+	b.managers = newGroupPacer(cfg.GroupInterval)
+	b.dispatch = newDispatcher(b)
+	b.gate = newGate(&http.Client{Timeout: cfg.PollTimeout + 10*time.Second})
+	opts := []tgbot.Option{
+		tgbot.WithDefaultHandler(b.receive),
+		tgbot.WithErrorsHandler(b.errorsHandler),
+		tgbot.WithHTTPClient(cfg.PollTimeout, b.gate),
+		tgbot.WithNotAsyncHandlers(),
+		tgbot.WithWorkers(1),
+		tgbot.WithUpdatesChannelCap(1),
+		tgbot.WithAllowedUpdates(tgbot.AllowedUpdates{"message", "callback_query", "my_chat_member"}),
+	}
+	if cfg.APIURL != "" {
+		opts = append(opts, tgbot.WithServerURL(cfg.APIURL))
+	}
+	tg, err := tgbot.New(cfg.Token, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("connect to the Bot API: %s", b.redact(err))
+	}
+	b.tg = tg
+	return b, nil
+}
+
+// Run serves until ctx ends: the HTTP endpoints, updates by long polling or
+// webhook, and the dispatcher. On shutdown it stops taking updates, lets
+// those in flight finish within ShutdownGrace, and returns.
+func (b *Bot) Run(ctx context.Context) error {
+	if err := b.setCommands(ctx); err != nil {
+		b.log.Warn("set commands", "err", b.redact(err))
+	}
+	if b.cfg.ManagersChatID == 0 {
+		b.log.Warn("SPECBOT_MANAGERS_CHAT_ID is not set: partners asking for a manager get the partnership team's address")
+	}
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", b.healthz)
+	mux.Handle("GET /metrics", promhttp.HandlerFor(b.registry, promhttp.HandlerOpts{}))
+	webhook := b.cfg.WebhookURL != ""
+	if webhook {
+		path, err := b.cfg.webhookPath()
+		if err != nil {
+			return err
+		}
+		mux.HandleFunc("POST "+path, b.webhookHandler)
+	}
+	srv := &http.Server{Addr: b.cfg.HTTPAddr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	ln, err := net.Listen("tcp", b.cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", b.cfg.HTTPAddr, err)
+	}
+	b.listening <- ln.Addr().String()
+	httpDone := make(chan error, 1)
+	go func() { httpDone <- srv.Serve(ln) }()
+
+	// work outlives ctx by ShutdownGrace so that updates in flight finish.
+	work, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelWork()
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		b.dispatch.run(ctx, work)
+	}()
+
+	if webhook {
+		err := b.call(ctx, "setWebhook", func(ctx context.Context) error {
+			_, err := b.tg.SetWebhook(ctx, &tgbot.SetWebhookParams{
+				URL: b.cfg.WebhookURL, SecretToken: b.cfg.WebhookSecret,
+				AllowedUpdates: []string{"message", "callback_query", "my_chat_member"},
+			})
+			return err
+		})
+		if err != nil {
+			b.log.Error("set webhook", "err", b.redact(err))
+		}
+		b.log.Info("serving", "mode", "webhook", "addr", ln.Addr().String())
+		<-ctx.Done()
+	} else {
+		err := b.call(ctx, "deleteWebhook", func(ctx context.Context) error {
+			_, err := b.tg.DeleteWebhook(ctx, &tgbot.DeleteWebhookParams{})
+			return err
+		})
+		if err != nil {
+			b.log.Warn("delete webhook", "err", b.redact(err))
+		}
+		b.log.Info("serving", "mode", "polling", "addr", ln.Addr().String())
+		b.tg.Start(ctx) // returns when ctx ends
+	}
+
+	b.log.Info("shutting down", "grace", b.cfg.ShutdownGrace)
+	shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.cfg.ShutdownGrace)
+	defer cancel()
+	_ = srv.Shutdown(shutdown)
+	finished := make(chan struct{})
+	go func() { wg.Wait(); close(finished) }()
+	select {
+	case <-finished:
+	case <-shutdown.Done():
+		b.log.Warn("updates still in flight at the deadline; they stay in the inbox for the next start")
+		cancelWork()
+		<-finished
+	}
+	if err := <-httpDone; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// Addr waits until Run listens and returns the HTTP address (useful with
+// port 0), or "" when ctx ends first.
+func (b *Bot) Addr(ctx context.Context) string {
+	select {
+	case a := <-b.listening:
+		b.listening <- a
+		return a
+	case <-ctx.Done():
+		return ""
+	}
+}
+
+func (b *Bot) healthz(w http.ResponseWriter, r *http.Request) {
+	if _, err := b.db.MaxUpdateID(r.Context()); err != nil {
+		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	io.WriteString(w, "ok\n")
+}
+
+// maxWebhookBody bounds a webhook request.
+const maxWebhookBody = 1 << 20
+
+// webhookHandler stores an update before acknowledging it, and refuses
+// requests without the secret: Telegram then retries, nothing is lost.
+func (b *Bot) webhookHandler(w http.ResponseWriter, r *http.Request) {
+	got := r.Header.Get("X-Telegram-Bot-Api-Secret-Token")
+	if subtle.ConstantTimeCompare([]byte(got), []byte(b.cfg.WebhookSecret)) != 1 {
+		b.metrics.Errors.WithLabelValues("webhook_secret").Inc()
+		http.Error(w, "unauthorized", http.StatusUnauthorized)
+		return
+	}
+	var u models.Update
+	if err := json.NewDecoder(io.LimitReader(r.Body, maxWebhookBody)).Decode(&u); err != nil || u.ID <= 0 {
+		http.Error(w, "bad update", http.StatusBadRequest)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 10*time.Second)
+	defer cancel()
+	if err := b.store(ctx, &u); err != nil {
+		http.Error(w, "try again", http.StatusServiceUnavailable)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+}

@@ -1,0 +1,52 @@
+package bot
+
+import (
+	"context"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"specbot/locales"
+)
+
+// partnerCommands are the commands shown to partners, in menu order.
+var partnerCommands = []string{"start", "check", "report", "manager", "reminders", "language", "forget", "help", "cancel"}
+
+// managerCommands are shown only in the managers' chat.
+var managerCommands = []string{"stats", "partner", "export"}
+
+func commandList(lang string, names []string) []models.BotCommand {
+	p := locales.For(lang)
+	out := make([]models.BotCommand, len(names))
+	for i, n := range names {
+		out[i] = models.BotCommand{Command: n, Description: p.T("command." + n)}
+	}
+	return out
+}
+
+// setCommands registers the command menus: English by default, Russian for
+// users whose Telegram speaks Russian, and the manager commands only in the
+// managers' chat.
+func (b *Bot) setCommands(ctx context.Context) error {
+	sets := []*tgbot.SetMyCommandsParams{
+		{Commands: commandList("en", partnerCommands), Scope: &models.BotCommandScopeDefault{}},
+		{Commands: commandList("ru", partnerCommands), Scope: &models.BotCommandScopeDefault{}, LanguageCode: "ru"},
+	}
+	if b.cfg.ManagersChatID != 0 {
+		all := append(append([]string{}, managerCommands...), "help")
+		sets = append(sets, &tgbot.SetMyCommandsParams{
+			Commands: commandList(b.cfg.ManagersLang, all),
+			Scope:    &models.BotCommandScopeChat{ChatID: b.cfg.ManagersChatID},
+		})
+	}
+	for _, params := range sets {
+		err := b.call(ctx, "setMyCommands", func(ctx context.Context) error {
+			_, err := b.tg.SetMyCommands(ctx, params)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

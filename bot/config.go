@@ -1,0 +1,69 @@
+package bot
+
+import (
+	"errors"
+	"net/url"
+	"time"
+)
+
+// Config is the adapter's configuration, validated by cmd/specbot.
+type Config struct {
+	Token  string
+	APIURL string // Bot API server; "" is Telegram's
+	// ManagersChatID receives handoff cards; 0 when not configured.
+	ManagersChatID int64
+	ManagerIDs     []int64
+	ManagersLang   string
+	HTTPAddr       string // /healthz, /metrics and the webhook path
+	WebhookURL     string // webhook mode when set
+	WebhookSecret  string
+	// PollTimeout is the long-poll timeout of getUpdates.
+	PollTimeout time.Duration
+	// Workers bounds the chats processed at once.
+	Workers int
+	// ShutdownGrace bounds how long updates in flight may finish on shutdown.
+	ShutdownGrace time.Duration
+	// GroupInterval spaces messages posted into the managers' group
+	// (Telegram allows about 20 a minute in a group).
+	GroupInterval time.Duration
+}
+
+func (c *Config) defaults() {
+	if c.PollTimeout <= 0 {
+		c.PollTimeout = 30 * time.Second
+	}
+	if c.Workers <= 0 {
+		c.Workers = 32
+	}
+	if c.ShutdownGrace <= 0 {
+		c.ShutdownGrace = 10 * time.Second
+	}
+	if c.GroupInterval <= 0 {
+		c.GroupInterval = 3 * time.Second
+	}
+	if c.ManagersLang == "" {
+		c.ManagersLang = "ru"
+	}
+}
+
+// webhookPath is the path part of the webhook URL, served on HTTPAddr.
+func (c *Config) webhookPath() (string, error) {
+	u, err := url.Parse(c.WebhookURL)
+	if err != nil || u.Scheme != "https" && u.Scheme != "http" || u.Host == "" {
+		return "", errors.New("SPECBOT_WEBHOOK_URL: want an https:// URL")
+	}
+	if u.Path == "" {
+		return "/", nil
+	}
+	return u.Path, nil
+}
+
+// isManager reports whether a Telegram user may use manager commands.
+func (c *Config) isManager(userID int64) bool {
+	for _, id := range c.ManagerIDs {
+		if id == userID {
+			return true
+		}
+	}
+	return false
+}

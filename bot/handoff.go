@@ -1,0 +1,238 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"specbot/dialogs"
+	"specbot/locales"
+	"specbot/store"
+)
+
+// handoffPrefix starts the payload of a card's buttons: "h:t:<id>" takes,
+// "h:d:<id>" closes.
+const handoffPrefix = "h:"
+
+// handoffWindow is how long a new request updates the open card instead of
+// posting a new one.
+const handoffWindow = 24 * time.Hour
+
+// groupPacer spaces messages to the managers' group: Telegram allows about
+// 20 messages a minute in a group.
+type groupPacer struct {
+	mu       sync.Mutex
+	interval time.Duration
+	next     time.Time
+}
+
+func newGroupPacer(interval time.Duration) *groupPacer { return &groupPacer{interval: interval} }
+
+// wait blocks until the next message may be posted.
+func (g *groupPacer) wait(ctx context.Context) error {
+	g.mu.Lock()
+	now := time.Now()
+	at := g.next
+	if at.Before(now) {
+		at = now
+	}
+	g.next = at.Add(g.interval)
+	g.mu.Unlock()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(time.Until(at)):
+		return nil
+	}
+}
+
+// handoff posts (or updates) the card for a partner's request and returns
+// what to tell the partner.
+func (b *Bot) handoff(ctx context.Context, turn Turn, who Who, comment string) []dialogs.Message {
+	lang := turn.Outcome.Session.Lang
+	if b.cfg.ManagersChatID == 0 {
+		b.configGapOnce.Do(func() { b.log.Warn("a partner asked for a manager, but SPECBOT_MANAGERS_CHAT_ID is not set") })
+		return []dialogs.Message{{Text: locales.For(lang).T("contact.not_configured")}}
+	}
+	h, err := b.db.RecentHandoff(ctx, who.ChatID, time.Now().Add(-handoffWindow))
+	updated := err == nil
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		b.log.Error("load handoff", "chat_id", who.ChatID, "err", err)
+		return []dialogs.Message{dialogs.ContactFailed(lang)}
+	}
+	if !updated {
+		h = store.Handoff{ChatID: who.ChatID, State: store.HandoffOpen}
+	}
+	if comment != "" {
+		h.Comment = comment
+	}
+	if r, err := b.db.LatestReport(ctx, who.ChatID); err == nil {
+		h.ReportID = r.ID
+	}
+	if err := b.db.SaveHandoff(ctx, &h); err != nil {
+		b.log.Error("save handoff", "chat_id", who.ChatID, "err", err)
+		return []dialogs.Message{dialogs.ContactFailed(lang)}
+	}
+	text, markup, err := b.card(ctx, h)
+	if err != nil {
+		b.log.Error("render card", "handoff", h.ID, "err", err)
+		return []dialogs.Message{dialogs.ContactFailed(lang)}
+	}
+	posted := false
+	if h.CardMessageID != 0 {
+		posted = b.editCard(ctx, h, text, markup)
+	}
+	if !posted {
+		id := b.postCard(ctx, text, markup)
+		if id == 0 {
+			return []dialogs.Message{dialogs.ContactFailed(lang)}
+		}
+		h.CardChatID, h.CardMessageID = b.cfg.ManagersChatID, id
+		if err := b.db.SaveHandoff(ctx, &h); err != nil {
+			b.log.Error("save handoff card", "handoff", h.ID, "err", err)
+		}
+	}
+	b.log.Info("handoff", "chat_id", who.ChatID, "handoff", h.ID, "updated", updated)
+	return []dialogs.Message{dialogs.ContactSent(lang, updated && posted)}
+}
+
+// card renders a handoff's card with its buttons, in the managers' language.
+func (b *Bot) card(ctx context.Context, h store.Handoff) (string, models.ReplyMarkup, error) {
+	partner, err := b.db.Partner(ctx, h.ChatID)
+	if err != nil {
+		return "", nil, fmt.Errorf("card of %d: %w", h.ChatID, err)
+	}
+	c := dialogs.Card{
+		Company: partner.Company, PartnerName: partner.Name, Username: partner.Username, UserID: partner.UserID,
+		PartnerLang: partner.Lang, Comment: h.Comment, State: h.State, TakenName: h.TakenName,
+	}
+	if c.UserID == 0 {
+		c.UserID = partner.ChatID
+	}
+	if past, err := b.conv.Past(ctx, h.ChatID); err == nil {
+		c.Past = past
+	}
+	text := b.conv.Engine.RenderCard(c, b.cfg.ManagersLang)
+	p := locales.For(b.cfg.ManagersLang)
+	id := strconv.FormatInt(h.ID, 10)
+	var rows [][]dialogs.Button
+	switch h.State {
+	case store.HandoffOpen:
+		rows = [][]dialogs.Button{{{Label: p.T("button.take"), Data: handoffPrefix + "t:" + id}, {Label: p.T("button.handoff_done"), Data: handoffPrefix + "d:" + id}}}
+	case store.HandoffTaken:
+		rows = [][]dialogs.Button{{{Label: p.T("button.handoff_done"), Data: handoffPrefix + "d:" + id}}}
+	}
+	markup := keyboard(rows)
+	if markup == nil {
+		markup = noKeyboard
+	}
+	return text, markup, nil
+}
+
+// postCard posts a card into the managers' chat, paced for a group.
+func (b *Bot) postCard(ctx context.Context, text string, markup models.ReplyMarkup) int {
+	if err := b.managers.wait(ctx); err != nil {
+		return 0
+	}
+	parts := split(text, maxMessageRunes)
+	id := 0
+	for i, part := range parts {
+		params := &tgbot.SendMessageParams{ChatID: b.cfg.ManagersChatID, Text: part, ParseMode: models.ParseModeHTML,
+			LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tgbot.True()}}
+		if i == len(parts)-1 {
+			params.ReplyMarkup = markup
+		}
+		var sent *models.Message
+		err := b.call(ctx, "sendMessage", func(ctx context.Context) error {
+			var err error
+			sent, err = b.tg.SendMessage(ctx, params)
+			return err
+		})
+		if err != nil {
+			b.log.Error("post handoff card", "err", b.redact(err))
+			return 0
+		}
+		id = sent.ID
+	}
+	return id
+}
+
+// editCard replaces a card in place; false when Telegram refused.
+func (b *Bot) editCard(ctx context.Context, h store.Handoff, text string, markup models.ReplyMarkup) bool {
+	if err := b.managers.wait(ctx); err != nil {
+		return false
+	}
+	parts := split(text, maxMessageRunes)
+	err := b.call(ctx, "editMessageText", func(ctx context.Context) error {
+		_, err := b.tg.EditMessageText(ctx, &tgbot.EditMessageTextParams{ChatID: h.CardChatID, MessageID: h.CardMessageID,
+			Text: parts[len(parts)-1], ParseMode: models.ParseModeHTML, ReplyMarkup: markup,
+			LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tgbot.True()}})
+		return err
+	})
+	return err == nil || isNotModified(err)
+}
+
+// onHandoffButton handles Take and Done on a card.
+func (b *Bot) onHandoffButton(ctx context.Context, u *models.Update, data string, pressed int) error {
+	q := u.CallbackQuery
+	p := locales.For(b.cfg.ManagersLang)
+	act, idStr, _ := strings.Cut(data, ":")
+	id, err := strconv.ParseInt(idStr, 10, 64)
+	if err != nil || (act != "t" && act != "d") {
+		b.answerCallback(ctx, q.ID, p.T("button.stale"))
+		return b.done(ctx, u.ID)
+	}
+	if !b.cfg.isManager(q.From.ID) {
+		b.answerCallback(ctx, q.ID, p.T("handoff.not_manager"))
+		return b.done(ctx, u.ID)
+	}
+	name := strings.TrimSpace(q.From.FirstName + " " + q.From.LastName)
+	if q.From.Username != "" {
+		name += " (@" + q.From.Username + ")"
+	}
+	var h store.Handoff
+	if act == "t" {
+		h, err = b.db.TakeHandoff(ctx, id, q.From.ID, name)
+	} else {
+		h, err = b.db.CloseHandoff(ctx, id, q.From.ID)
+	}
+	switch {
+	case errors.Is(err, store.ErrTaken):
+		msg := p.T("handoff.already_taken", "Name", h.TakenName)
+		if h.State == store.HandoffDone {
+			msg = p.T("handoff.already_done")
+		}
+		b.answerCallback(ctx, q.ID, msg)
+		return b.done(ctx, u.ID)
+	case errors.Is(err, store.ErrNotFound):
+		b.answerCallback(ctx, q.ID, p.T("handoff.gone"))
+		return b.done(ctx, u.ID)
+	case err != nil:
+		return err
+	}
+	if act == "t" {
+		b.answerCallback(ctx, q.ID, p.T("handoff.taken_you"))
+	} else {
+		b.answerCallback(ctx, q.ID, p.T("handoff.closed"))
+	}
+	if text, markup, err := b.card(ctx, h); err == nil {
+		h.CardChatID = chatOf(u)
+		if pressed != 0 {
+			h.CardMessageID = pressed
+		}
+		b.editCard(ctx, h, text, markup)
+	}
+	if act == "t" {
+		if partner, err := b.db.Partner(ctx, h.ChatID); err == nil && !partner.Unreachable {
+			b.send(ctx, h.ChatID, dialogs.ContactTaken(partner.Lang, q.From.FirstName))
+		}
+	}
+	return b.done(ctx, u.ID)
+}

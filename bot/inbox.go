@@ -1,0 +1,201 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sync"
+	"time"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"specbot/store"
+)
+
+// chatOf returns the chat an update belongs to, 0 for updates without one.
+func chatOf(u *models.Update) int64 {
+	switch {
+	case u.Message != nil:
+		return u.Message.Chat.ID
+	case u.EditedMessage != nil:
+		return u.EditedMessage.Chat.ID
+	case u.CallbackQuery != nil:
+		if m := u.CallbackQuery.Message.Message; m != nil {
+			return m.Chat.ID
+		}
+		if m := u.CallbackQuery.Message.InaccessibleMessage; m != nil {
+			return m.Chat.ID
+		}
+		return u.CallbackQuery.From.ID
+	case u.MyChatMember != nil:
+		return u.MyChatMember.Chat.ID
+	}
+	return 0
+}
+
+// store writes an update to the inbox, retrying until it is stored or ctx
+// ends: an update must never be confirmed to Telegram before it is stored.
+func (b *Bot) store(ctx context.Context, u *models.Update) error {
+	payload, err := json.Marshal(u)
+	if err != nil {
+		return fmt.Errorf("encode update %d: %w", u.ID, err)
+	}
+	backoff := 50 * time.Millisecond
+	for {
+		_, err := b.db.EnqueueUpdate(ctx, store.InboxUpdate{UpdateID: u.ID, ChatID: chatOf(u), Payload: payload})
+		if err == nil {
+			b.wakeDispatcher()
+			return nil
+		}
+		b.metrics.Errors.WithLabelValues("inbox").Inc()
+		b.log.Error("store update", "update_id", u.ID, "err", err)
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(backoff):
+		}
+		backoff = min(backoff*2, 5*time.Second)
+	}
+}
+
+// receive is the library's handler in polling mode: it only stores.
+func (b *Bot) receive(ctx context.Context, _ *tgbot.Bot, u *models.Update) {
+	if err := b.store(ctx, u); err != nil {
+		return // shutting down: not marked, so not confirmed; Telegram redelivers
+	}
+	b.gate.markStored(u.ID)
+}
+
+func (b *Bot) wakeDispatcher() {
+	select {
+	case b.wake <- struct{}{}:
+	default:
+	}
+}
+
+// dispatcher applies inbox updates: in order within a chat, chats in
+// parallel up to Config.Workers.
+type dispatcher struct {
+	b *Bot
+
+	mu       sync.Mutex
+	inflight map[int64]bool              // update ids taken and not finished
+	queues   map[int64][]store.InboxUpdate // per chat, waiting
+	running  map[int64]bool              // chats with a worker
+	failures map[int64]int               // update id -> failed attempts
+	sem      chan struct{}
+	wg       sync.WaitGroup
+}
+
+func newDispatcher(b *Bot) *dispatcher {
+	return &dispatcher{
+		b: b, inflight: map[int64]bool{}, queues: map[int64][]store.InboxUpdate{},
+		running: map[int64]bool{}, failures: map[int64]int{}, sem: make(chan struct{}, b.cfg.Workers),
+	}
+}
+
+// run feeds pending updates to chat workers until ctx ends, then waits for
+// the updates in flight to finish within work's own deadline.
+func (d *dispatcher) run(ctx, work context.Context) {
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for {
+		d.feed(ctx, work)
+		select {
+		case <-ctx.Done():
+			d.wg.Wait()
+			return
+		case <-d.b.wake:
+		case <-tick.C:
+		}
+	}
+}
+
+func (d *dispatcher) feed(ctx, work context.Context) {
+	pending, err := d.b.db.PendingUpdates(ctx, 500)
+	if err != nil {
+		if ctx.Err() == nil {
+			d.b.metrics.Errors.WithLabelValues("inbox").Inc()
+			d.b.log.Error("pending updates", "err", err)
+		}
+		return
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, u := range pending {
+		if d.inflight[u.UpdateID] {
+			continue
+		}
+		d.inflight[u.UpdateID] = true
+		d.queues[u.ChatID] = append(d.queues[u.ChatID], u)
+		if !d.running[u.ChatID] {
+			d.running[u.ChatID] = true
+			d.wg.Add(1)
+			go d.worker(work, u.ChatID)
+		}
+	}
+}
+
+// worker drains one chat's queue in order.
+func (d *dispatcher) worker(ctx context.Context, chatID int64) {
+	defer d.wg.Done()
+	select {
+	case d.sem <- struct{}{}:
+	case <-ctx.Done():
+		d.mu.Lock()
+		for _, u := range d.queues[chatID] {
+			delete(d.inflight, u.UpdateID)
+		}
+		delete(d.queues, chatID)
+		delete(d.running, chatID)
+		d.mu.Unlock()
+		return
+	}
+	d.b.metrics.Inflight.Inc()
+	defer func() {
+		<-d.sem
+		d.b.metrics.Inflight.Dec()
+	}()
+	for {
+		d.mu.Lock()
+		q := d.queues[chatID]
+		if len(q) == 0 || ctx.Err() != nil {
+			for _, u := range q {
+				delete(d.inflight, u.UpdateID)
+			}
+			delete(d.queues, chatID)
+			delete(d.running, chatID)
+			d.mu.Unlock()
+			return
+		}
+		u := q[0]
+		d.queues[chatID] = q[1:]
+		d.mu.Unlock()
+
+		err := d.b.process(ctx, u)
+
+		d.mu.Lock()
+		delete(d.inflight, u.UpdateID)
+		if err != nil {
+			d.failures[u.UpdateID]++
+			// Later updates of the chat wait for this one: order matters.
+			for _, later := range d.queues[chatID] {
+				delete(d.inflight, later.UpdateID)
+			}
+			delete(d.queues, chatID)
+			delete(d.running, chatID)
+			d.mu.Unlock()
+			return
+		}
+		delete(d.failures, u.UpdateID)
+		d.mu.Unlock()
+	}
+}
+
+// attempts returns how many times an update has failed.
+func (d *dispatcher) attempts(updateID int64) int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.failures[updateID]
+}

@@ -1,0 +1,248 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"specbot/dialogs"
+	"specbot/locales"
+	"specbot/store"
+)
+
+// maxTextRunes is the longest text a partner can send as an answer.
+const maxTextRunes = 2000
+
+// giveUpAfter is how many failed attempts an update gets before it is
+// dropped with an apology.
+const giveUpAfter = 5
+
+// process applies one stored update. An error leaves it pending for a retry.
+func (b *Bot) process(ctx context.Context, in store.InboxUpdate) error {
+	start := time.Now()
+	defer b.metrics.observe(start)
+	var u models.Update
+	if err := json.Unmarshal(in.Payload, &u); err != nil {
+		b.log.Error("decode stored update", "update_id", in.UpdateID, "err", err)
+		return b.done(ctx, in.UpdateID)
+	}
+	log := b.log.With("update_id", u.ID, "chat_id", in.ChatID)
+	var err error
+	switch {
+	case u.CallbackQuery != nil:
+		b.metrics.Updates.WithLabelValues("callback").Inc()
+		err = b.onCallback(ctx, &u)
+	case u.Message != nil:
+		b.metrics.Updates.WithLabelValues("message").Inc()
+		err = b.onMessage(ctx, &u)
+	case u.MyChatMember != nil:
+		b.metrics.Updates.WithLabelValues("member").Inc()
+		err = b.onMember(ctx, &u)
+	default:
+		b.metrics.Updates.WithLabelValues("other").Inc()
+		err = b.done(ctx, u.ID)
+	}
+	if err == nil {
+		return nil
+	}
+	b.metrics.Errors.WithLabelValues("process").Inc()
+	attempts := b.dispatch.attempts(u.ID) + 1
+	log.Error("process update", "attempt", attempts, "err", b.redact(err))
+	if attempts == 1 {
+		b.apologize(ctx, &u, in.ChatID)
+	}
+	if attempts >= giveUpAfter {
+		log.Error("update dropped after retries", "attempts", attempts)
+		if derr := b.db.MarkUpdateDone(ctx, u.ID); derr == nil {
+			return nil
+		}
+	}
+	return err
+}
+
+// done marks an update that changes no session.
+func (b *Bot) done(ctx context.Context, updateID int64) error {
+	if err := b.db.MarkUpdateDone(ctx, updateID); err != nil {
+		return fmt.Errorf("mark update %d done: %w", updateID, err)
+	}
+	return nil
+}
+
+// langOf is the language to answer a chat in before its session is loaded.
+func (b *Bot) langOf(ctx context.Context, chatID int64, code string) string {
+	if p, err := b.db.Partner(ctx, chatID); err == nil && p.Lang != "" {
+		return p.Lang
+	}
+	return locales.Normalize(code)
+}
+
+// apologize tells the partner something went wrong on our side; their
+// answers so far are safe because nothing was half-written.
+func (b *Bot) apologize(ctx context.Context, u *models.Update, chatID int64) {
+	if chatID == 0 || chatID == b.cfg.ManagersChatID {
+		return
+	}
+	code := ""
+	if from := sender(u); from != nil {
+		code = from.LanguageCode
+	}
+	p := locales.For(b.langOf(ctx, chatID, code))
+	if u.CallbackQuery != nil {
+		b.answerCallback(ctx, u.CallbackQuery.ID, p.T("error.apology_short"))
+	}
+	b.sendPlain(ctx, chatID, p.T("error.apology"))
+}
+
+func sender(u *models.Update) *models.User {
+	switch {
+	case u.Message != nil:
+		return u.Message.From
+	case u.CallbackQuery != nil:
+		return &u.CallbackQuery.From
+	}
+	return nil
+}
+
+func whoOf(chatID int64, from *models.User) Who {
+	w := Who{ChatID: chatID}
+	if from != nil {
+		w.UserID, w.Username, w.LangCode = from.ID, from.Username, from.LanguageCode
+		w.Name = strings.TrimSpace(from.FirstName + " " + from.LastName)
+	}
+	return w
+}
+
+// onMessage handles a message: partner dialogs in private chats, manager
+// commands, and a short answer for what the bot cannot read.
+func (b *Bot) onMessage(ctx context.Context, u *models.Update) error {
+	m := u.Message
+	chatID := m.Chat.ID
+	if m.From != nil && m.From.IsBot {
+		return b.done(ctx, u.ID)
+	}
+	cmd, args := commandOf(m)
+	if b.isManagerContext(m) {
+		if handled, err := b.managerCommand(ctx, u, cmd, args); handled {
+			return err
+		}
+	}
+	if m.Chat.Type != models.ChatTypePrivate {
+		// The bot talks to partners privately; in groups it answers only
+		// commands addressed to it, with a pointer to the private chat.
+		if cmd != "" && chatID != b.cfg.ManagersChatID {
+			p := locales.For(b.langOf(ctx, chatID, langCode(m.From)))
+			b.sendPlain(ctx, chatID, p.T("group.private_only"))
+		}
+		return b.done(ctx, u.ID)
+	}
+	who := whoOf(chatID, m.From)
+	var in dialogs.Input
+	switch {
+	case cmd != "":
+		in = dialogs.Input{Command: cmd, Args: args, LangCode: who.LangCode}
+	case m.Text != "":
+		if utf8.RuneCountInString(m.Text) > maxTextRunes {
+			p := locales.For(b.langOf(ctx, chatID, who.LangCode))
+			b.sendPlain(ctx, chatID, p.T("input.too_long"))
+			return b.done(ctx, u.ID)
+		}
+		in = dialogs.Input{Text: m.Text, LangCode: who.LangCode}
+	default:
+		p := locales.For(b.langOf(ctx, chatID, who.LangCode))
+		b.sendPlain(ctx, chatID, p.T("input.not_text"))
+		return b.done(ctx, u.ID)
+	}
+	return b.converse(ctx, u.ID, who, in, 0)
+}
+
+// commandOf splits "/cmd@bot args" into the command and its arguments. It
+// reads the command entity at offset 0 when Telegram sent one, and the text
+// otherwise, slicing by runes so Cyrillic before a command cannot break it.
+func commandOf(m *models.Message) (string, string) {
+	text := strings.TrimSpace(m.Text)
+	if !strings.HasPrefix(text, "/") {
+		return "", ""
+	}
+	head, args, _ := strings.Cut(text, " ")
+	name, _, _ := strings.Cut(strings.TrimPrefix(head, "/"), "@")
+	if name == "" {
+		return "", ""
+	}
+	return strings.ToLower(name), strings.TrimSpace(args)
+}
+
+func langCode(u *models.User) string {
+	if u == nil {
+		return ""
+	}
+	return u.LanguageCode
+}
+
+// onCallback handles a button press. Every callback query is answered.
+func (b *Bot) onCallback(ctx context.Context, u *models.Update) error {
+	q := u.CallbackQuery
+	chatID := chatOf(u)
+	pressed := 0
+	if m := q.Message.Message; m != nil {
+		pressed = m.ID
+	}
+	if data, ok := strings.CutPrefix(q.Data, handoffPrefix); ok {
+		return b.onHandoffButton(ctx, u, data, pressed)
+	}
+	if q.Message.Message != nil && q.Message.Message.Chat.Type != models.ChatTypePrivate {
+		b.answerCallback(ctx, q.ID, locales.For(b.cfg.ManagersLang).T("button.stale"))
+		return b.done(ctx, u.ID)
+	}
+	who := whoOf(chatID, &q.From)
+	return b.converse(ctx, u.ID, who, dialogs.Input{Button: q.Data, LangCode: who.LangCode}, pressed, q.ID)
+}
+
+// onMember notices a partner who blocked the bot (or unblocked it).
+func (b *Bot) onMember(ctx context.Context, u *models.Update) error {
+	cm := u.MyChatMember
+	if cm.Chat.Type == models.ChatTypePrivate {
+		blocked := cm.NewChatMember.Type == models.ChatMemberTypeBanned
+		if err := b.db.SetUnreachable(ctx, cm.Chat.ID, blocked); err != nil && !isNotFound(err) {
+			return err
+		}
+	}
+	return b.done(ctx, u.ID)
+}
+
+// converse runs an input through the dialogs and sends the replies. pressed
+// is the message whose button was pressed, 0 for typed input.
+func (b *Bot) converse(ctx context.Context, updateID int64, who Who, in dialogs.Input, pressed int, callbackID ...string) error {
+	turn, err := b.conv.Handle(ctx, who, in, updateID)
+	if err != nil {
+		return err
+	}
+	out := turn.Outcome
+	if len(callbackID) > 0 {
+		b.answerCallback(ctx, callbackID[0], out.Notice)
+	}
+	if out.Contact != nil {
+		out.Messages = append(out.Messages, b.handoff(ctx, turn, who, out.Contact.Comment)...)
+	}
+	b.reply(ctx, who.ChatID, out.Messages, pressed, turn.Forgotten)
+	return nil
+}
+
+// answerCallback answers a callback query, with a toast when text is set.
+func (b *Bot) answerCallback(ctx context.Context, id, text string) {
+	err := b.call(ctx, "answerCallbackQuery", func(ctx context.Context) error {
+		_, err := b.tg.AnswerCallbackQuery(ctx, &tgbot.AnswerCallbackQueryParams{CallbackQueryID: id, Text: text})
+		return err
+	})
+	if err != nil {
+		b.log.Warn("answer callback", "err", b.redact(err))
+	}
+}
+
+func isNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }

@@ -1,0 +1,197 @@
+package bot
+
+import (
+	"context"
+	"strings"
+	"unicode/utf8"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"specbot/dialogs"
+)
+
+// maxMessageRunes is Telegram's limit on a message text.
+const maxMessageRunes = 4096
+
+// keyboard turns dialog buttons into an inline keyboard; nil for none.
+func keyboard(rows [][]dialogs.Button) models.ReplyMarkup {
+	if len(rows) == 0 {
+		return nil
+	}
+	kb := make([][]models.InlineKeyboardButton, 0, len(rows))
+	for _, row := range rows {
+		r := make([]models.InlineKeyboardButton, 0, len(row))
+		for _, btn := range row {
+			if btn.URL != "" {
+				r = append(r, models.InlineKeyboardButton{Text: btn.Label, URL: btn.URL})
+				continue
+			}
+			r = append(r, models.InlineKeyboardButton{Text: btn.Label, CallbackData: btn.Data})
+		}
+		kb = append(kb, r)
+	}
+	return &models.InlineKeyboardMarkup{InlineKeyboard: kb}
+}
+
+var noKeyboard = &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{}}
+
+// reply sends a turn's messages. An Edit message replaces the pressed
+// message (or the current question when the answer was typed); a new
+// question leaves the previous question without its keyboard, so no dead
+// buttons stay on screen.
+func (b *Bot) reply(ctx context.Context, chatID int64, msgs []dialogs.Message, pressed int, forgotten bool) {
+	anchor, err := b.db.Anchor(ctx, chatID)
+	if err != nil {
+		b.log.Warn("load anchor", "chat_id", chatID, "err", err)
+	}
+	edited := 0
+	for _, m := range msgs {
+		if m.Edit {
+			target := pressed
+			if target == 0 {
+				target = anchor
+			}
+			if target != 0 && b.edit(ctx, chatID, target, m) {
+				edited = target
+				continue
+			}
+			if len(m.Buttons) == 0 && pressed == 0 {
+				continue // an answer echo with nothing to edit: the partner's own message shows it
+			}
+		}
+		id := b.send(ctx, chatID, m)
+		if m.Question && id != 0 {
+			if anchor != 0 && anchor != edited && anchor != pressed {
+				b.clearKeyboard(ctx, chatID, anchor)
+			}
+			anchor = id
+			if !forgotten {
+				if err := b.db.SetAnchor(ctx, chatID, id); err != nil {
+					b.log.Warn("save anchor", "chat_id", chatID, "err", err)
+				}
+			}
+		}
+	}
+}
+
+// send posts a message, split at paragraph boundaries when it is too long
+// for Telegram; the buttons go with the last part. It returns the id of the
+// last part, 0 on failure.
+func (b *Bot) send(ctx context.Context, chatID int64, m dialogs.Message) int {
+	parts := split(m.Text, maxMessageRunes)
+	id := 0
+	for i, part := range parts {
+		params := &tgbot.SendMessageParams{
+			ChatID: chatID, Text: part, ParseMode: models.ParseModeHTML,
+			LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tgbot.True()},
+		}
+		if i == len(parts)-1 {
+			params.ReplyMarkup = keyboard(m.Buttons)
+		}
+		var sent *models.Message
+		err := b.call(ctx, "sendMessage", func(ctx context.Context) error {
+			var err error
+			sent, err = b.tg.SendMessage(ctx, params)
+			return err
+		})
+		if err != nil {
+			b.log.Warn("send message", "chat_id", chatID, "err", b.redact(err))
+			if apiCode(err) == "403" {
+				_ = b.db.SetUnreachable(ctx, chatID, true)
+			}
+			return 0
+		}
+		id = sent.ID
+	}
+	return id
+}
+
+// sendPlain sends a text without buttons.
+func (b *Bot) sendPlain(ctx context.Context, chatID int64, text string) {
+	b.send(ctx, chatID, dialogs.Message{Text: text})
+}
+
+// edit replaces a message's text and keyboard; false when Telegram refused
+// (too old, deleted), so that the caller sends a new message instead.
+func (b *Bot) edit(ctx context.Context, chatID int64, msgID int, m dialogs.Message) bool {
+	if utf8.RuneCountInString(m.Text) > maxMessageRunes {
+		return false
+	}
+	params := &tgbot.EditMessageTextParams{
+		ChatID: chatID, MessageID: msgID, Text: m.Text, ParseMode: models.ParseModeHTML,
+		LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tgbot.True()},
+		ReplyMarkup:        keyboard(m.Buttons),
+	}
+	if params.ReplyMarkup == nil {
+		params.ReplyMarkup = noKeyboard
+	}
+	err := b.call(ctx, "editMessageText", func(ctx context.Context) error {
+		_, err := b.tg.EditMessageText(ctx, params)
+		return err
+	})
+	if err == nil || isNotModified(err) {
+		return true
+	}
+	b.log.Info("edit refused, sending anew", "chat_id", chatID, "message_id", msgID, "err", b.redact(err))
+	return false
+}
+
+// clearKeyboard removes the buttons of a question answered by typing.
+func (b *Bot) clearKeyboard(ctx context.Context, chatID int64, msgID int) {
+	err := b.call(ctx, "editMessageReplyMarkup", func(ctx context.Context) error {
+		_, err := b.tg.EditMessageReplyMarkup(ctx, &tgbot.EditMessageReplyMarkupParams{ChatID: chatID, MessageID: msgID, ReplyMarkup: noKeyboard})
+		return err
+	})
+	if err != nil && !isNotModified(err) {
+		b.log.Debug("clear keyboard", "chat_id", chatID, "message_id", msgID, "err", b.redact(err))
+	}
+}
+
+// split cuts a text into parts of at most limit runes, at blank lines when
+// it can, then at line ends, then anywhere. Our HTML tags never span lines,
+// so every part stays well-formed.
+func split(text string, limit int) []string {
+	if utf8.RuneCountInString(text) <= limit {
+		return []string{text}
+	}
+	var parts []string
+	var cur strings.Builder
+	curLen := 0
+	flush := func() {
+		if s := strings.TrimRight(cur.String(), "\n"); s != "" {
+			parts = append(parts, s)
+		}
+		cur.Reset()
+		curLen = 0
+	}
+	for _, para := range strings.SplitAfter(text, "\n\n") {
+		for _, piece := range pieces(para, limit) {
+			n := utf8.RuneCountInString(piece)
+			if curLen+n > limit {
+				flush()
+			}
+			cur.WriteString(piece)
+			curLen += n
+		}
+	}
+	flush()
+	return parts
+}
+
+// pieces breaks a paragraph longer than limit at line ends, then by runes.
+func pieces(para string, limit int) []string {
+	if utf8.RuneCountInString(para) <= limit {
+		return []string{para}
+	}
+	var out []string
+	for _, line := range strings.SplitAfter(para, "\n") {
+		for utf8.RuneCountInString(line) > limit {
+			r := []rune(line)
+			out = append(out, string(r[:limit]))
+			line = string(r[limit:])
+		}
+		out = append(out, line)
+	}
+	return out
+}

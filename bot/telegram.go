@@ -1,0 +1,73 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"time"
+
+	tgbot "github.com/go-telegram/bot"
+)
+
+// maxAttempts bounds the tries of one Bot API call.
+const maxAttempts = 5
+
+// call runs one Bot API request, waiting out a 429 for its retry_after and
+// retrying server and network failures with backoff. A 400, 401, 403 or 404
+// is final: retrying would give the same answer.
+func (b *Bot) call(ctx context.Context, method string, fn func(ctx context.Context) error) error {
+	backoff := 200 * time.Millisecond
+	var err error
+	for attempt := 1; attempt <= maxAttempts; attempt++ {
+		if err = fn(ctx); err == nil {
+			return nil
+		}
+		if ctx.Err() != nil {
+			return err
+		}
+		code := apiCode(err)
+		b.metrics.APIErrors.WithLabelValues(method, code).Inc()
+		var wait time.Duration
+		var tooMany *tgbot.TooManyRequestsError
+		switch {
+		case errors.As(err, &tooMany):
+			wait = time.Duration(max(tooMany.RetryAfter, 1)) * time.Second
+		case code == "other":
+			wait = backoff
+			backoff *= 2
+		default:
+			return err
+		}
+		b.log.Warn("telegram api retry", "method", method, "code", code, "attempt", attempt, "wait", wait, "err", b.redact(err))
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+	}
+	return err
+}
+
+// redact removes the bot token from an error before it is logged.
+func (b *Bot) redact(err error) string {
+	if err == nil {
+		return ""
+	}
+	s := err.Error()
+	if b.cfg.Token != "" {
+		s = strings.ReplaceAll(s, b.cfg.Token, "***")
+	}
+	return s
+}
+
+// errorsHandler receives the library's own errors (failed polls).
+func (b *Bot) errorsHandler(err error) {
+	b.metrics.Errors.WithLabelValues("library").Inc()
+	b.log.Warn("telegram client", slog.String("err", b.redact(err)))
+}
+
+// isNotModified reports Telegram's answer to an edit that changes nothing.
+func isNotModified(err error) bool {
+	return errors.Is(err, tgbot.ErrorBadRequest) && strings.Contains(err.Error(), "message is not modified")
+}

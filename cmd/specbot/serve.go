@@ -1,0 +1,42 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"io"
+	"log/slog"
+
+	"specbot/bot"
+	"specbot/dialogs"
+	"specbot/store"
+)
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	cfg, err := loadConfig(getenv, flag.NewFlagSet("serve", flag.ContinueOnError), args)
+	if err != nil {
+		return fail(stderr, exitUsage, "serve: %v", err)
+	}
+	if cfg.Token == "" {
+		return fail(stderr, exitUsage, "serve: TELEGRAM_BOT_TOKEN: required; get one from @BotFather (see README)")
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	db, err := store.Open(ctx, cfg.DB)
+	if err != nil {
+		return fail(stderr, exitError, "serve: %v", err)
+	}
+	defer db.Close()
+	engine := dialogs.NewEngine(cfg.Catalog, cfg.Location)
+	b, err := bot.New(ctx, bot.Config{
+		Token: cfg.Token, APIURL: cfg.APIURL, ManagersChatID: cfg.ManagersChatID, ManagerIDs: cfg.ManagerIDs,
+		ManagersLang: cfg.ManagersLang, HTTPAddr: cfg.HTTPAddr, WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret,
+	}, db, engine, log)
+	if err != nil {
+		return fail(stderr, exitError, "serve: %v", err)
+	}
+	log.Info("specbot starting", "db", cfg.DB, "catalog", cfg.Catalog.ID, "webhook", cfg.WebhookURL != "")
+	if err := b.Run(ctx); err != nil {
+		return fail(stderr, exitError, "serve: %v", err)
+	}
+	log.Info("specbot stopped")
+	return exitOK
+}

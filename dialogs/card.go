@@ -1,0 +1,95 @@
+package dialogs
+
+import (
+	"fmt"
+	"strings"
+
+	"specbot/locales"
+)
+
+// Card is what a handoff card shows the account managers.
+type Card struct {
+	Company     string
+	PartnerName string
+	Username    string // Telegram @username without the @, may be ""
+	UserID      int64
+	PartnerLang string
+	Comment     string
+	Past        *Past // the partner's latest check, nil when none
+	State       string
+	TakenName   string
+}
+
+// RenderCard writes a handoff card in the managers' language: who the
+// partner is and how to reach it, the verdicts with their gaps, the facts
+// behind them and when the check was made.
+func (e *Engine) RenderCard(c Card, lang string) string {
+	p := locales.For(lang)
+	var b strings.Builder
+	company := c.Company
+	if company == "" {
+		company = p.T("card.no_company")
+	}
+	fmt.Fprintf(&b, "📨 <b>%s</b>\n", p.T("card.title", "Company", esc(company)))
+	contact := esc(c.PartnerName)
+	if contact == "" {
+		contact = p.T("card.partner")
+	}
+	contact = fmt.Sprintf(`<a href="tg://user?id=%d">%s</a>`, c.UserID, contact)
+	if c.Username != "" {
+		contact += " · @" + esc(c.Username)
+	}
+	fmt.Fprintf(&b, "%s: %s\n", p.T("card.contact"), contact)
+	fmt.Fprintf(&b, "%s: %s\n", p.T("card.language"), p.T("language.name."+locales.Normalize(c.PartnerLang)))
+	if c.Comment != "" {
+		fmt.Fprintf(&b, "%s: <i>%s</i>\n", p.T("card.comment"), esc(c.Comment))
+	}
+	b.WriteString(p.T("card.state."+c.State, "Name", esc(c.TakenName)) + "\n\n")
+	if c.Past == nil {
+		b.WriteString(p.T("card.no_check"))
+		return b.String()
+	}
+	fmt.Fprintf(&b, "%s: %s\n\n", p.T("card.checked_at"), esc(c.Past.At.In(e.Now().Location()).Format("2006-01-02 15:04 MST")))
+	b.WriteString(RenderReport(e.Catalog, c.Past.Report, c.Past.Specs, lang))
+	b.WriteString("\n\n<b>" + p.T("card.facts") + "</b>\n")
+	b.WriteString(e.RenderFacts(c.Past, lang))
+	return b.String()
+}
+
+// RenderFacts lists the answers of a check, one line a question.
+func (e *Engine) RenderFacts(past *Past, lang string) string {
+	s := NewSession(lang)
+	s.Facts, s.Specs = past.Facts, past.Specs
+	t := &turn{e: e, out: Outcome{Session: s}, p: locales.For(lang)}
+	var lines []string
+	for _, st := range steps(e.Catalog, past.Specs) {
+		if st.Key == stepCompany || st.Key == stepSpecs {
+			continue
+		}
+		label := t.p.T("summary.employees")
+		if st.Fact != nil {
+			label = stepLabel(e.Catalog, st, lang)
+		}
+		lines = append(lines, fmt.Sprintf("• %s: %s", esc(label), esc(t.answerOf(st))))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// ContactSent is the partner's confirmation that a handoff was posted.
+func ContactSent(lang string, updated bool) Message {
+	p := locales.For(lang)
+	if updated {
+		return Message{Text: p.T("contact.updated")}
+	}
+	return Message{Text: p.T("contact.sent")}
+}
+
+// ContactTaken tells the partner which manager took the request.
+func ContactTaken(lang, manager string) Message {
+	return Message{Text: locales.For(lang).T("contact.taken", "Name", esc(manager))}
+}
+
+// ContactFailed tells the partner the request could not be posted.
+func ContactFailed(lang string) Message {
+	return Message{Text: locales.For(lang).T("contact.failed")}
+}

@@ -1,0 +1,39 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+)
+
+// Anchor returns the message id of the chat's current question, 0 if none.
+func (db *DB) Anchor(ctx context.Context, chatID int64) (int, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("anchor %d: %w", chatID, err)
+	}
+	defer tx.Rollback()
+	var id int
+	err = tx.QueryRowContext(ctx, `SELECT anchor FROM sessions WHERE chat_id = ?`, chatID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	} else if err != nil {
+		return 0, fmt.Errorf("anchor %d: %w", chatID, err)
+	}
+	return id, nil
+}
+
+// SetAnchor records the message id of the chat's current question. A chat
+// without a session has nothing to anchor and is left alone.
+func (db *DB) SetAnchor(ctx context.Context, chatID int64, messageID int) error {
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return fmt.Errorf("set anchor %d: %w", chatID, err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `UPDATE sessions SET anchor = ? WHERE chat_id = ?`, messageID, chatID); err != nil {
+		return fmt.Errorf("set anchor %d: %w", chatID, err)
+	}
+	return tx.Commit()
+}

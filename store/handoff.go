@@ -1,0 +1,169 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Handoff states.
+const (
+	HandoffOpen  = "open"
+	HandoffTaken = "taken"
+	HandoffDone  = "done"
+)
+
+// ErrTaken is returned when a handoff was already taken by someone else.
+var ErrTaken = errors.New("handoff already taken")
+
+// Handoff is a partner's request to be contacted by its account manager,
+// and the card posted about it in the managers' chat.
+type Handoff struct {
+	ID            int64
+	ChatID        int64
+	ReportID      int64 // 0 when the partner had no report
+	Comment       string
+	State         string
+	CardChatID    int64
+	CardMessageID int
+	TakenBy       int64
+	TakenName     string
+	DoneBy        int64
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
+const handoffColumns = `id, chat_id, COALESCE(report_id, 0), comment, state, card_chat_id, card_message_id,
+	taken_by, taken_name, done_by, created_at, COALESCE(updated_at, created_at)`
+
+func scanHandoff(row interface{ Scan(...any) error }) (Handoff, error) {
+	var h Handoff
+	err := row.Scan(&h.ID, &h.ChatID, &h.ReportID, &h.Comment, &h.State, &h.CardChatID, &h.CardMessageID,
+		&h.TakenBy, &h.TakenName, &h.DoneBy, timeColumn{&h.CreatedAt}, timeColumn{&h.UpdatedAt})
+	return h, err
+}
+
+// Handoff returns one handoff by id, or ErrNotFound.
+func (db *DB) Handoff(ctx context.Context, id int64) (Handoff, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return Handoff{}, fmt.Errorf("handoff %d: %w", id, err)
+	}
+	defer tx.Rollback()
+	h, err := findHandoff(ctx, tx, id)
+	if err != nil {
+		return Handoff{}, fmt.Errorf("handoff %d: %w", id, err)
+	}
+	return h, nil
+}
+
+func findHandoff(ctx context.Context, tx *sql.Tx, id int64) (Handoff, error) {
+	h, err := scanHandoff(tx.QueryRowContext(ctx, `SELECT `+handoffColumns+` FROM handoffs WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Handoff{}, ErrNotFound
+	}
+	return h, err
+}
+
+// RecentHandoff returns the partner's newest handoff that is not done and
+// was created after since, or ErrNotFound.
+func (db *DB) RecentHandoff(ctx context.Context, chatID int64, since time.Time) (Handoff, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return Handoff{}, fmt.Errorf("recent handoff %d: %w", chatID, err)
+	}
+	defer tx.Rollback()
+	h, err := scanHandoff(tx.QueryRowContext(ctx, `SELECT `+handoffColumns+` FROM handoffs
+		WHERE chat_id = ? AND state <> 'done' AND created_at > ? ORDER BY id DESC LIMIT 1`, chatID, formatTime(since)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Handoff{}, fmt.Errorf("recent handoff %d: %w", chatID, ErrNotFound)
+	} else if err != nil {
+		return Handoff{}, fmt.Errorf("recent handoff %d: %w", chatID, err)
+	}
+	return h, nil
+}
+
+// SaveHandoff inserts a handoff (ID 0) or updates its comment, report and
+// card; it fills in ID and the times.
+func (db *DB) SaveHandoff(ctx context.Context, h *Handoff) error {
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return fmt.Errorf("save handoff: %w", err)
+	}
+	defer tx.Rollback()
+	now := db.now()
+	var report any
+	if h.ReportID > 0 {
+		report = h.ReportID
+	}
+	if h.ID == 0 {
+		res, err := tx.ExecContext(ctx, `INSERT INTO handoffs (chat_id, report_id, created_at, updated_at, comment, card_chat_id, card_message_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, h.ChatID, report, formatTime(now), formatTime(now), h.Comment, h.CardChatID, h.CardMessageID)
+		if err != nil {
+			return fmt.Errorf("save handoff of %d: %w", h.ChatID, err)
+		}
+		if h.ID, err = res.LastInsertId(); err != nil {
+			return fmt.Errorf("save handoff of %d: %w", h.ChatID, err)
+		}
+		h.State, h.CreatedAt = HandoffOpen, now
+	} else if _, err := tx.ExecContext(ctx, `UPDATE handoffs SET report_id = ?, comment = ?, card_chat_id = ?, card_message_id = ?, updated_at = ?
+			WHERE id = ?`, report, h.Comment, h.CardChatID, h.CardMessageID, formatTime(now), h.ID); err != nil {
+		return fmt.Errorf("save handoff %d: %w", h.ID, err)
+	}
+	h.UpdatedAt = now
+	return tx.Commit()
+}
+
+// TakeHandoff gives an open handoff to a manager. The first taker wins:
+// anyone else gets ErrTaken with the handoff as it stands.
+func (db *DB) TakeHandoff(ctx context.Context, id, managerID int64, name string) (Handoff, error) {
+	now := formatTime(db.now())
+	return db.moveHandoff(ctx, id, `UPDATE handoffs SET state = 'taken', taken_by = ?, taken_name = ?, taken_at = ?, updated_at = ?
+		WHERE id = ? AND state = 'open'`, managerID, name, now, now, id)
+}
+
+// CloseHandoff marks a handoff done; closing a done one is ErrTaken.
+func (db *DB) CloseHandoff(ctx context.Context, id, managerID int64) (Handoff, error) {
+	return db.moveHandoff(ctx, id, `UPDATE handoffs SET state = 'done', done_by = ?, updated_at = ?
+		WHERE id = ? AND state <> 'done'`, managerID, formatTime(db.now()), id)
+}
+
+func (db *DB) moveHandoff(ctx context.Context, id int64, query string, args ...any) (Handoff, error) {
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return Handoff{}, fmt.Errorf("handoff %d: %w", id, err)
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, query, args...)
+	if err != nil {
+		return Handoff{}, fmt.Errorf("handoff %d: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return Handoff{}, fmt.Errorf("handoff %d: %w", id, err)
+	}
+	h, err := findHandoff(ctx, tx, id)
+	if err != nil {
+		return Handoff{}, fmt.Errorf("handoff %d: %w", id, err)
+	}
+	if n == 0 {
+		return h, fmt.Errorf("handoff %d: %w", id, ErrTaken)
+	}
+	return h, tx.Commit()
+}
+
+// CountOpenHandoffs counts the handoffs not yet done.
+func (db *DB) CountOpenHandoffs(ctx context.Context) (int, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("count handoffs: %w", err)
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM handoffs WHERE state <> 'done'`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count handoffs: %w", err)
+	}
+	return n, nil
+}
