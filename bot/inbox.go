@@ -80,10 +80,10 @@ type dispatcher struct {
 	b *Bot
 
 	mu       sync.Mutex
-	inflight map[int64]bool              // update ids taken and not finished
+	inflight map[int64]bool                // update ids taken and not finished
 	queues   map[int64][]store.InboxUpdate // per chat, waiting
-	running  map[int64]bool              // chats with a worker
-	failures map[int64]int               // update id -> failed attempts
+	running  map[int64]bool                // chats with a worker
+	failures map[int64]int                 // update id -> failed attempts
 	sem      chan struct{}
 	wg       sync.WaitGroup
 }
