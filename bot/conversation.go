@@ -8,7 +8,6 @@ import (
 	"log/slog"
 
 	"specbot/dialogs"
-	"specbot/eligibility"
 	"specbot/store"
 )
 
@@ -156,24 +155,13 @@ func (c *Conversations) Past(ctx context.Context, chatID int64) (*dialogs.Past, 
 }
 
 func (c *Conversations) pastOf(r store.Report) (*dialogs.Past, error) {
-	facts, err := eligibility.ParseFacts(c.Engine.Catalog, r.Facts)
+	past, err := c.Engine.PastFrom(r.Facts, r.Statuses, r.CreatedAt)
 	if err != nil {
 		// A report stored under another catalogue edition: show nothing
 		// rather than a wrong verdict.
 		return nil, store.ErrNotFound
 	}
-	specs := make([]string, 0, len(r.Statuses))
-	for _, s := range c.Engine.Catalog.Specializations {
-		if _, ok := r.Statuses[s.ID]; ok {
-			specs = append(specs, s.ID)
-		}
-	}
-	return &dialogs.Past{
-		Facts:  facts,
-		Report: eligibility.Evaluate(c.Engine.Catalog, facts, c.Engine.Now()),
-		Specs:  specs,
-		At:     r.CreatedAt,
-	}, nil
+	return past, nil
 }
 
 // storedReport turns a completed check into the row kept in history.

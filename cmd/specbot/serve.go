@@ -5,9 +5,12 @@ import (
 	"flag"
 	"io"
 	"log/slog"
+	"sync"
+	"time"
 
 	"specbot/bot"
 	"specbot/dialogs"
+	"specbot/reminders"
 	"specbot/store"
 )
 
@@ -34,7 +37,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return fail(stderr, exitError, "serve: %v", err)
 	}
 	log.Info("specbot starting", "db", cfg.DB, "catalog", cfg.Catalog.ID, "webhook", cfg.WebhookURL != "")
-	if err := b.Run(ctx); err != nil {
+	planner, br := reminderParts(cfg, db, engine, b, log)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		reminders.Run(ctx, planner, br, time.Minute, log)
+	}()
+	err = b.Run(ctx)
+	wg.Wait()
+	if err != nil {
 		return fail(stderr, exitError, "serve: %v", err)
 	}
 	log.Info("specbot stopped")

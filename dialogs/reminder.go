@@ -1,0 +1,119 @@
+package dialogs
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"specbot/eligibility"
+	"specbot/locales"
+)
+
+// ReminderKind says what a reminder is about, for logs and dry runs.
+type ReminderKind string
+
+// Reminder kinds.
+const (
+	ReminderEligible   ReminderKind = "eligible"    // some specialization is met
+	ReminderClose      ReminderKind = "close"       // one gap left somewhere
+	ReminderGaps       ReminderKind = "gaps"        // checked, more than one gap everywhere
+	ReminderUnfinished ReminderKind = "unfinished"  // a check in progress
+	ReminderNoCheck    ReminderKind = "no_check"    // never checked
+	ReminderOpen       ReminderKind = "window_open" // the window opened today
+)
+
+// ReminderInput is what a personal reminder is made of.
+type ReminderInput struct {
+	Lang       string
+	Opens      time.Time // the window's first day
+	DaysBefore int       // 0 on the day it opens
+	Past       *Past     // the latest check, nil when none
+	InProgress bool      // a check is under way
+}
+
+// Reminder writes one partner's reminder before (or on the first day of) a
+// window. ok is false when the partner should get nothing: on the opening
+// day only partners with an eligible specialization are told.
+func (e *Engine) Reminder(in ReminderInput) (m Message, kind ReminderKind, ok bool) {
+	p := locales.For(in.Lang)
+	w := &reportWriter{c: e.Catalog, p: p, lang: in.Lang}
+	month := p.T(fmt.Sprintf("month.%d.name", int(in.Opens.Month())))
+	opens := w.date(in.Opens.Format(time.DateOnly))
+	var eligible, close []string
+	if in.Past != nil {
+		for _, res := range in.Past.Report.Results {
+			if !contains(in.Past.Specs, res.Specialization) {
+				continue
+			}
+			switch {
+			case res.Status == eligibility.Eligible:
+				eligible = append(eligible, res.Specialization)
+			case res.Status == eligibility.NotEligible && res.Gaps() == 1:
+				close = append(close, res.Specialization)
+			}
+		}
+	}
+	names := func(ids []string) string {
+		out := make([]string, len(ids))
+		for i, id := range ids {
+			out[i] = esc(w.specName(id))
+		}
+		return strings.Join(out, ", ")
+	}
+	contact := Button{Label: p.T("button.contact"), Data: cbContact}
+	recheck := Button{Label: p.T("button.check_again"), Data: cbCheck}
+	optOut := Button{Label: p.T("button.reminders_off"), Data: cbRemindOff}
+
+	if in.DaysBefore == 0 {
+		if len(eligible) == 0 {
+			return Message{}, ReminderOpen, false
+		}
+		text := "🗓 " + p.T("reminder.open", "Month", month, "Specs", names(eligible))
+		return Message{Text: text, Buttons: [][]Button{{contact}, {recheck, optOut}}}, ReminderOpen, true
+	}
+
+	head := "🗓 " + p.N("reminder.head", int64(in.DaysBefore), "Month", month, "Opens", opens) + "\n\n"
+	switch {
+	case in.InProgress:
+		return Message{Text: head + p.T("reminder.unfinished"), Buttons: [][]Button{
+			{{Label: p.T("button.continue"), Data: cbContinue}}, {recheck, optOut}}}, ReminderUnfinished, true
+	case in.Past == nil:
+		return Message{Text: head + p.T("reminder.no_check"), Buttons: [][]Button{
+			{{Label: p.T("button.start_check"), Data: cbCheck}}, {optOut}}}, ReminderNoCheck, true
+	}
+	var b strings.Builder
+	b.WriteString(head)
+	kind = ReminderGaps
+	if len(eligible) > 0 {
+		kind = ReminderEligible
+		b.WriteString("✅ " + p.T("reminder.eligible", "Specs", names(eligible)) + "\n")
+	}
+	if len(close) > 0 {
+		if kind == ReminderGaps {
+			kind = ReminderClose
+		}
+		b.WriteString("\n" + p.T("reminder.close") + "\n")
+		for _, res := range in.Past.Report.Results {
+			if contains(close, res.Specialization) {
+				w.b.Reset()
+				w.result(res)
+				b.WriteString(w.b.String())
+			}
+		}
+	}
+	if kind == ReminderGaps {
+		b.WriteString(p.T("reminder.gaps"))
+	} else {
+		b.WriteString("\n" + p.T("reminder.recheck"))
+	}
+	buttons := [][]Button{{recheck, optOut}}
+	if len(eligible) > 0 || len(close) > 0 {
+		buttons = append([][]Button{{contact}}, buttons...)
+	}
+	return Message{Text: strings.TrimRight(b.String(), "\n"), Buttons: buttons}, kind, true
+}
+
+// InProgress reports whether a stored session is in the middle of a check.
+func InProgress(s Session) bool {
+	return s.State == Checking || s.State == Summary || (s.State == Idle && s.Key != "")
+}

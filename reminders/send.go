@@ -1,0 +1,238 @@
+package reminders
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"specbot/dialogs"
+	"specbot/store"
+)
+
+// Sender delivers one message to one chat, once: it does not retry. The bot
+// implements it. An error with a RetryAfter() time.Duration method is a
+// rate limit (429); one with Blocked() bool true means the user blocked the
+// bot (403).
+type Sender interface {
+	SendReminder(ctx context.Context, chatID int64, m dialogs.Message) error
+}
+
+// maxAttempts bounds the tries of a reminder that keeps failing for other
+// reasons than a rate limit.
+const maxAttempts = 3
+
+// claimBatch is how many reminders a drain takes at a time.
+const claimBatch = 200
+
+// interruptedAfter is how long a claim may stay unfinished before it is
+// taken for a sender that died mid-send.
+const interruptedAfter = 10 * time.Minute
+
+// Broadcaster drains the outbox.
+type Broadcaster struct {
+	DB     *store.DB
+	Sender Sender
+	// Rate is the most messages per second.
+	Rate float64
+	// Workers send in parallel, each waiting for the shared pace.
+	Workers int
+	Log     *slog.Logger
+	// Now is the clock that decides which reminders are due.
+	Now func() time.Time
+	// Backoff is the wait before retrying a failed send (doubled each time).
+	Backoff time.Duration
+}
+
+// Stats counts what a drain did.
+type Stats struct {
+	Sent, Failed, Blocked, Retried, RateLimited int
+	Elapsed                                     time.Duration
+}
+
+// Drain sends every due reminder and returns when none is left (or ctx ends).
+func (br *Broadcaster) Drain(ctx context.Context) (Stats, error) {
+	start := time.Now()
+	now := br.now
+	if n, err := br.DB.AbandonInterrupted(ctx, now().Add(-interruptedAfter)); err != nil {
+		return Stats{}, err
+	} else if n > 0 {
+		br.log().Warn("reminders interrupted mid-send are not resent", "count", n)
+	}
+	workers := br.Workers
+	if workers <= 0 {
+		workers = 8
+	}
+	pace := newPacer(br.Rate)
+	var (
+		mu    sync.Mutex
+		stats Stats
+	)
+	count := func(f func(*Stats)) { mu.Lock(); f(&stats); mu.Unlock() }
+	for ctx.Err() == nil {
+		batch, err := br.DB.ClaimReminders(ctx, now(), claimBatch)
+		if err != nil {
+			return stats, err
+		}
+		if len(batch) == 0 {
+			break
+		}
+		jobs := make(chan store.Reminder)
+		var wg sync.WaitGroup
+		for range min(workers, len(batch)) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for r := range jobs {
+					br.deliver(ctx, pace, r, count)
+				}
+			}()
+		}
+		for _, r := range batch {
+			jobs <- r
+		}
+		close(jobs)
+		wg.Wait()
+	}
+	stats.Elapsed = time.Since(start)
+	return stats, ctx.Err()
+}
+
+// deliver sends one claimed reminder and records the outcome.
+func (br *Broadcaster) deliver(ctx context.Context, pace *pacer, r store.Reminder, count func(func(*Stats))) {
+	var m dialogs.Message
+	if err := json.Unmarshal(r.Payload, &m); err != nil {
+		br.finish(ctx, r, store.ReminderFailed, "unreadable payload")
+		count(func(s *Stats) { s.Failed++ })
+		return
+	}
+	for {
+		if err := pace.wait(ctx); err != nil {
+			br.retry(ctx, r, 0, "interrupted")
+			return
+		}
+		err := br.Sender.SendReminder(ctx, r.ChatID, m)
+		var limited interface{ RetryAfter() time.Duration }
+		var blocked interface{ Blocked() bool }
+		switch {
+		case err == nil:
+			br.finish(ctx, r, store.ReminderSent, "")
+			count(func(s *Stats) { s.Sent++ })
+			return
+		case errors.As(err, &limited):
+			// Everyone waits: Telegram limits the bot, not the chat.
+			pace.pause(limited.RetryAfter())
+			count(func(s *Stats) { s.RateLimited++ })
+			continue
+		case errors.As(err, &blocked) && blocked.Blocked():
+			br.finish(ctx, r, store.ReminderBlocked, err.Error())
+			count(func(s *Stats) { s.Blocked++ })
+			return
+		case ctx.Err() != nil:
+			br.retry(ctx, r, 0, "interrupted")
+			return
+		}
+		if r.Attempts+1 >= maxAttempts {
+			br.log().Warn("reminder failed", "chat_id", r.ChatID, "window", r.WindowOpens, "days", r.DaysBefore, "err", err)
+			br.finish(ctx, r, store.ReminderFailed, err.Error())
+			count(func(s *Stats) { s.Failed++ })
+			return
+		}
+		backoff := br.Backoff
+		if backoff <= 0 {
+			backoff = 5 * time.Second
+		}
+		br.retry(ctx, r, backoff<<r.Attempts, err.Error())
+		count(func(s *Stats) { s.Retried++ })
+		return
+	}
+}
+
+func (br *Broadcaster) finish(ctx context.Context, r store.Reminder, state, errText string) {
+	if err := br.DB.FinishReminder(context.WithoutCancel(ctx), r, state, errText); err != nil {
+		br.log().Error("record reminder", "chat_id", r.ChatID, "err", err)
+	}
+}
+
+func (br *Broadcaster) retry(ctx context.Context, r store.Reminder, after time.Duration, errText string) {
+	if err := br.DB.RetryReminder(context.WithoutCancel(ctx), r, br.now().Add(after), errText); err != nil {
+		br.log().Error("requeue reminder", "chat_id", r.ChatID, "err", err)
+	}
+}
+
+func (br *Broadcaster) now() time.Time {
+	if br.Now != nil {
+		return br.Now()
+	}
+	return time.Now()
+}
+
+func (br *Broadcaster) log() *slog.Logger {
+	if br.Log != nil {
+		return br.Log
+	}
+	return slog.Default()
+}
+
+// pacer spaces sends evenly at most rate a second, shared by the workers,
+// and holds everyone during a rate-limit pause.
+type pacer struct {
+	mu       sync.Mutex
+	interval time.Duration
+	next     time.Time
+	paused   time.Time
+}
+
+func newPacer(rate float64) *pacer {
+	if rate <= 0 {
+		rate = 25
+	}
+	return &pacer{interval: time.Duration(float64(time.Second) / rate)}
+}
+
+// wait blocks until this caller may send.
+func (p *pacer) wait(ctx context.Context) error {
+	for {
+		p.mu.Lock()
+		now := time.Now()
+		at := now
+		if p.next.After(at) {
+			at = p.next
+		}
+		if p.paused.After(at) {
+			at = p.paused
+		}
+		p.next = at.Add(p.interval)
+		p.mu.Unlock()
+		if d := time.Until(at); d > 0 {
+			t := time.NewTimer(d)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return ctx.Err()
+			case <-t.C:
+			}
+		}
+		p.mu.Lock()
+		paused := p.paused.After(time.Now())
+		p.mu.Unlock()
+		if !paused {
+			return nil
+		}
+	}
+}
+
+// pause holds all sending for d.
+func (p *pacer) pause(d time.Duration) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	until := time.Now().Add(d)
+	if until.After(p.paused) {
+		p.paused = until
+	}
+	if p.next.Before(p.paused) {
+		p.next = p.paused
+	}
+}
