@@ -35,3 +35,6 @@ lint:
 
 clean:
 	rm -rf bin
+
+load: build
+	$(GO) run ./cmd/specbot-load --bot bin/specbot --partners 200

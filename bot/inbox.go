@@ -81,6 +81,7 @@ type dispatcher struct {
 
 	mu       sync.Mutex
 	inflight map[int64]bool                // update ids taken and not finished
+	finished map[int64]bool                // done here, maybe still in an older snapshot
 	queues   map[int64][]store.InboxUpdate // per chat, waiting
 	running  map[int64]bool                // chats with a worker
 	failures map[int64]int                 // update id -> failed attempts
@@ -90,7 +91,7 @@ type dispatcher struct {
 
 func newDispatcher(b *Bot) *dispatcher {
 	return &dispatcher{
-		b: b, inflight: map[int64]bool{}, queues: map[int64][]store.InboxUpdate{},
+		b: b, inflight: map[int64]bool{}, finished: map[int64]bool{}, queues: map[int64][]store.InboxUpdate{},
 		running: map[int64]bool{}, failures: map[int64]int{}, sem: make(chan struct{}, b.cfg.Workers),
 	}
 }
@@ -123,8 +124,20 @@ func (d *dispatcher) feed(ctx, work context.Context) {
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	// A snapshot read before a worker committed may still list an update
+	// it finished: skip those, and forget them once a snapshot no longer
+	// lists them.
+	listed := make(map[int64]bool, len(pending))
 	for _, u := range pending {
-		if d.inflight[u.UpdateID] {
+		listed[u.UpdateID] = true
+	}
+	for id := range d.finished {
+		if !listed[id] {
+			delete(d.finished, id)
+		}
+	}
+	for _, u := range pending {
+		if d.inflight[u.UpdateID] || d.finished[u.UpdateID] {
 			continue
 		}
 		d.inflight[u.UpdateID] = true
@@ -189,6 +202,7 @@ func (d *dispatcher) worker(ctx context.Context, chatID int64) {
 			return
 		}
 		delete(d.failures, u.UpdateID)
+		d.finished[u.UpdateID] = true
 		d.mu.Unlock()
 	}
 }

@@ -220,6 +220,10 @@ func (b *Bot) onMember(ctx context.Context, u *models.Update) error {
 // is the message whose button was pressed, 0 for typed input.
 func (b *Bot) converse(ctx context.Context, updateID int64, who Who, in dialogs.Input, pressed int, callbackID ...string) error {
 	turn, err := b.conv.Handle(ctx, who, in, updateID)
+	if errors.Is(err, store.ErrAlreadyDone) {
+		b.log.Info("update applied before; skipped", "update_id", updateID, "chat_id", who.ChatID)
+		return nil
+	}
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -153,4 +154,20 @@ func markUpdateDone(ctx context.Context, tx *sql.Tx, updateID int64, now time.Ti
 		UPDATE inbox SET done_at = COALESCE(done_at, ?), payload = NULL WHERE update_id = ?`,
 		formatTime(now), updateID)
 	return checkAffected(res, err)
+}
+
+// claimUpdate marks a pending update done; ErrAlreadyDone when it was done
+// before, so that the turn applying it a second time rolls back.
+func claimUpdate(ctx context.Context, tx *sql.Tx, updateID int64, now time.Time) error {
+	res, err := tx.ExecContext(ctx, `
+		UPDATE inbox SET done_at = ?, payload = NULL WHERE update_id = ? AND done_at IS NULL`,
+		formatTime(now), updateID)
+	if err := checkAffected(res, err); !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	var one int
+	if err := tx.QueryRowContext(ctx, `SELECT 1 FROM inbox WHERE update_id = ?`, updateID).Scan(&one); err == nil {
+		return ErrAlreadyDone
+	}
+	return ErrNotFound
 }

@@ -21,6 +21,10 @@ import (
 // not exist.
 var ErrNotFound = errors.New("not found")
 
+// ErrAlreadyDone is returned by SaveTurn when its update was applied
+// before: the turn is a redelivery and nothing of it is saved.
+var ErrAlreadyDone = errors.New("update already applied")
+
 // ErrInvalid is returned, wrapped with the offending field, when a caller
 // passes a value the store refuses to save (an unknown language, a
 // non-positive update id, facts that are not JSON).

@@ -57,7 +57,7 @@ func (db *DB) SaveTurn(ctx context.Context, t *Turn) error {
 
 	now := db.now()
 	if t.UpdateID > 0 {
-		if err := markUpdateDone(ctx, tx, t.UpdateID, now); err != nil {
+		if err := claimUpdate(ctx, tx, t.UpdateID, now); err != nil {
 			return fmt.Errorf("save turn %d: update %d: %w", chatID, t.UpdateID, err)
 		}
 	}

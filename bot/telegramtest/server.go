@@ -46,6 +46,9 @@ type Server struct {
 	msgs      map[int64]map[int]*botMsg
 	commands  map[string]string
 
+	onCall   func(Call) // called after each call is recorded, outside the lock
+	noRecord bool       // load runs: keep no history
+
 	// faults.go
 	faults  map[string][]fault
 	blocked map[int64]bool
@@ -74,6 +77,13 @@ func NewServer(tb testing.TB, token string) *Server {
 	if strings.TrimSpace(token) == "" {
 		tb.Fatalf("telegramtest: empty token")
 	}
+	s := Start(token)
+	tb.Cleanup(s.close)
+	return s
+}
+
+// Start starts a server outside a test (the load tool); Close stops it.
+func Start(token string) *Server {
 	botID, err := strconv.ParseInt(strings.SplitN(token, ":", 2)[0], 10, 64)
 	if err != nil || botID <= 0 {
 		botID = 1
@@ -93,8 +103,26 @@ func NewServer(tb testing.TB, token string) *Server {
 		hangs:     map[string]time.Duration{},
 	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
-	tb.Cleanup(s.close)
 	return s
+}
+
+// Close stops a server made by Start.
+func (s *Server) Close() { s.close() }
+
+// OnCall registers fn to be called with every call once it is answered
+// (for latency measurements); set it before traffic starts.
+func (s *Server) OnCall(fn func(Call)) {
+	s.mu.Lock()
+	s.onCall = fn
+	s.mu.Unlock()
+}
+
+// KeepNoHistory stops recording calls, so that long load runs keep memory
+// flat; Messages still works.
+func (s *Server) KeepNoHistory() {
+	s.mu.Lock()
+	s.noRecord = true
+	s.mu.Unlock()
 }
 
 // URL is the base URL to pass to bot.WithServerURL.

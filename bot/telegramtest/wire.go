@@ -134,9 +134,15 @@ func (s *Server) serveHTTP(w http.ResponseWriter, hr *http.Request) {
 	call.Code = rep.code
 	s.mu.Lock()
 	delete(s.inflight, seq)
-	s.calls = append(s.calls, call)
+	if !s.noRecord {
+		s.calls = append(s.calls, call)
+	}
 	s.notifyLocked()
+	hook := s.onCall
 	s.mu.Unlock()
+	if hook != nil {
+		hook(call)
+	}
 
 	if hang > 0 {
 		t := time.NewTimer(hang)

@@ -1,0 +1,331 @@
+package bot_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf16"
+
+	"github.com/go-telegram/bot/models"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"specbot/bot/telegramtest"
+)
+
+// toAgreement starts an ML & AI check and stops at the agreement question.
+func (p *partner) toAgreement(company string) telegramtest.Message {
+	p.tb.Helper()
+	p.typ("/start")
+	p.play(press(p.T("button.start_check")), typ(company), press("ML & AI"))
+	return p.press(p.T("button.done"))
+}
+
+// data returns the payload of a message's button.
+func data(t testing.TB, m telegramtest.Message, label string) string {
+	t.Helper()
+	_, d, ok := findButton([]telegramtest.Message{m}, label)
+	require.True(t, ok, "no button %q in %.80q", label, m.Text)
+	return d
+}
+
+// toasts returns the texts of the answered callbacks.
+func (h *harness) toasts() []string {
+	var out []string
+	for _, c := range h.answered() {
+		out = append(out, c.Params["text"])
+	}
+	return out
+}
+
+// TestStaleButton: a button of an earlier question gets a friendly answer
+// and the current question again, and nothing is recorded from it.
+func TestStaleButton(t *testing.T) {
+	for _, lang := range []string{"en", "ru"} {
+		t.Run(lang, func(t *testing.T) {
+			h := newHarness(t, withManagers("ru"))
+			p := h.partner(t, 42, "Alice", lang)
+			agreementQ := questionOf(t, p, "partner_agreement")
+			planQ := questionOf(t, p, "business_plan")
+
+			agreement := p.toAgreement("Acme")
+			require.Contains(t, agreement.Text, agreementQ)
+			no := data(t, agreement, p.T("answer.no"))
+			plan := p.press(p.T("answer.yes"))
+			require.Contains(t, plan.Text, planQ)
+
+			// The old "No" of the agreement question.
+			m := p.mark()
+			p.pressOn(agreement.ID, no)
+			p.waitText(m, p.T("button.stale_repeat"))
+			again := p.waitStep(m)
+			assert.Contains(t, again.Text, planQ, "the current question is asked again")
+			h.settle()
+			assert.Contains(t, h.toasts(), p.T("button.stale"), "the press is answered with a short notice")
+			for _, q := range p.find(planQ) {
+				if q.ID != again.ID {
+					assert.Nil(t, q.Keyboard, "the older copy of the question loses its buttons")
+				}
+			}
+
+			// The partner goes on; the summary shows what was really answered.
+			p.play(press(p.T("answer.yes")), typ("1"), press("0"), press("0"), press("1"), typ("150 000"))
+			summary := p.last()
+			require.Contains(t, summary.Text, p.T("summary.title"))
+			assert.Regexp(t, `3\. [^\n]+: <b>`+p.T("answer.yes")+`</b>`, summary.Text, "the agreement stays Yes")
+			verdict := p.verdict()
+			assert.Contains(t, verdict.Text, "✅ <b>ML &amp; AI</b>")
+
+			// After the check, an old question's button says the conversation moved on.
+			m = p.mark()
+			p.pressOn(agreement.ID, no)
+			p.waitText(m, p.T("button.stale_idle"))
+			h.settle()
+			assert.Len(t, h.answered(), p.presses, "every press answered")
+		})
+	}
+}
+
+// TestForgedButtons: payloads the bot never wrote are answered, never crash
+// the bot, and record nothing.
+func TestForgedButtons(t *testing.T) {
+	h := newHarness(t, withManagers("ru"))
+	p := h.partner(t, 42, "Alice", "en")
+	agreement := p.toAgreement("Acme")
+	for _, forged := range []string{"", "x", "9999:y", "-1:y", ":", "1:", strings.Repeat("9", 64), "g:l:de", "g:zzz", "h:t:abc", "h:t:999", "h:z:1"} {
+		p.pressOn(agreement.ID, forged)
+	}
+	h.settle()
+	assert.Len(t, h.answered(), p.presses, "every forged press answered")
+	// Still at the agreement question.
+	plan := p.press(p.T("answer.yes"))
+	assert.Contains(t, plan.Text, questionOf(t, p, "business_plan"))
+	code, _ := h.get("/healthz")
+	assert.Equal(t, 200, code)
+}
+
+// TestDoubleTap: the same press delivered twice records one answer.
+func TestDoubleTap(t *testing.T) {
+	h := newHarness(t, withManagers("ru"))
+	p := h.partner(t, 42, "Alice", "ru")
+	agreement := p.toAgreement("Acme")
+	yes := data(t, agreement, p.T("answer.yes"))
+	p.pressOn(agreement.ID, yes)
+	p.pressOn(agreement.ID, yes)
+	h.settle()
+
+	assert.Len(t, h.answered(), p.presses, "both presses answered")
+	cur, _, ok := findButton(h.srv.Messages(p.chat), p.T("answer.yes"))
+	require.True(t, ok)
+	assert.Contains(t, cur.Text, questionOf(t, p, "business_plan"), "the second tap did not answer the next question")
+	assert.Len(t, p.find(questionOf(t, p, "partner_agreement")), 1, "the agreement question was not asked again")
+	assert.Empty(t, p.find(questionOf(t, p, "verified_solutions")[:10]), "nothing skipped ahead")
+}
+
+// TestDuplicateUpdateID: an update delivered twice under the same id is
+// processed once, in polling and in webhook mode.
+func TestDuplicateUpdateID(t *testing.T) {
+	for _, mode := range []string{"polling", "webhook"} {
+		t.Run(mode, func(t *testing.T) {
+			var opts []option
+			if mode == "webhook" {
+				opts = append(opts, withWebhook(t))
+			}
+			h := newHarness(t, opts...)
+			p := h.partner(t, 42, "Alice", "en")
+			u := models.Update{ID: 500, Message: &models.Message{
+				ID: 1, From: &p.user, Date: int(time.Now().Unix()), Text: "/help",
+				Chat:     models.Chat{ID: p.chat, Type: models.ChatTypePrivate, FirstName: p.user.FirstName},
+				Entities: []models.MessageEntity{{Type: models.MessageEntityTypeBotCommand, Offset: 0, Length: 5}},
+			}}
+			h.srv.QueueUpdate(u)
+			h.srv.QueueUpdate(u)
+			p.deliver()
+			h.settle()
+			// The same id again, once the first was processed.
+			h.srv.QueueUpdate(u)
+			p.deliver()
+			h.settle()
+
+			assert.Len(t, p.find("/check"), 1, "one answer to /help")
+			n, err := h.metric("specbot_updates_handled_total")
+			require.NoError(t, err)
+			assert.Equal(t, 1.0, n, "handled once")
+		})
+	}
+}
+
+// TestWhatTheBotCannotRead: unknown commands, stickers, photos, voice and
+// very long texts get a short helpful reply in the partner's language, and
+// a check in progress goes on.
+func TestWhatTheBotCannotRead(t *testing.T) {
+	cases := []struct {
+		name string
+		msg  func(p *partner) models.Message
+		want func(p *partner) string
+	}{
+		{"unknown command", func(p *partner) models.Message {
+			return models.Message{Text: "/frobnicate now", Entities: []models.MessageEntity{{Type: models.MessageEntityTypeBotCommand, Length: 11}}}
+		}, func(p *partner) string { return p.T("command.unknown", "Command", "/frobnicate") }},
+		{"sticker", func(p *partner) models.Message {
+			return models.Message{Sticker: &models.Sticker{FileID: "s1", FileUniqueID: "u1", Type: "regular", Width: 512, Height: 512}}
+		}, func(p *partner) string { return p.T("input.not_text") }},
+		{"photo", func(p *partner) models.Message {
+			return models.Message{Photo: []models.PhotoSize{{FileID: "p1", FileUniqueID: "u2", Width: 90, Height: 90}}, Caption: "our certificate"}
+		}, func(p *partner) string { return p.T("input.not_text") }},
+		{"voice", func(p *partner) models.Message {
+			return models.Message{Voice: &models.Voice{FileID: "v1", FileUniqueID: "u3", Duration: 7}}
+		}, func(p *partner) string { return p.T("input.not_text") }},
+		{"5000 characters", func(p *partner) models.Message {
+			return models.Message{Text: strings.Repeat("слово ", 833) + "ab"}
+		}, func(p *partner) string { return p.T("input.too_long") }},
+	}
+	for _, lang := range []string{"en", "ru"} {
+		t.Run(lang, func(t *testing.T) {
+			h := newHarness(t, withManagers("ru"))
+			p := h.partner(t, 42, "Alice", lang)
+			agreement := p.toAgreement("Acme")
+			for i, tc := range cases {
+				msg := tc.msg(p)
+				if tc.name == "5000 characters" {
+					require.Len(t, []rune(msg.Text), 5000)
+				}
+				m := p.mark()
+				msg.ID, msg.From, msg.Date = 1000+i, &p.user, int(time.Now().Unix())
+				msg.Chat = models.Chat{ID: p.chat, Type: models.ChatTypePrivate, FirstName: p.user.FirstName}
+				h.srv.QueueUpdate(models.Update{Message: &msg})
+				reply := p.waitText(m, tc.want(p))
+				h.settle()
+				assert.Len(t, p.changed(m), 1, "%s: one short reply", tc.name)
+				assert.Less(t, len([]rune(reply.Text)), 300, "%s: the reply is short", tc.name)
+			}
+			// The question still stands and the dialog goes on.
+			plan := p.press(p.T("answer.yes"))
+			assert.Contains(t, plan.Text, questionOf(t, p, "business_plan"))
+			answered := p.find(questionOf(t, p, "partner_agreement"))
+			require.Len(t, answered, 1)
+			assert.Equal(t, agreement.ID, answered[0].ID)
+			assert.Nil(t, answered[0].Keyboard, "the answered question keeps no buttons")
+			for _, c := range h.srv.Calls() {
+				assert.Zero(t, c.Code, "%s answered %d", c.Method, c.Code)
+			}
+		})
+	}
+}
+
+// TestHTMLIsEscaped: what a partner types cannot break the bot's HTML.
+func TestHTMLIsEscaped(t *testing.T) {
+	h := newHarness(t, withManagers("en"))
+	p := h.partner(t, 42, "Alice", "en")
+	p.typ("/start")
+	p.play(press(p.T("button.start_check")), typ(`<b>Evil</b> & "Sons" <script>`), press("ML & AI"), press(p.T("button.done")),
+		press(p.T("answer.yes")), press(p.T("answer.yes")), typ("1"), press("0"), press("0"), press("1"), typ("150 000"))
+	summary := p.last()
+	assert.Contains(t, summary.Text, `&lt;b&gt;Evil&lt;/b&gt; &amp; &#34;Sons&#34; &lt;script&gt;`)
+	p.verdict()
+	p.pressFor(p.T("button.contact"), p.T("contact.ask_comment"))
+	p.say("<i>call me</i> & <u>soon", p.T("contact.sent"))
+	h.settle()
+	card, ok := h.srv.LastMessage(managersChat)
+	require.True(t, ok)
+	assert.Contains(t, card.Text, "&lt;i&gt;call me&lt;/i&gt; &amp; &lt;u&gt;soon")
+	for _, c := range h.srv.Calls() {
+		assert.Zero(t, c.Code, "%s answered %d: the server refused the HTML", c.Method, c.Code)
+	}
+}
+
+// longName is an employee name of 100 characters, the most the bot takes.
+func longName(i int) string {
+	s := fmt.Sprintf("Konstantin %02d Konstantinopolsky-Vasilyevich ", i)
+	for len([]rune(s)) < 100 {
+		s += "x"
+	}
+	return s
+}
+
+// TestLongTextsAreSplit: a big integrator's answers and verdict do not fit
+// one Telegram message; every part the bot sends fits 4096 UTF-16 units,
+// the buttons come with the last part, and nothing is refused.
+func TestLongTextsAreSplit(t *testing.T) {
+	h := newHarness(t, withManagers("ru"))
+	p := h.partner(t, 42, "Alice", "en")
+	l := p.labels()
+	p.typ("/start")
+	p.play(press(p.T("button.start_check")), typ("Big Integrator"), press(p.T("button.all")))
+	for !strings.Contains(p.last().Text, questionOf(t, p, "employees")[:20]) {
+		p.press(p.T("button.unknown"))
+	}
+	certs := []string{l.cse, l.protect, l.gitops, l.devsecop, "Building an enterprise analytical platform",
+		"Managed Service for ClickHouse®", "Managed Service for Greenplum®", "Compliance in cloud infrastructure"}
+	const team = 14
+	for i := range team {
+		p.typ(longName(i))
+		for _, c := range certs {
+			p.press(c)
+		}
+		p.press(p.T("button.done"))
+		if i < team-1 {
+			p.press(p.T("button.add_employee"))
+		}
+	}
+	p.press(p.T("button.done"))
+	_, _, ok := findButton(h.srv.Messages(p.chat), p.T("button.verdict"))
+	require.True(t, ok, "the summary arrived with its buttons")
+	p.verdict()
+	h.settle()
+
+	longest := 0
+	for _, c := range h.srv.Calls("sendMessage", "editMessageText") {
+		assert.Zero(t, c.Code, "%s refused: %.100q", c.Method, c.Params["text"])
+		longest = max(longest, len(utf16.Encode([]rune(c.Params["text"]))))
+	}
+	assert.Greater(t, longest, 3000, "the test produced long texts")
+	// The summary lists the whole team, so it came in parts.
+	var parts []telegramtest.Message
+	for _, m := range h.srv.Messages(p.chat) {
+		if strings.Contains(m.Text, longName(team-1)) && strings.Contains(m.Text, p.T("summary.hint")[:10]) {
+			parts = append(parts, m)
+		}
+	}
+	require.NotEmpty(t, parts, "the last part of the summary")
+	last := parts[len(parts)-1]
+	assert.NotNil(t, last.Keyboard, "the buttons come with the last part")
+	all := h.srv.Messages(p.chat)
+	for i, m := range all {
+		if m.ID == last.ID {
+			require.Positive(t, i)
+			prev := all[i-1]
+			assert.Contains(t, prev.Text, p.T("summary.title"), "the first part of the summary precedes it")
+			assert.Nil(t, prev.Keyboard)
+		}
+	}
+
+	// The managers' card of this partner is long too.
+	p.pressFor(p.T("button.contact"), p.T("contact.ask_comment"))
+	p.pressFor(p.T("button.send_without_comment"), p.T("contact.sent"))
+	h.settle()
+	cards := h.srv.Messages(managersChat)
+	require.NotEmpty(t, cards)
+	assert.NotNil(t, cards[len(cards)-1].Keyboard, "the card's buttons on its last part")
+	for _, c := range h.srv.Calls() {
+		assert.Zero(t, c.Code, "%s answered %d", c.Method, c.Code)
+	}
+}
+
+func TestDumpTmp(t *testing.T) {
+	h := newHarness(t, withManagers("en"))
+	p := h.partner(t, 42, "Alice", "en")
+	p.typ("/start")
+	p.play(press(p.T("button.start_check")), typ(`<b>Evil</b> & "Sons" <script>`), press("ML & AI"), press(p.T("button.done")),
+		press(p.T("answer.yes")), press(p.T("answer.yes")), typ("1"), press("0"), press("0"), press("1"), typ("150 000"))
+	p.verdict()
+	p.pressFor(p.T("button.contact"), p.T("contact.ask_comment"))
+	p.say("<i>call me</i> & <u>soon", p.T("contact.sent"))
+	h.settle()
+	for _, c := range h.srv.Calls() {
+		if c.Method != "getUpdates" {
+			t.Logf("%s code=%d msg=%s chat=%s text=%.60q markup=%.80s", c.Method, c.Code, c.Params["message_id"], c.Params["chat_id"], c.Params["text"], c.Params["reply_markup"])
+		}
+	}
+}

@@ -1,0 +1,53 @@
+// Command specbot-load measures specbot under load: it starts a fake Bot API
+// server on 127.0.0.1, runs a bare go-telegram/bot echo bot against it as a
+// baseline, then runs the real `specbot serve` binary against it while N
+// simulated partners each complete a whole check with button presses and
+// typed amounts. It reports updates per second, update-to-reply latency
+// percentiles, errors, lost answers and the bot's peak RSS.
+//
+//	go build -o bin/specbot ./cmd/specbot && go run ./cmd/specbot-load --bot bin/specbot --partners 200
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"time"
+)
+
+func main() {
+	partners := flag.Int("partners", 200, "simulated partners chatting at once")
+	botPath := flag.String("bot", "bin/specbot", "path to the specbot binary to measure")
+	echoMsgs := flag.Int("echo-messages", 24, "messages each partner sends to the echo bot (about one check's updates)")
+	timeout := flag.Duration("timeout", 3*time.Minute, "give up a run after this long")
+	keep := flag.Bool("keep", false, "keep the run's database and logs")
+	flag.Parse()
+
+	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
+	defer cancel()
+
+	fmt.Printf("specbot load test: %d partners at once\n\n", *partners)
+	echo, err := runEcho(ctx, *partners, *echoMsgs)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "echo run:", err)
+		os.Exit(1)
+	}
+	echo.print("echo bot (go-telegram/bot, no storage)")
+
+	full, err := runSpecbot(ctx, *botPath, *partners, *keep)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "specbot run:", err)
+		os.Exit(1)
+	}
+	full.print("specbot serve (full dialog, SQLite)")
+
+	ratio := full.rate() / echo.rate()
+	fmt.Printf("\nthroughput ratio specbot/echo: %.2f (target >= 0.50)\n", ratio)
+	fmt.Printf("p99 update-to-reply: %v (target < 50ms)\n", full.percentile(99))
+	fmt.Printf("errors: %d, lost answers: %d (target 0 and 0)\n", full.errors, full.lost)
+	fmt.Printf("specbot peak RSS: %.1f MB\n", float64(full.peakRSS)/(1<<20))
+	if full.errors > 0 || full.lost > 0 {
+		os.Exit(1)
+	}
+}

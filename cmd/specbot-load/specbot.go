@@ -1,0 +1,312 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+
+	"specbot/bot/telegramtest"
+	"specbot/store"
+)
+
+// step is one thing a simulated partner does, and what it expects next.
+type step struct {
+	text   string // typed, when set
+	button string // pressed: the label's prefix, in the last message with a keyboard
+	// toggle is set for a button that edits its message in place.
+	toggle bool
+}
+
+// script is a whole check in English: two specializations, typed amounts,
+// two employees, the verdict.
+var script = []step{
+	{text: "/start"},
+	{button: "✅ Start the check"},
+	{text: "ACME"},
+	{button: "▫️ Infrastructure", toggle: true},
+	{button: "▫️ DevOps", toggle: true},
+	{button: "✔️ Done"},
+	{text: "yes"},
+	{button: "Yes"},
+	{text: "2"},
+	{text: "12 500 000"},
+	{button: "Passed"},
+	{button: "1"},
+	{text: "1,5 млн"},
+	{button: "Scheduled"},
+	{text: "Anna"},
+	{button: "▫️ Cloud service engineer", toggle: true},
+	{button: "▫️ Cloud infrastructure protection", toggle: true},
+	{button: "✔️ Done"},
+	{button: "➕ Add another"},
+	{text: "Oleg"},
+	{button: "▫️ Cloud service engineer", toggle: true},
+	{button: "✔️ Done"},
+	{button: "✔️ Done"},
+	{button: "✅ Show the verdict"},
+}
+
+// runSpecbot runs the real binary against the fake server.
+func runSpecbot(ctx context.Context, botPath string, partners int, keep bool) (*result, error) {
+	if _, err := os.Stat(botPath); err != nil {
+		return nil, fmt.Errorf("%s: build it first (make build): %w", botPath, err)
+	}
+	dir, err := os.MkdirTemp("", "specbot-load-")
+	if err != nil {
+		return nil, err
+	}
+	if !keep {
+		defer os.RemoveAll(dir)
+	} else {
+		fmt.Println("run files in", dir)
+	}
+	srv := telegramtest.Start(token)
+	defer srv.Close()
+	srv.KeepNoHistory()
+	chats := chatIDs(partners)
+	w := newWatcher(srv, chats)
+
+	logf, err := os.Create(filepath.Join(dir, "specbot.log"))
+	if err != nil {
+		return nil, err
+	}
+	defer logf.Close()
+	dbPath := filepath.Join(dir, "specbot.db")
+	cmd := exec.CommandContext(ctx, botPath, "serve")
+	cmd.Env = append(os.Environ(), "TELEGRAM_BOT_TOKEN="+token, "TELEGRAM_API_URL="+srv.URL(),
+		"SPECBOT_DB="+dbPath, "SPECBOT_HTTP_ADDR=127.0.0.1:0", "SPECBOT_MANAGERS_CHAT_ID=", "SPECBOT_WEBHOOK_URL=")
+	cmd.Stdout, cmd.Stderr = logf, logf
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	var peak atomic.Int64
+	stopRSS := watchRSS(cmd.Process.Pid, &peak)
+	defer func() {
+		stopRSS()
+		_ = cmd.Process.Signal(os.Interrupt)
+		_ = cmd.Wait()
+	}()
+
+	var errs atomic.Int64
+	var updates atomic.Int64
+	start := time.Now()
+	var wg sync.WaitGroup
+	for _, chat := range chats {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := play(srv, w, chat, &updates); err != nil {
+				errs.Add(1)
+				fmt.Fprintf(os.Stderr, "partner %d: %v\n", chat, err)
+			}
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+
+	res := &result{updates: int(updates.Load()), elapsed: elapsed, latencies: w.latencies(), errors: int(errs.Load())}
+	res.peakRSS = peak.Load()
+	stopRSS()
+	_ = cmd.Process.Signal(os.Interrupt)
+	_ = cmd.Wait()
+	res.lost, err = lostAnswers(ctx, dbPath, chats)
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// play runs the script for one chat.
+func play(srv *telegramtest.Server, w *watcher, chat int64, updates *atomic.Int64) error {
+	user := models.User{ID: chat, FirstName: "Partner", LanguageCode: "en"}
+	const wait = 20 * time.Second
+	for i, st := range script {
+		before := maxID(srv, chat)
+		if st.text != "" {
+			w.sent(chat)
+			srv.SendText(chat, user, strings.ReplaceAll(st.text, "ACME", "ACME "+strconv.FormatInt(chat, 10)))
+		} else {
+			var target telegramtest.Message
+			var data string
+			if !w.waitFor(chat, wait, func() bool {
+				target, data = findButton(srv, chat, st.button)
+				return data != ""
+			}) {
+				return fmt.Errorf("step %d: no button %q; last message: %q", i, st.button, lastText(srv, chat))
+			}
+			w.sent(chat)
+			srv.PressButton(chat, user, target.ID, data)
+			if st.toggle {
+				edits := target.Edits
+				if !w.waitFor(chat, wait, func() bool { return messageEdits(srv, chat, target.ID) > edits }) {
+					return fmt.Errorf("step %d: %q not toggled", i, st.button)
+				}
+				updates.Add(1)
+				continue
+			}
+		}
+		updates.Add(1)
+		if i == len(script)-1 {
+			if !w.waitFor(chat, wait, func() bool { return hasVerdict(srv, chat) }) {
+				return fmt.Errorf("no verdict; last message: %q", lastText(srv, chat))
+			}
+			return nil
+		}
+		if !w.waitFor(chat, wait, func() bool { return lastQuestion(srv, chat) > before }) {
+			return fmt.Errorf("step %d (%q%q): no next question; last message: %q", i, st.text, st.button, lastText(srv, chat))
+		}
+	}
+	return nil
+}
+
+// maxID is the id of the newest message.
+func maxID(srv *telegramtest.Server, chat int64) int {
+	id := 0
+	for _, m := range srv.Messages(chat) {
+		id = max(id, m.ID)
+	}
+	return id
+}
+
+// lastQuestion is the id of the newest message with a keyboard.
+func lastQuestion(srv *telegramtest.Server, chat int64) int {
+	msgs := srv.Messages(chat)
+	for i := len(msgs) - 1; i >= 0; i-- {
+		if len(msgs[i].Keyboard) > 0 {
+			return msgs[i].ID
+		}
+	}
+	return 0
+}
+
+func findButton(srv *telegramtest.Server, chat int64, label string) (telegramtest.Message, string) {
+	msgs := srv.Messages(chat)
+	for i := len(msgs) - 1; i >= 0; i-- {
+		if len(msgs[i].Keyboard) == 0 {
+			continue
+		}
+		for _, row := range msgs[i].Keyboard {
+			for _, b := range row {
+				if strings.HasPrefix(b.Text, label) || b.Text == label {
+					return msgs[i], b.Data
+				}
+			}
+		}
+		return telegramtest.Message{}, ""
+	}
+	return telegramtest.Message{}, ""
+}
+
+func messageEdits(srv *telegramtest.Server, chat int64, id int) int {
+	for _, m := range srv.Messages(chat) {
+		if m.ID == id {
+			return m.Edits
+		}
+	}
+	return 0
+}
+
+func hasVerdict(srv *telegramtest.Server, chat int64) bool {
+	for _, m := range srv.Messages(chat) {
+		if strings.Contains(m.Text, "Your specializations") {
+			return true
+		}
+	}
+	return false
+}
+
+func lastText(srv *telegramtest.Server, chat int64) string {
+	if os.Getenv("LOAD_DEBUG") != "" {
+		for _, m := range srv.Messages(chat) {
+			fmt.Fprintf(os.Stderr, "  #%d edits=%d kb=%d %q\n", m.ID, m.Edits, len(m.Keyboard), firstLine(m.Text))
+		}
+	}
+	m, _ := srv.LastMessage(chat)
+	if len(m.Text) > 120 {
+		return m.Text[:120] + "…"
+	}
+	return m.Text
+}
+
+// lostAnswers counts partners whose stored report does not hold every
+// answer they gave.
+func lostAnswers(ctx context.Context, dbPath string, chats []int64) (int, error) {
+	db, err := store.Open(ctx, dbPath)
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	lost := 0
+	for _, chat := range chats {
+		r, err := db.LatestReport(ctx, chat)
+		if err != nil {
+			lost++
+			continue
+		}
+		var f struct {
+			Consumption map[string]int64 `json:"consumption_rub_year"`
+			Employees   []struct {
+				Name string `json:"name"`
+			} `json:"employees"`
+		}
+		if json.Unmarshal(r.Facts, &f) != nil || f.Consumption["infrastructure"] != 12_500_000 ||
+			f.Consumption["devops"] != 1_500_000 || len(f.Employees) != 2 {
+			lost++
+		}
+	}
+	return lost, nil
+}
+
+// watchRSS samples the peak resident set (VmHWM) of a process until stopped.
+func watchRSS(pid int, peak *atomic.Int64) func() {
+	done := make(chan struct{})
+	var once sync.Once
+	go func() {
+		t := time.NewTicker(100 * time.Millisecond)
+		defer t.Stop()
+		for {
+			if v := vmHWM(pid); v > peak.Load() {
+				peak.Store(v)
+			}
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() { once.Do(func() { close(done) }) }
+}
+
+// vmHWM reads a process's peak resident set from /proc, in bytes.
+func vmHWM(pid int) int64 {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			return kb * 1024
+		}
+	}
+	return 0
+}
+
+func firstLine(s string) string {
+	s = strings.ReplaceAll(s, "\n", " | ")
+	if len(s) > 90 {
+		return s[:90]
+	}
+	return s
+}
