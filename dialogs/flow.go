@@ -277,7 +277,7 @@ func (t *turn) factButton(st Step, cb callback) {
 	switch cb.act {
 	case actUnknown:
 		s.Facts.Forget(st.Ref)
-		t.echo(q, t.p.T("answer.unknown"))
+		t.echo(esc(q), t.p.T("answer.unknown"))
 		t.advance()
 		return
 	case actYes, actNo:
@@ -304,7 +304,7 @@ func (t *turn) factButton(st Step, cb callback) {
 		t.stale()
 		return
 	}
-	t.echo(q, t.answerOf(st))
+	t.echo(esc(q), t.answerOf(st))
 	t.advance()
 }
 
@@ -612,8 +612,8 @@ func (t *turn) verdict() {
 	report := eligibility.Evaluate(t.e.Catalog, s.Facts, t.e.Now())
 	t.out.Report = &Completed{Facts: s.Facts.Clone(), Report: report, Specs: slices.Clone(s.Specs)}
 	var prev *eligibility.Report
-	if t.env.Previous != nil {
-		prev = &t.env.Previous.Report
+	if past := t.previous(); past != nil {
+		prev = &past.Report
 	}
 	t.say(Message{Text: t.summary().Text, Edit: true})
 	t.say(t.e.verdictMessage(s.Lang, report, s.Specs, prev, t.env.ContactConfigured))

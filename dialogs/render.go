@@ -145,6 +145,15 @@ func (w *reportWriter) gap(cr eligibility.ConditionResult, bullet string, unknow
 	case cr.Mode == "any":
 		fmt.Fprintf(&w.b, "%s%s\n", bullet, w.p.T("report.gap.any", "Name", n))
 		for _, k := range cr.Children {
+			if k.Mode == "all" && k.Condition != nil {
+				// An alternative of several conditions (a track): name
+				// it, then what it lacks beneath it.
+				fmt.Fprintf(&w.b, "      ◦ %s:\n", esc(k.Condition.Name.Get(w.lang)))
+				for _, kk := range k.Children {
+					w.gap(kk, "          – ", unknown)
+				}
+				continue
+			}
 			w.gap(k, "      ◦ ", unknown)
 		}
 	case cr.Mode == "all":
@@ -259,10 +268,33 @@ func (w *reportWriter) window(win eligibility.WindowInfo) string {
 	if win.Opens == "" {
 		return ""
 	}
+	var line string
 	if win.Open {
-		return "🗓 " + w.p.N("report.window.open", int64(win.DaysLeft), "Month", w.p.T(fmt.Sprintf("month.%d.name", win.Month)), "Closes", w.date(win.Closes))
+		line = "🗓 " + w.p.N("report.window.open", int64(win.DaysLeft), "Month", w.p.T(fmt.Sprintf("month.%d.name", win.Month)), "Closes", w.date(win.Closes))
+	} else {
+		line = "🗓 " + w.p.N("report.window.next", int64(win.DaysUntil), "Month", w.p.T(fmt.Sprintf("month.%d.name", win.Month)), "Opens", w.date(win.Opens))
 	}
-	return "🗓 " + w.p.N("report.window.next", int64(win.DaysUntil), "Month", w.p.T(fmt.Sprintf("month.%d.name", win.Month)), "Opens", w.date(win.Opens))
+	if len(win.Levels) > 0 {
+		// A window that grants only some levels (a fast track) says which.
+		names := make([]string, len(win.Levels))
+		for i, l := range win.Levels {
+			names[i] = esc(w.anyLevelName(l))
+		}
+		line += " " + w.p.T("report.window.levels", "Levels", strings.Join(names, ", "))
+	}
+	return line
+}
+
+// anyLevelName names a level id by the first specialization that has it.
+func (w *reportWriter) anyLevelName(id string) string {
+	for _, s := range w.c.Specializations {
+		for _, l := range s.Levels {
+			if l.ID == id {
+				return l.Name.Get(w.lang)
+			}
+		}
+	}
+	return id
 }
 
 // date writes YYYY-MM-DD as "1 April 2027" / "1 апреля 2027".
