@@ -36,6 +36,7 @@ type Bot struct {
 	dispatch *dispatcher
 	managers *groupPacer
 
+	anchors       sync.Map // chat id -> message id of its current question
 	configGapOnce sync.Once
 	listening     chan string // receives the HTTP address once listening
 }
@@ -56,7 +57,9 @@ func New(ctx context.Context, cfg Config, db *store.DB, engine *dialogs.Engine, 
 	}
 	b.managers = newGroupPacer(cfg.GroupInterval)
 	b.dispatch = newDispatcher(b)
-	b.gate = newGate(&http.Client{Timeout: cfg.PollTimeout + 10*time.Second})
+	b.gate = newGate(&http.Client{Timeout: cfg.PollTimeout + 10*time.Second}, func(ctx context.Context, batch []*models.Update) error {
+		return b.store(ctx, batch...)
+	})
 	opts := []tgbot.Option{
 		tgbot.WithDefaultHandler(b.receive),
 		tgbot.WithErrorsHandler(b.errorsHandler),
@@ -141,6 +144,13 @@ func (b *Bot) Run(ctx context.Context) error {
 		}
 		b.log.Info("serving", "mode", "polling", "addr", ln.Addr().String())
 		b.tg.Start(ctx) // returns when ctx ends
+		// Updates received but not yet confirmed: store them now rather
+		// than wait for Telegram to redeliver them after the restart.
+		drainCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		if err := b.gate.drain(drainCtx); err != nil {
+			b.log.Warn("store last updates", "err", err)
+		}
+		cancel()
 	}
 
 	b.log.Info("shutting down", "grace", b.cfg.ShutdownGrace)

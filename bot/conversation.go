@@ -45,6 +45,13 @@ type Turn struct {
 // updateID > 0 the inbox row of that update is marked done in the same
 // transaction, so a redelivered update is never applied twice.
 func (c *Conversations) Handle(ctx context.Context, who Who, in dialogs.Input, updateID int64) (Turn, error) {
+	return c.HandleAnchored(ctx, who, in, updateID, 0)
+}
+
+// HandleAnchored is Handle that also records, with the session, the message
+// id of the chat's current question as the adapter last sent it (0 keeps
+// the stored one).
+func (c *Conversations) HandleAnchored(ctx context.Context, who Who, in dialogs.Input, updateID int64, anchor int) (Turn, error) {
 	partner, err := c.DB.Partner(ctx, who.ChatID)
 	isNew := errors.Is(err, store.ErrNotFound)
 	if err != nil && !isNew {
@@ -65,6 +72,9 @@ func (c *Conversations) Handle(ctx context.Context, who Who, in dialogs.Input, u
 	if in.LangCode == "" {
 		in.LangCode = partner.Lang
 	}
+	if in.LangCode == "" {
+		in.LangCode = who.LangCode
+	}
 
 	var prefix []dialogs.Message
 	sess, err := c.loadSession(ctx, who.ChatID)
@@ -80,13 +90,19 @@ func (c *Conversations) Handle(ctx context.Context, who Who, in dialogs.Input, u
 	}
 
 	env := dialogs.Env{Reminders: partner.Reminders, ContactConfigured: c.ContactConfigured, NewPartner: isNew}
-	if past, err := c.Past(ctx, who.ChatID); err == nil {
-		env.Previous = past
-	} else if !errors.Is(err, store.ErrNotFound) {
-		return Turn{}, err
+	var pastErr error
+	env.LoadPrevious = func() *dialogs.Past {
+		past, err := c.Past(ctx, who.ChatID)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			pastErr = err
+		}
+		return past
 	}
 
 	out := c.Engine.Handle(sess, in, env)
+	if pastErr != nil {
+		return Turn{}, pastErr
+	}
 	out.Messages = append(prefix, out.Messages...)
 	turn := Turn{Outcome: out}
 
@@ -115,7 +131,7 @@ func (c *Conversations) Handle(ctx context.Context, who Who, in dialogs.Input, u
 	if err != nil {
 		return Turn{}, err
 	}
-	st := &store.Turn{Partner: partner, Session: data, UpdateID: updateID}
+	st := &store.Turn{Partner: partner, Session: data, UpdateID: updateID, Anchor: anchor}
 	if out.Report != nil {
 		st.Report, err = storedReport(out.Report)
 		if err != nil {

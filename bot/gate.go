@@ -8,25 +8,30 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+
+	"github.com/go-telegram/bot/models"
 )
 
 // gate is the HTTP client of the polling bot. The library asks for the next
-// batch of updates (confirming the previous one to Telegram through its
-// offset) as soon as it has queued the previous batch; the gate holds that
-// request until every update already delivered is stored in the inbox, so a
-// crash never loses an update Telegram considers confirmed.
+// batch of updates (confirming the previous batch to Telegram through its
+// offset) as soon as it has queued the previous one; the gate holds that
+// request until every update already delivered has reached our handler and
+// the whole batch is stored in the inbox in one transaction, so a crash
+// never loses an update Telegram considers confirmed.
 type gate struct {
 	client *http.Client
+	// flush stores a batch durably; it retries until it succeeds or ctx ends.
+	flush func(ctx context.Context, batch []*models.Update) error
 
 	mu        sync.Mutex
 	cond      *sync.Cond
 	delivered int64 // highest update id handed to the library
-	stored    int64 // highest update id stored (or knowingly skipped)
-	closed    bool
+	received  int64 // highest update id our handler has seen
+	buffer    []*models.Update
 }
 
-func newGate(client *http.Client) *gate {
-	g := &gate{client: client}
+func newGate(client *http.Client, flush func(context.Context, []*models.Update) error) *gate {
+	g := &gate{client: client, flush: flush}
 	g.cond = sync.NewCond(&g.mu)
 	return g
 }
@@ -36,7 +41,7 @@ func (g *gate) Do(req *http.Request) (*http.Response, error) {
 	if !strings.HasSuffix(req.URL.Path, "/getUpdates") {
 		return g.client.Do(req)
 	}
-	if err := g.wait(req.Context()); err != nil {
+	if err := g.settle(req.Context()); err != nil {
 		return nil, err
 	}
 	resp, err := g.client.Do(req)
@@ -64,8 +69,18 @@ func (g *gate) Do(req *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
-// wait blocks until every delivered update is stored, or ctx ends.
-func (g *gate) wait(ctx context.Context) error {
+// receive takes one update from the library's handler.
+func (g *gate) receive(u *models.Update) {
+	g.mu.Lock()
+	g.buffer = append(g.buffer, u)
+	g.received = max(g.received, u.ID)
+	g.cond.Broadcast()
+	g.mu.Unlock()
+}
+
+// settle waits until every delivered update has been received, then stores
+// them; only then may the next getUpdates confirm them.
+func (g *gate) settle(ctx context.Context) error {
 	stop := context.AfterFunc(ctx, func() {
 		g.mu.Lock()
 		g.cond.Broadcast()
@@ -73,20 +88,38 @@ func (g *gate) wait(ctx context.Context) error {
 	})
 	defer stop()
 	g.mu.Lock()
-	defer g.mu.Unlock()
-	for g.stored < g.delivered && !g.closed {
+	for g.received < g.delivered {
 		if err := ctx.Err(); err != nil {
+			g.mu.Unlock()
 			return err
 		}
 		g.cond.Wait()
 	}
-	return ctx.Err()
+	batch := g.buffer
+	g.buffer = nil
+	g.mu.Unlock()
+	if len(batch) == 0 {
+		return nil
+	}
+	if err := g.flush(ctx, batch); err != nil {
+		// Not stored: put them back; the offset is not advanced, so
+		// Telegram keeps them too.
+		g.mu.Lock()
+		g.buffer = append(batch, g.buffer...)
+		g.mu.Unlock()
+		return err
+	}
+	return nil
 }
 
-// markStored records that an update is durably stored.
-func (g *gate) markStored(id int64) {
+// drain stores what was received but not yet stored (on shutdown).
+func (g *gate) drain(ctx context.Context) error {
 	g.mu.Lock()
-	g.stored = max(g.stored, id)
-	g.cond.Broadcast()
+	batch := g.buffer
+	g.buffer = nil
 	g.mu.Unlock()
+	if len(batch) == 0 {
+		return nil
+	}
+	return g.flush(ctx, batch)
 }

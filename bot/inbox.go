@@ -34,22 +34,27 @@ func chatOf(u *models.Update) int64 {
 	return 0
 }
 
-// store writes an update to the inbox, retrying until it is stored or ctx
-// ends: an update must never be confirmed to Telegram before it is stored.
-func (b *Bot) store(ctx context.Context, u *models.Update) error {
-	payload, err := json.Marshal(u)
-	if err != nil {
-		return fmt.Errorf("encode update %d: %w", u.ID, err)
+// store writes updates to the inbox in one transaction, retrying until
+// they are stored or ctx ends: an update must never be confirmed to
+// Telegram before it is stored.
+func (b *Bot) store(ctx context.Context, batch ...*models.Update) error {
+	rows := make([]store.InboxUpdate, 0, len(batch))
+	for _, u := range batch {
+		payload, err := json.Marshal(u)
+		if err != nil {
+			return fmt.Errorf("encode update %d: %w", u.ID, err)
+		}
+		rows = append(rows, store.InboxUpdate{UpdateID: u.ID, ChatID: chatOf(u), Payload: payload})
 	}
 	backoff := 50 * time.Millisecond
 	for {
-		_, err := b.db.EnqueueUpdate(ctx, store.InboxUpdate{UpdateID: u.ID, ChatID: chatOf(u), Payload: payload})
+		_, err := b.db.EnqueueUpdates(ctx, rows)
 		if err == nil {
 			b.wakeDispatcher()
 			return nil
 		}
 		b.metrics.Errors.WithLabelValues("inbox").Inc()
-		b.log.Error("store update", "update_id", u.ID, "err", err)
+		b.log.Error("store updates", "first_update_id", rows[0].UpdateID, "count", len(rows), "err", err)
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
@@ -59,12 +64,10 @@ func (b *Bot) store(ctx context.Context, u *models.Update) error {
 	}
 }
 
-// receive is the library's handler in polling mode: it only stores.
-func (b *Bot) receive(ctx context.Context, _ *tgbot.Bot, u *models.Update) {
-	if err := b.store(ctx, u); err != nil {
-		return // shutting down: not marked, so not confirmed; Telegram redelivers
-	}
-	b.gate.markStored(u.ID)
+// receive is the library's handler in polling mode: the gate stores the
+// batch before the next poll confirms it.
+func (b *Bot) receive(_ context.Context, _ *tgbot.Bot, u *models.Update) {
+	b.gate.receive(u)
 }
 
 func (b *Bot) wakeDispatcher() {

@@ -40,10 +40,12 @@ var noKeyboard = &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineK
 // message (or the current question when the answer was typed); a new
 // question leaves the previous question without its keyboard, so no dead
 // buttons stay on screen.
-func (b *Bot) reply(ctx context.Context, chatID int64, msgs []dialogs.Message, pressed int, forgotten bool) {
-	anchor, err := b.db.Anchor(ctx, chatID)
-	if err != nil {
-		b.log.Warn("load anchor", "chat_id", chatID, "err", err)
+//
+// The new question's id is remembered in memory and stored with the
+// session at the chat's next turn, which saves a disk write per update.
+func (b *Bot) reply(ctx context.Context, chatID int64, msgs []dialogs.Message, pressed, anchor int, forgotten bool) {
+	if forgotten {
+		b.anchors.Delete(chatID)
 	}
 	edited := 0
 	for _, m := range msgs {
@@ -67,9 +69,7 @@ func (b *Bot) reply(ctx context.Context, chatID int64, msgs []dialogs.Message, p
 			}
 			anchor = id
 			if !forgotten {
-				if err := b.db.SetAnchor(ctx, chatID, id); err != nil {
-					b.log.Warn("save anchor", "chat_id", chatID, "err", err)
-				}
+				b.anchors.Store(chatID, id)
 			}
 		}
 	}

@@ -30,6 +30,11 @@ func (t *turn) employeesQuestion(head string) Message {
 			{Label: t.p.T("button.done"), Data: qb(seq, actDone)},
 		})
 		return m
+	case empName:
+		return Message{Text: head + t.p.T("check.employees.ask_name"), Question: true, Buttons: [][]Button{{
+			{Label: t.p.T("button.back"), Data: qb(seq, actBack)},
+			{Label: t.p.T("button.done"), Data: qb(seq, actDone)},
+		}}}
 	case empMore:
 		m := Message{Text: head + t.p.T("check.employees.more", "List", esc(t.employeeList())), Question: true}
 		m.Buttons = [][]Button{{
@@ -100,14 +105,10 @@ func (t *turn) employeesButton(cb callback) {
 		t.echo(t.p.T("check.employees.certs", "Name", esc(d.Name)), certs)
 		t.ask()
 	case s.Sub == empMore && cb.act == actAdd:
-		s.Sub = empList
+		s.Sub = empName
 		t.say(Message{Text: t.p.T("check.employees.more", "List", esc(t.employeeList())), Edit: true})
-		t.s().Seq++
-		t.say(Message{Text: t.progressLine() + t.p.T("check.employees.ask_name"), Question: true, Buttons: [][]Button{{
-			{Label: t.p.T("button.back"), Data: qb(s.Seq, actBack)},
-			{Label: t.p.T("button.done"), Data: qb(s.Seq, actDone)},
-		}}})
-	case (s.Sub == empMore || s.Sub == empList) && cb.act == actDone:
+		t.ask()
+	case (s.Sub == empMore || s.Sub == empList || s.Sub == empName) && cb.act == actDone:
 		if !s.Facts.EmployeesKnown {
 			s.Facts.EmployeesKnown = true
 		}
@@ -136,11 +137,6 @@ func (t *turn) employeesButton(cb callback) {
 	default:
 		t.stale()
 	}
-}
-
-func (t *turn) progressLine() string {
-	_, i, list := t.current()
-	return t.progress(i, len(list), "") + "\n"
 }
 
 func (t *turn) employeesText(txt string) {

@@ -47,7 +47,10 @@ type Past struct {
 
 // Env is what the engine needs to know from outside the session.
 type Env struct {
-	Previous          *Past  // the latest stored report, if any
+	Previous *Past // the latest stored report, if any
+	// LoadPrevious, when set and Previous is nil, loads the latest stored
+	// report on first use: most inputs never need it.
+	LoadPrevious      func() *Past
 	Reminders         string // "", "on", "off"
 	ContactConfigured bool   // a managers' chat receives handoffs
 	NewPartner        bool   // nothing is stored about this chat yet
@@ -101,6 +104,15 @@ type turn struct {
 
 func (t *turn) s() *Session { return &t.out.Session }
 
+// previous returns the partner's latest stored check, loading it once.
+func (t *turn) previous() *Past {
+	if t.env.Previous == nil && t.env.LoadPrevious != nil {
+		t.env.Previous = t.env.LoadPrevious()
+		t.env.LoadPrevious = nil
+	}
+	return t.env.Previous
+}
+
 func (t *turn) say(m Message) { t.out.Messages = append(t.out.Messages, m) }
 
 // Handle applies one input to a session.
@@ -145,7 +157,7 @@ func (t *turn) command(name, args string) {
 		}
 		t.welcome()
 	case "check":
-		if s.State == Checking || s.State == Summary {
+		if s.State == Checking || s.State == Summary || s.State == Idle && s.Key != "" {
 			t.say(Message{Text: t.p.T("check.in_progress"), Buttons: [][]Button{{
 				{Label: t.p.T("button.continue"), Data: cbContinue},
 				{Label: t.p.T("button.restart"), Data: cbRestart},
@@ -232,12 +244,12 @@ func (t *turn) cancel() {
 }
 
 func (t *turn) report() {
-	if t.env.Previous == nil {
+	if t.previous() == nil {
 		t.say(Message{Text: t.p.T("report.none"), Buttons: [][]Button{{{Label: t.p.T("button.start_check"), Data: cbCheck}}}})
 		return
 	}
 	t.out.ShowReport = true
-	t.say(t.e.verdictMessage(t.s().Lang, t.env.Previous.Report, t.env.Previous.Specs, nil, t.env.ContactConfigured))
+	t.say(t.e.verdictMessage(t.s().Lang, t.previous().Report, t.previous().Specs, nil, t.env.ContactConfigured))
 }
 
 func (t *turn) remindersMenu() {
@@ -434,7 +446,7 @@ func (t *turn) text(txt string) {
 		}
 		t.askForget()
 	default:
-		if t.env.NewPartner || s.Checks == 0 && t.env.Previous == nil {
+		if t.env.NewPartner || s.Checks == 0 && t.previous() == nil {
 			t.welcome()
 			return
 		}

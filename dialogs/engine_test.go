@@ -341,8 +341,8 @@ func TestGarbageRepeatsTheQuestion(t *testing.T) {
 			map[string]string{"en": "-5", "ru": "-5"},
 			map[string][]string{"en": {uiEN.negativeHint, uiEN.moneyHint}, "ru": {uiRU.negativeHint, uiRU.moneyHint}}},
 		{"money above the catalogue's maximum", toMoney,
-			map[string]string{"en": "5 trillion", "ru": "5000 млрд"},
-			nil},
+			map[string]string{"en": "5,000 billion", "ru": "5000 млрд"},
+			map[string][]string{"en": {"That is more than ₽1,000,000,000,000; please check the number."}, "ru": {"Это больше, чем 1 000 000 000 000 ₽; проверьте, пожалуйста, число."}}},
 		{"interview typed as something else", toInterview,
 			map[string]string{"en": "soon", "ru": "скоро"},
 			map[string][]string{"en": {"Please choose one of the buttons."}, "ru": {"Пожалуйста, выберите одну из кнопок."}}},
@@ -558,10 +558,11 @@ func TestCancelPausesAndContinueResumes(t *testing.T) {
 			d.cmd("cancel")
 			assert.Contains(t, d.texts(), u.paused)
 			assert.Equal(t, Idle, d.s.State)
+			cont := d.find(u.cont)
 			d.typ("yes")
 			assert.Equal(t, facts, factsJSON(t, d.s.Facts), "text while paused is not an answer")
 
-			d.send(Input{Button: d.all[len(d.all)-2].Buttons[0][0].Data}) // Continue of the pause message
+			d.send(Input{Button: cont.Data}) // Continue of the pause message
 			d.requireAsks(u.planQ)
 			d.requireAsks(fmt.Sprintf(u.stepOf, 4, 8))
 			assert.Equal(t, Checking, d.s.State)
@@ -782,4 +783,70 @@ func TestDecodeOutdatedSession(t *testing.T) {
 		require.Error(t, err)
 		assert.NotErrorIs(t, err, ErrSessionOutdated)
 	})
+}
+
+// TestBackFromAddAnotherEmployee: after "Add another" the bot asks for a
+// name with Back and Done; Back returns to the employees, not to the
+// question before them.
+func TestBackFromAddAnotherEmployee(t *testing.T) {
+	for _, u := range uis() {
+		t.Run(u.lang, func(t *testing.T) {
+			d := newDriver(t, u.lang)
+			d.play(infraScript(u, "Acme", "12 000 000", u.passed)[:14]...) // Anna added, Add another pressed
+			d.requireAsks(map[string]string{"en": "Send the name of one employee", "ru": "Пришлите имя сотрудника"}[u.lang])
+			d.press(u.back)
+			assert.Equal(t, stepEmployees, d.s.Key, "Back stays with the employees")
+			d.requireAsks(map[string]string{"en": "Anna (Cloud service engineer, Cloud infrastructure protection)",
+				"ru": "Anna (Инженер облачных сервисов, Защита облачной инфраструктуры)"}[u.lang])
+			assert.Len(t, d.s.Facts.Employees, 1)
+		})
+	}
+}
+
+// TestLargeTeamFitsTelegramTextLimit: a big integrator lists as many
+// certified employees as the bot accepts (maxEmployees), four certificates
+// each. The Telegram adapter splits a long message at line ends, so every
+// line must fit Telegram's 4096 UTF-16 units, or the message is cut inside
+// its markup and refused: the partner would never see the summary.
+func TestLargeTeamFitsTelegramTextLimit(t *testing.T) {
+	for _, u := range uis() {
+		t.Run(u.lang, func(t *testing.T) {
+			d := newDriver(t, u.lang)
+			d.play(press(u.startCheck), typ("Acme"), press("Infrastructure"), press("DevOps"), press(u.done))
+			for d.s.Key != stepEmployees {
+				d.press(u.unknown)
+			}
+			for i := range maxEmployees {
+				d.typ(fmt.Sprintf("Konstantin Konstantinopolsky %02d", i+1))
+				d.play(press(u.cse), press(u.protect), press(u.gitops), press(u.devsecops), press(u.done))
+				if i < maxEmployees-1 {
+					d.press(u.another)
+				}
+			}
+			d.press(u.done)
+			d.requireAsks(u.summaryTitle)
+			require.Len(t, d.s.Facts.Employees, maxEmployees)
+			d.press(u.verdict)
+			for _, m := range d.all {
+				for _, line := range strings.Split(m.Text, "\n") {
+					if !assert.LessOrEqual(t, utf16Len(line), 4096, "a line of %d UTF-16 units:\n%.200s…", utf16Len(line), line) {
+						return
+					}
+				}
+			}
+		})
+	}
+}
+
+// utf16Len counts text the way Telegram does, in UTF-16 code units.
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		if r >= 0x10000 {
+			n += 2
+		} else {
+			n++
+		}
+	}
+	return n
 }

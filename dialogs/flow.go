@@ -273,11 +273,11 @@ func (t *turn) specsText(txt string) {
 
 func (t *turn) factButton(st Step, cb callback) {
 	s := t.s()
-	q := questionText(t.e.Catalog, st, s.Lang)
+	q := esc(questionText(t.e.Catalog, st, s.Lang))
 	switch cb.act {
 	case actUnknown:
 		s.Facts.Forget(st.Ref)
-		t.echo(esc(q), t.p.T("answer.unknown"))
+		t.echo(q, t.p.T("answer.unknown"))
 		t.advance()
 		return
 	case actYes, actNo:
@@ -304,7 +304,7 @@ func (t *turn) factButton(st Step, cb callback) {
 		t.stale()
 		return
 	}
-	t.echo(esc(q), t.answerOf(st))
+	t.echo(q, t.answerOf(st))
 	t.advance()
 }
 
@@ -431,17 +431,28 @@ func (t *turn) answerOf(st Step) string {
 func (t *turn) employeeList() string {
 	s := t.s()
 	var b strings.Builder
+	n := 0 // runes written
 	for i, e := range s.Facts.Employees {
+		item := e.Name
+		if len(e.Certs) > 0 {
+			item += " (" + t.certNames(e.Certs) + ")"
+		}
+		if i > 0 && n+len([]rune(item)) > maxEmployeeList {
+			fmt.Fprintf(&b, "; … +%d", len(s.Facts.Employees)-i)
+			break
+		}
 		if i > 0 {
 			b.WriteString("; ")
 		}
-		b.WriteString(e.Name)
-		if len(e.Certs) > 0 {
-			b.WriteString(" (" + t.certNames(e.Certs) + ")")
-		}
+		b.WriteString(item)
+		n += len([]rune(item)) + 2
 	}
 	return b.String()
 }
+
+// maxEmployeeList bounds the employees written in one message, so that the
+// summary and the list fit Telegram's 4096 characters.
+const maxEmployeeList = 1200
 
 func (t *turn) certNames(ids []string) string {
 	names := make([]string, 0, len(ids))

@@ -72,8 +72,7 @@ var uiEN = ui{
 	lang: "en",
 	yes:  "Yes", no: "No", unknown: "🤷 I don't know", notSure: "Not sure", skip: "Skip",
 	back: "◀️ Back", cancel: "✖️ Cancel", cont: "▶️ Continue", done: "✔️ Done", all: "All of them",
-	verdict: "✅ Show the verdict", startCheck: "✅ Start the check", checkAgain: "🔁 Check again",
-	noEmployees: "No certified employees", another: "➕ Add another",
+	verdict: "✅ Show the verdict", startCheck: "✅ Start the check", checkAgain: "🔁 Check again", noEmployees: "No certified employees", another: "➕ Add another",
 	passed: "Passed", scheduled: "Scheduled",
 	remindYes: "🔔 Yes, remind me", remindNo: "No, thanks",
 	forgetYes: "Yes, delete everything", forgetNo: "No, keep it",
@@ -81,15 +80,13 @@ var uiEN = ui{
 	cse: "Cloud service engineer", protect: "Cloud infrastructure protection",
 	gitops: "GitOps infrastructure deployment", devsecops: "DevSecOps in cloud CI/CD",
 
-	companyQ:        "What is your company's name?",
-	specsQ:          "Which specializations shall I check?",
-	agreementQ:      "Do you have a signed partner agreement with Yandex Cloud?",
-	planQ:           "Do you have an approved business plan?",
-	employeesQ:      "Tell me about your employees who hold Yandex Cloud certifications.",
-	stepOf:          "Step %d of %d",
-	eligible:        "eligible",
-	incomplete:      "not enough information yet",
-	notYet:          "not yet: %d condition",
+	companyQ:   "What is your company's name?",
+	specsQ:     "Which specializations shall I check?",
+	agreementQ: "Do you have a signed partner agreement with Yandex Cloud?",
+	planQ:      "Do you have an approved business plan?",
+	employeesQ: "Tell me about your employees who hold Yandex Cloud certifications.",
+	stepOf:     "Step %d of %d",
+	eligible:   "eligible", incomplete: "not enough information yet", notYet: "not yet: %d condition",
 	staleNotice:     "That button is from an earlier question.",
 	yesNoHint:       "Please answer yes or no",
 	moneyHint:       "Type an amount in rubles",
@@ -112,8 +109,7 @@ var uiRU = ui{
 	lang: "ru",
 	yes:  "Да", no: "Нет", unknown: "🤷 Не знаю", notSure: "Не уверен", skip: "Пропустить",
 	back: "◀️ Назад", cancel: "✖️ Отмена", cont: "▶️ Продолжить", done: "✔️ Готово", all: "Все",
-	verdict: "✅ Показать вердикт", startCheck: "✅ Начать проверку", checkAgain: "🔁 Проверить ещё раз",
-	noEmployees: "Нет сертифицированных сотрудников", another: "➕ Добавить ещё",
+	verdict: "✅ Показать вердикт", startCheck: "✅ Начать проверку", checkAgain: "🔁 Проверить ещё раз", noEmployees: "Нет сертифицированных сотрудников", another: "➕ Добавить ещё",
 	passed: "Пройдено", scheduled: "Назначено",
 	remindYes: "🔔 Да, напоминайте", remindNo: "Нет, спасибо",
 	forgetYes: "Да, удалить всё", forgetNo: "Нет, оставить",
@@ -121,15 +117,13 @@ var uiRU = ui{
 	cse: "Инженер облачных сервисов", protect: "Защита облачной инфраструктуры",
 	gitops: "Развёртывание инфраструктуры по GitOps", devsecops: "DevSecOps в облачном CI/CD",
 
-	companyQ:        "Как называется ваша компания?",
-	specsQ:          "Какие специализации проверить?",
-	agreementQ:      "Заключено ли у вас партнёрское соглашение с Yandex Cloud?",
-	planQ:           "Есть ли у вас защищённый бизнес-план?",
-	employeesQ:      "Расскажите о сотрудниках с сертификатами Yandex Cloud.",
-	stepOf:          "Шаг %d из %d",
-	eligible:        "условия выполнены",
-	incomplete:      "пока не хватает сведений",
-	notYet:          "пока нет: не выполнено %d условие",
+	companyQ:   "Как называется ваша компания?",
+	specsQ:     "Какие специализации проверить?",
+	agreementQ: "Заключено ли у вас партнёрское соглашение с Yandex Cloud?",
+	planQ:      "Есть ли у вас защищённый бизнес-план?",
+	employeesQ: "Расскажите о сотрудниках с сертификатами Yandex Cloud.",
+	stepOf:     "Шаг %d из %d",
+	eligible:   "условия выполнены", incomplete: "пока не хватает сведений", notYet: "пока нет: не выполнено %d условие",
 	staleNotice:     "Эта кнопка от предыдущего вопроса.",
 	yesNoHint:       "Ответьте «да» или «нет»",
 	moneyHint:       "Введите сумму в рублях",
@@ -329,8 +323,8 @@ func (d *driver) play(script ...act) {
 	}
 }
 
-// toSpecs starts a check from /start: company typed, then the specs
-// question is asked.
+// startCheck starts a check from the welcome message, types the company
+// and checks that the specializations question follows.
 func (d *driver) startCheck(u ui, company string) {
 	d.t.Helper()
 	d.press(u.startCheck)

@@ -29,6 +29,7 @@ const (
 	empList  = ""      // list and ask for a name
 	empCerts = "certs" // ticking the certificates of Draft
 	empMore  = "more"  // one added; another or done
+	empName  = "name"  // "Add another" pressed: asking for the next name
 )
 
 // Session is one partner's conversation, serialised between updates.

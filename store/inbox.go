@@ -54,6 +54,46 @@ func (db *DB) EnqueueUpdate(ctx context.Context, u InboxUpdate) (bool, error) {
 	return n == 1, nil
 }
 
+// EnqueueUpdates stores a batch of updates in one transaction (one disk
+// sync for a whole poll) and returns how many were new.
+func (db *DB) EnqueueUpdates(ctx context.Context, us []InboxUpdate) (int, error) {
+	for _, u := range us {
+		if u.UpdateID <= 0 {
+			return 0, fmt.Errorf("enqueue update %d: update id: %w", u.UpdateID, ErrInvalid)
+		}
+	}
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("enqueue updates: %w", err)
+	}
+	defer tx.Rollback()
+	stmt, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO inbox (update_id, chat_id, payload, received_at) VALUES (?, ?, ?, ?)`)
+	if err != nil {
+		return 0, fmt.Errorf("enqueue updates: %w", err)
+	}
+	defer stmt.Close()
+	now := db.now()
+	n := 0
+	for _, u := range us {
+		if u.ReceivedAt.IsZero() {
+			u.ReceivedAt = now
+		}
+		if u.Payload == nil {
+			u.Payload = []byte{}
+		}
+		res, err := stmt.ExecContext(ctx, u.UpdateID, u.ChatID, u.Payload, formatTime(u.ReceivedAt))
+		if err != nil {
+			return 0, fmt.Errorf("enqueue update %d: %w", u.UpdateID, err)
+		}
+		k, _ := res.RowsAffected()
+		n += int(k)
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("enqueue updates: %w", err)
+	}
+	return n, nil
+}
+
 // PendingUpdates returns up to limit updates not yet done, in update id
 // order; a limit of zero or less returns them all.
 func (db *DB) PendingUpdates(ctx context.Context, limit int) ([]InboxUpdate, error) {

@@ -28,7 +28,7 @@ func (db *DB) Session(ctx context.Context, chatID int64) ([]byte, error) {
 }
 
 // putSession replaces the session of chat chatID; an empty one deletes it.
-func putSession(ctx context.Context, tx *sql.Tx, chatID int64, data []byte, now time.Time) error {
+func putSession(ctx context.Context, tx *sql.Tx, chatID int64, data []byte, anchor int, now time.Time) error {
 	if len(data) == 0 {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE chat_id = ?`, chatID); err != nil {
 			return fmt.Errorf("delete session: %w", err)
@@ -36,9 +36,10 @@ func putSession(ctx context.Context, tx *sql.Tx, chatID int64, data []byte, now 
 		return nil
 	}
 	if _, err := tx.ExecContext(ctx, `
-		INSERT INTO sessions (chat_id, data, updated_at) VALUES (?, ?, ?)
-		ON CONFLICT (chat_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`,
-		chatID, data, formatTime(now)); err != nil {
+		INSERT INTO sessions (chat_id, data, updated_at, anchor) VALUES (?, ?, ?, ?)
+		ON CONFLICT (chat_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at,
+			anchor = CASE WHEN excluded.anchor > 0 THEN excluded.anchor ELSE sessions.anchor END`,
+		chatID, data, formatTime(now), max(anchor, 0)); err != nil {
 		return fmt.Errorf("put session: %w", err)
 	}
 	return nil

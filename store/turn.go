@@ -15,6 +15,9 @@ type Turn struct {
 	// Report, when non-nil, is added to the partner's history. SaveTurn
 	// fills in its ID, ChatID and CreatedAt.
 	Report *Report
+	// Anchor, when positive, is the message id of the chat's current
+	// question, kept with the session.
+	Anchor int
 	// UpdateID, when positive, is the inbox update this turn processed; it
 	// is marked done in the same transaction.
 	UpdateID int64
@@ -65,7 +68,7 @@ func (db *DB) SaveTurn(ctx context.Context, t *Turn) error {
 	if err != nil {
 		return fmt.Errorf("save turn %d: %w", chatID, err)
 	}
-	if err := putSession(ctx, tx, chatID, t.Session, now); err != nil {
+	if err := putSession(ctx, tx, chatID, t.Session, t.Anchor, now); err != nil {
 		return fmt.Errorf("save turn %d: %w", chatID, err)
 	}
 	var reportID int64
