@@ -50,7 +50,9 @@ func (b *Bot) store(ctx context.Context, batch ...*models.Update) error {
 	for {
 		_, err := b.db.EnqueueUpdates(ctx, rows)
 		if err == nil {
-			b.wakeDispatcher()
+			// Stored: hand them to the dispatcher directly; the inbox scan
+			// is for retries and for what a previous run left.
+			b.dispatch.offer(rows)
 			return nil
 		}
 		b.metrics.Errors.WithLabelValues("inbox").Inc()
@@ -88,6 +90,8 @@ type dispatcher struct {
 	queues   map[int64][]store.InboxUpdate // per chat, waiting
 	running  map[int64]bool                // chats with a worker
 	failures map[int64]int                 // update id -> failed attempts
+	blocked  map[int64]bool                // chats waiting for a retry: new updates wait behind it
+	work     context.Context               // set by run
 	sem      chan struct{}
 	wg       sync.WaitGroup
 }
@@ -95,24 +99,61 @@ type dispatcher struct {
 func newDispatcher(b *Bot) *dispatcher {
 	return &dispatcher{
 		b: b, inflight: map[int64]bool{}, finished: map[int64]bool{}, queues: map[int64][]store.InboxUpdate{},
-		running: map[int64]bool{}, failures: map[int64]int{}, sem: make(chan struct{}, b.cfg.Workers),
+		running: map[int64]bool{}, failures: map[int64]int{}, blocked: map[int64]bool{}, sem: make(chan struct{}, b.cfg.Workers),
 	}
 }
 
 // run feeds pending updates to chat workers until ctx ends, then waits for
 // the updates in flight to finish within work's own deadline.
 func (d *dispatcher) run(ctx, work context.Context) {
+	d.mu.Lock()
+	d.work = work
+	d.mu.Unlock()
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	for {
 		d.feed(ctx, work)
 		select {
 		case <-ctx.Done():
+			d.mu.Lock()
+			d.work = nil
+			d.mu.Unlock()
 			d.wg.Wait()
 			return
 		case <-d.b.wake:
 		case <-tick.C:
 		}
+	}
+}
+
+// offer queues freshly stored updates without reading them back. Chats
+// waiting for a retry are skipped: the next scan takes their updates in order.
+func (d *dispatcher) offer(rows []store.InboxUpdate) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.work == nil {
+		return // not running (or shutting down): the scan at start takes them
+	}
+	for _, u := range rows {
+		if d.blocked[u.ChatID] {
+			continue
+		}
+		d.queueLocked(d.work, u)
+	}
+}
+
+// queueLocked adds an update to its chat's queue and starts the chat's
+// worker when needed. d.mu must be held.
+func (d *dispatcher) queueLocked(work context.Context, u store.InboxUpdate) {
+	if d.inflight[u.UpdateID] || d.finished[u.UpdateID] {
+		return
+	}
+	d.inflight[u.UpdateID] = true
+	d.queues[u.ChatID] = append(d.queues[u.ChatID], u)
+	if !d.running[u.ChatID] {
+		d.running[u.ChatID] = true
+		d.wg.Add(1)
+		go d.worker(work, u.ChatID)
 	}
 }
 
@@ -140,16 +181,8 @@ func (d *dispatcher) feed(ctx, work context.Context) {
 		}
 	}
 	for _, u := range pending {
-		if d.inflight[u.UpdateID] || d.finished[u.UpdateID] {
-			continue
-		}
-		d.inflight[u.UpdateID] = true
-		d.queues[u.ChatID] = append(d.queues[u.ChatID], u)
-		if !d.running[u.ChatID] {
-			d.running[u.ChatID] = true
-			d.wg.Add(1)
-			go d.worker(work, u.ChatID)
-		}
+		delete(d.blocked, u.ChatID)
+		d.queueLocked(work, u)
 	}
 }
 
@@ -195,6 +228,7 @@ func (d *dispatcher) worker(ctx context.Context, chatID int64) {
 		delete(d.inflight, u.UpdateID)
 		if err != nil {
 			d.failures[u.UpdateID]++
+			d.blocked[chatID] = true
 			// Later updates of the chat wait for this one: order matters.
 			for _, later := range d.queues[chatID] {
 				delete(d.inflight, later.UpdateID)

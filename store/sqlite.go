@@ -69,7 +69,7 @@ func (db *DB) open(ctx context.Context, path string) error {
 	// synchronous=FULL: the inbox promises that an update confirmed to
 	// Telegram survives a power cut, which NORMAL (the driver's default in
 	// WAL mode) does not.
-	common := fmt.Sprintf("_busy_timeout=%d&_foreign_keys=on&_synchronous=FULL", busyTimeout)
+	common := fmt.Sprintf("_busy_timeout=%d&_foreign_keys=on&_synchronous=FULL&_stmt_cache_size=64", busyTimeout)
 
 	if path == ":memory:" {
 		var err error

@@ -57,7 +57,7 @@ var script = []step{
 }
 
 // runSpecbot runs the real binary against the fake server.
-func runSpecbot(ctx context.Context, botPath string, partners int, keep bool) (*result, error) {
+func runSpecbot(ctx context.Context, botPath string, partners int, think time.Duration, keep bool) (*result, error) {
 	if _, err := os.Stat(botPath); err != nil {
 		return nil, fmt.Errorf("%s: build it first (make build): %w", botPath, err)
 	}
@@ -105,7 +105,7 @@ func runSpecbot(ctx context.Context, botPath string, partners int, keep bool) (*
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if err := play(srv, w, chat, &updates); err != nil {
+			if err := play(srv, w, chat, think, &updates); err != nil {
 				errs.Add(1)
 				fmt.Fprintf(os.Stderr, "partner %d: %v\n", chat, err)
 			}
@@ -127,10 +127,17 @@ func runSpecbot(ctx context.Context, botPath string, partners int, keep bool) (*
 }
 
 // play runs the script for one chat.
-func play(srv *telegramtest.Server, w *watcher, chat int64, updates *atomic.Int64) error {
+func play(srv *telegramtest.Server, w *watcher, chat int64, think time.Duration, updates *atomic.Int64) error {
 	user := models.User{ID: chat, FirstName: "Partner", LanguageCode: "en"}
 	const wait = 20 * time.Second
+	if think > 0 {
+		// Partners do not all start in the same millisecond.
+		time.Sleep(time.Duration(chat%100) * think / 100)
+	}
 	for i, st := range script {
+		if think > 0 && i > 0 {
+			time.Sleep(think)
+		}
 		before := maxID(srv, chat)
 		if st.text != "" {
 			w.sent(chat)
