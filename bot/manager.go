@@ -64,7 +64,21 @@ func (b *Bot) managerCommand(ctx context.Context, u *models.Update, cmd, args st
 // stats writes the managers' figures: partners checked, eligible and close
 // (one gap left) per specialization, open handoffs.
 func (b *Bot) stats(ctx context.Context, p *locales.Printer) (string, error) {
-	latest, err := b.db.LatestReports(ctx)
+	cat := b.conv.Engine.Catalog
+	checked := 0
+	eligible, close := map[string]int{}, map[string]int{}
+	err := b.db.EachLatestSummary(ctx, func(pr store.PartnerReport) error {
+		checked++
+		for _, s := range cat.Specializations {
+			switch {
+			case pr.Report.Statuses[s.ID] == string(eligibility.Eligible):
+				eligible[s.ID]++
+			case pr.Report.Statuses[s.ID] == string(eligibility.NotEligible) && pr.Report.Gaps[s.ID] == 1:
+				close[s.ID]++
+			}
+		}
+		return nil
+	})
 	if err != nil {
 		return "", err
 	}
@@ -72,21 +86,11 @@ func (b *Bot) stats(ctx context.Context, p *locales.Printer) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	cat := b.conv.Engine.Catalog
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "<b>%s</b>\n", p.T("stats.title"))
-	fmt.Fprintf(&sb, "%s\n\n", p.N("stats.checked", int64(len(latest))))
+	fmt.Fprintf(&sb, "%s\n\n", p.N("stats.checked", int64(checked)))
 	for _, s := range cat.Specializations {
-		eligible, close := 0, 0
-		for _, pr := range latest {
-			switch {
-			case pr.Report.Statuses[s.ID] == string(eligibility.Eligible):
-				eligible++
-			case pr.Report.Statuses[s.ID] == string(eligibility.NotEligible) && pr.Report.Gaps[s.ID] == 1:
-				close++
-			}
-		}
-		fmt.Fprintf(&sb, "<b>%s</b>: %s\n", dialogsEsc(s.Name.Get(p.Lang())), p.T("stats.line", "Eligible", eligible, "Close", close))
+		fmt.Fprintf(&sb, "<b>%s</b>: %s\n", dialogsEsc(s.Name.Get(p.Lang())), p.T("stats.line", "Eligible", eligible[s.ID], "Close", close[s.ID]))
 	}
 	fmt.Fprintf(&sb, "\n%s", p.N("stats.open_handoffs", int64(open)))
 	return sb.String(), nil
@@ -143,10 +147,6 @@ func (b *Bot) export(ctx context.Context, chatID int64, p *locales.Printer) erro
 // exportCSV writes one row per partner: who it is, when it checked, and per
 // specialization its status and number of gaps.
 func (b *Bot) exportCSV(ctx context.Context) ([]byte, error) {
-	latest, err := b.db.LatestReports(ctx)
-	if err != nil {
-		return nil, err
-	}
 	cat := b.conv.Engine.Catalog
 	var buf bytes.Buffer
 	buf.WriteString("\ufeff") // so spreadsheet programs read UTF-8
@@ -158,7 +158,7 @@ func (b *Bot) exportCSV(ctx context.Context) ([]byte, error) {
 	if err := w.Write(head); err != nil {
 		return nil, err
 	}
-	for _, pr := range latest {
+	err := b.db.EachLatestSummary(ctx, func(pr store.PartnerReport) error {
 		row := []string{strconv.FormatInt(pr.Partner.ChatID, 10), pr.Partner.Username, pr.Partner.Name, pr.Partner.Company,
 			pr.Partner.Lang, pr.Partner.Reminders, pr.Report.CreatedAt.UTC().Format(time.RFC3339)}
 		for _, s := range cat.Specializations {
@@ -169,9 +169,10 @@ func (b *Bot) exportCSV(ctx context.Context) ([]byte, error) {
 			}
 			row = append(row, status, gaps)
 		}
-		if err := w.Write(row); err != nil {
-			return nil, err
-		}
+		return w.Write(row)
+	})
+	if err != nil {
+		return nil, err
 	}
 	w.Flush()
 	return buf.Bytes(), w.Error()

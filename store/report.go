@@ -194,3 +194,35 @@ func orEmpty[M ~map[string]V, V any](m M) M {
 	}
 	return m
 }
+
+// EachLatestSummary calls fn with every partner's latest report, without its
+// facts and verdict, in chat id order, streaming rows so that memory stays
+// flat however many partners there are. fn's error stops the walk.
+func (db *DB) EachLatestSummary(ctx context.Context, fn func(PartnerReport) error) error {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return fmt.Errorf("latest summaries: %w", err)
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `
+		SELECT `+partnerColumns+`, r.id, r.chat_id, r.created_at, r.statuses, r.gaps
+		FROM reports r JOIN partners p ON p.chat_id = r.chat_id
+		WHERE r.id IN (SELECT MAX(id) FROM reports GROUP BY chat_id)
+		ORDER BY p.chat_id`)
+	if err != nil {
+		return fmt.Errorf("latest summaries: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var pr PartnerReport
+		r := &pr.Report
+		dest := append(partnerDest(&pr.Partner), &r.ID, &r.ChatID, timeColumn{&r.CreatedAt}, jsonColumn{&r.Statuses}, jsonColumn{&r.Gaps})
+		if err := rows.Scan(dest...); err != nil {
+			return fmt.Errorf("latest summaries: %w", err)
+		}
+		if err := fn(pr); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

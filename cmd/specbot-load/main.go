@@ -22,6 +22,7 @@ func main() {
 	echoMsgs := flag.Int("echo-messages", 24, "messages each partner sends to the echo bot (about one check's updates)")
 	timeout := flag.Duration("timeout", 3*time.Minute, "give up a run after this long")
 	keep := flag.Bool("keep", false, "keep the run's database and logs")
+	seed := flag.Int("seed", 10000, "partners stored before the saturated run (memory with many partners)")
 	think := flag.Duration("think", time.Second, "pause between a partner's actions in the latency run (people read and tap)")
 	flag.Parse()
 
@@ -36,14 +37,14 @@ func main() {
 	}
 	echo.print("echo bot (go-telegram/bot, no storage)")
 
-	full, err := runSpecbot(ctx, *botPath, *partners, 0, *keep)
+	full, err := runSpecbot(ctx, *botPath, *partners, 0, *seed, *keep)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "specbot run:", err)
 		os.Exit(1)
 	}
-	full.print("specbot serve, saturated: every partner acts as soon as it gets a reply")
+	full.print(fmt.Sprintf("specbot serve, saturated: every partner acts as soon as it gets a reply; %d partners stored before, then /stats and /export", *seed))
 
-	paced, err := runSpecbot(ctx, *botPath, *partners, *think, *keep)
+	paced, err := runSpecbot(ctx, *botPath, *partners, *think, 0, *keep)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "specbot paced run:", err)
 		os.Exit(1)

@@ -57,7 +57,7 @@ var script = []step{
 }
 
 // runSpecbot runs the real binary against the fake server.
-func runSpecbot(ctx context.Context, botPath string, partners int, think time.Duration, keep bool) (*result, error) {
+func runSpecbot(ctx context.Context, botPath string, partners int, think time.Duration, seed int, keep bool) (*result, error) {
 	if _, err := os.Stat(botPath); err != nil {
 		return nil, fmt.Errorf("%s: build it first (make build): %w", botPath, err)
 	}
@@ -82,9 +82,15 @@ func runSpecbot(ctx context.Context, botPath string, partners int, think time.Du
 	}
 	defer logf.Close()
 	dbPath := filepath.Join(dir, "specbot.db")
+	if seed > 0 {
+		if err := seedPartners(ctx, dbPath, seed); err != nil {
+			return nil, fmt.Errorf("seed %d partners: %w", seed, err)
+		}
+	}
 	cmd := exec.CommandContext(ctx, botPath, "serve")
 	cmd.Env = append(os.Environ(), "TELEGRAM_BOT_TOKEN="+token, "TELEGRAM_API_URL="+srv.URL(),
-		"SPECBOT_DB="+dbPath, "SPECBOT_HTTP_ADDR=127.0.0.1:0", "SPECBOT_MANAGERS_CHAT_ID=", "SPECBOT_WEBHOOK_URL=")
+		"SPECBOT_DB="+dbPath, "SPECBOT_HTTP_ADDR=127.0.0.1:0", "SPECBOT_WEBHOOK_URL=",
+		fmt.Sprintf("SPECBOT_MANAGERS_CHAT_ID=%d", managersChat), fmt.Sprintf("SPECBOT_MANAGER_IDS=%d", managerID))
 	cmd.Stdout, cmd.Stderr = logf, logf
 	if err := cmd.Start(); err != nil {
 		return nil, err
@@ -113,6 +119,14 @@ func runSpecbot(ctx context.Context, botPath string, partners int, think time.Du
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
+	if seed > 0 {
+		// The managers' figures and export read every partner: the
+		// moment memory peaks with many stored partners.
+		if err := managerRound(srv, w); err != nil {
+			errs.Add(1)
+			fmt.Fprintln(os.Stderr, "manager:", err)
+		}
+	}
 
 	res := &result{updates: int(updates.Load()), elapsed: elapsed, latencies: w.latencies(), errors: int(errs.Load())}
 	res.peakRSS = peak.Load()
@@ -183,6 +197,57 @@ func maxID(srv *telegramtest.Server, chat int64) int {
 		id = max(id, m.ID)
 	}
 	return id
+}
+
+const (
+	managersChat = int64(-1000000001)
+	managerID    = int64(999)
+)
+
+// managerRound asks for /stats and /export in the managers' chat and
+// waits for both answers.
+func managerRound(srv *telegramtest.Server, w *watcher) error {
+	mgr := models.User{ID: managerID, FirstName: "Manager", LanguageCode: "ru"}
+	for _, cmd := range []string{"/stats", "/export"} {
+		before := len(srv.Messages(managersChat))
+		srv.SendText(managersChat, mgr, cmd)
+		deadline := time.Now().Add(60 * time.Second)
+		for len(srv.Messages(managersChat)) == before {
+			if time.Now().After(deadline) {
+				return fmt.Errorf("%s: no answer", cmd)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	return nil
+}
+
+// seedPartners stores n partners, each with a completed report and
+// reminders on, as if they had used the bot before.
+func seedPartners(ctx context.Context, dbPath string, n int) error {
+	db, err := store.Open(ctx, dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	facts := []byte(`{"partner_agreement":true,"business_plan":true,"verified_solutions":{"infrastructure":1,"devops":0},` +
+		`"consumption_rub_year":{"infrastructure":12000000,"devops":1500000},"architect_interview":{"infrastructure":"passed","devops":"scheduled"},` +
+		`"employees":[{"name":"Anna","certs":["cloud_service_engineer","infrastructure_protection"]},{"name":"Oleg","certs":["cloud_service_engineer"]}]}`)
+	for i := range n {
+		chat := int64(5_000_000 + i)
+		t := &store.Turn{
+			Partner: store.Partner{ChatID: chat, UserID: chat, Username: fmt.Sprintf("partner%d", i), Name: "Seeded Partner",
+				Lang: []string{"en", "ru"}[i%2], Company: fmt.Sprintf("Company %d", i), Reminders: "on"},
+			Session: []byte(`{"v":1,"lang":"en","seq":1}`),
+			Report: &store.Report{Facts: facts, Verdict: []byte(`{}`),
+				Statuses: map[string]string{"infrastructure": "eligible", "devops": "not_eligible"},
+				Gaps:     map[string]int{"infrastructure": 0, "devops": 3}},
+		}
+		if err := db.SaveTurn(ctx, t); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // lastQuestion is the id of the newest message with a keyboard.
