@@ -302,6 +302,12 @@ func (t *turn) askContact() {
 
 func (t *turn) sendContact(comment string) {
 	s := t.s()
+	// The comment prompt keeps no buttons once answered.
+	echo := comment
+	if echo == "" {
+		echo = t.p.T("contact.no_comment")
+	}
+	t.echo(t.p.T("contact.ask_comment"), echo)
 	s.State, s.Note = s.Resume, ""
 	s.Resume = Idle
 	s.Seq++
