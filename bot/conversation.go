@@ -60,6 +60,8 @@ func (c *Conversations) HandleAnchored(ctx context.Context, who Who, in dialogs.
 	if isNew {
 		partner = store.Partner{ChatID: who.ChatID}
 	}
+	// Whoever writes to the bot can be reached again.
+	partner.Unreachable = false
 	if who.UserID != 0 {
 		partner.UserID = who.UserID
 	}

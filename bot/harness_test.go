@@ -237,6 +237,19 @@ func (h *harness) calls(method string, chatID int64) []telegramtest.Call {
 	return out
 }
 
+// refused lists the calls the server refused, but for clearing the
+// buttons of a message that has none ("message is not modified", which the
+// bot ignores on purpose).
+func (h *harness) refused() []string {
+	var out []string
+	for _, c := range h.srv.Calls() {
+		if c.Code != 0 && !(c.Method == "editMessageReplyMarkup" && c.Code == http.StatusBadRequest) {
+			out = append(out, fmt.Sprintf("%s %d chat %s: %.80q", c.Method, c.Code, c.Params["chat_id"], c.Params["text"]))
+		}
+	}
+	return out
+}
+
 // answered returns the successful answerCallbackQuery calls.
 func (h *harness) answered() []telegramtest.Call {
 	var out []telegramtest.Call
@@ -428,6 +441,25 @@ func (p *partner) find(s string) []telegramtest.Message {
 	for _, m := range p.srv.Messages(p.chat) {
 		if strings.Contains(m.Text, s) {
 			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// deadButtons returns the questions (messages starting with their "Step N
+// of M" line) that still show buttons although a newer question was asked.
+func (p *partner) deadButtons() []string {
+	msgs := p.srv.Messages(p.chat)
+	current := 0
+	for _, m := range msgs {
+		if m.Keyboard != nil && stepRE.MatchString(m.Text) {
+			current = m.ID
+		}
+	}
+	var out []string
+	for _, m := range msgs {
+		if m.Keyboard != nil && m.ID != current && stepRE.MatchString(m.Text) {
+			out = append(out, fmt.Sprintf("%d: %.60q", m.ID, m.Text))
 		}
 	}
 	return out
