@@ -37,6 +37,8 @@ type Bot struct {
 	managers *groupPacer
 
 	anchors       sync.Map // chat id -> message id of its current question
+	dirtyMu       sync.Mutex
+	dirty         map[int64]int // anchors not yet written down
 	configGapOnce sync.Once
 	listening     chan string // receives the HTTP address once listening
 }
@@ -52,7 +54,7 @@ func New(ctx context.Context, cfg Config, db *store.DB, engine *dialogs.Engine, 
 	reg.MustRegister(prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
 	b := &Bot{
 		cfg: cfg, db: db, log: log, registry: reg, metrics: NewMetrics(reg),
-		wake: make(chan struct{}, 1), listening: make(chan string, 1),
+		wake: make(chan struct{}, 1), listening: make(chan string, 1), dirty: map[int64]int{},
 		conv: &Conversations{DB: db, Engine: engine, ContactConfigured: cfg.ManagersChatID != 0, Log: log},
 	}
 	b.managers = newGroupPacer(cfg.GroupInterval)
@@ -63,7 +65,9 @@ func New(ctx context.Context, cfg Config, db *store.DB, engine *dialogs.Engine, 
 	opts := []tgbot.Option{
 		tgbot.WithDefaultHandler(b.receive),
 		tgbot.WithErrorsHandler(b.errorsHandler),
-		tgbot.WithHTTPClient(cfg.PollTimeout, b.gate),
+		// The library asks Telegram to hold a poll one second less than
+		// this; below two seconds it would not long-poll at all.
+		tgbot.WithHTTPClient(cfg.PollTimeout+time.Second, b.gate),
 		tgbot.WithNotAsyncHandlers(),
 		tgbot.WithWorkers(1),
 		tgbot.WithUpdatesChannelCap(1),
@@ -120,6 +124,11 @@ func (b *Bot) Run(ctx context.Context) error {
 		defer wg.Done()
 		b.dispatch.run(ctx, work)
 	}()
+	anchorsDone := make(chan struct{})
+	go func() {
+		defer close(anchorsDone)
+		b.saveAnchors(ctx)
+	}()
 
 	if webhook {
 		err := b.call(ctx, "setWebhook", func(ctx context.Context) error {
@@ -166,10 +175,50 @@ func (b *Bot) Run(ctx context.Context) error {
 		cancelWork()
 		<-finished
 	}
+	<-anchorsDone
+	b.flushAnchors(shutdown)
 	if err := <-httpDone; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
 	return nil
+}
+
+// anchorFlushEvery is how often the questions' message ids kept in memory
+// are written down: one transaction for all chats, so that a crash loses at
+// most this much of them (the next process then clears an older keyboard).
+const anchorFlushEvery = 200 * time.Millisecond
+
+// noteAnchor remembers the message id of a chat's current question.
+func (b *Bot) noteAnchor(chatID int64, id int) {
+	b.anchors.Store(chatID, id)
+	b.dirtyMu.Lock()
+	b.dirty[chatID] = id
+	b.dirtyMu.Unlock()
+}
+
+// flushAnchors writes the anchors noted since the last flush.
+func (b *Bot) flushAnchors(ctx context.Context) {
+	b.dirtyMu.Lock()
+	batch := b.dirty
+	b.dirty = map[int64]int{}
+	b.dirtyMu.Unlock()
+	if err := b.db.SetAnchors(ctx, batch); err != nil {
+		b.log.Warn("save anchors", "count", len(batch), "err", err)
+	}
+}
+
+// saveAnchors flushes anchors every anchorFlushEvery until ctx ends.
+func (b *Bot) saveAnchors(ctx context.Context) {
+	t := time.NewTicker(anchorFlushEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			b.flushAnchors(ctx)
+		}
+	}
 }
 
 // Addr waits until Run listens and returns the HTTP address (useful with

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
@@ -119,7 +120,7 @@ func (b *Bot) card(ctx context.Context, h store.Handoff) (string, models.ReplyMa
 	if past, err := b.conv.Past(ctx, h.ChatID); err == nil {
 		c.Past = past
 	}
-	text := b.conv.Engine.RenderCard(c, b.cfg.ManagersLang)
+	text := fitCard(b.conv.Engine.RenderCard(c, b.cfg.ManagersLang), h.ChatID)
 	p := locales.For(b.cfg.ManagersLang)
 	id := strconv.FormatInt(h.ID, 10)
 	var rows [][]dialogs.Button
@@ -134,6 +135,30 @@ func (b *Bot) card(ctx context.Context, h store.Handoff) (string, models.ReplyMa
 		markup = noKeyboard
 	}
 	return text, markup, nil
+}
+
+// fitCard keeps a card in one message, so that Take, Done and a second
+// request edit all of it, its state line included: the paragraphs that do
+// not fit give way to a pointer to /partner, which shows the whole report.
+func fitCard(text string, chatID int64) string {
+	if utf8.RuneCountInString(text) <= maxMessageRunes {
+		return text
+	}
+	more := fmt.Sprintf("\n\n… /partner %d", chatID)
+	limit := maxMessageRunes - utf8.RuneCountInString(more)
+	var b strings.Builder
+	n := 0
+	for _, para := range strings.SplitAfter(text, "\n\n") {
+		for _, piece := range pieces(para, limit) {
+			m := utf8.RuneCountInString(piece)
+			if n+m > limit {
+				return strings.TrimRight(b.String(), "\n") + more
+			}
+			b.WriteString(piece)
+			n += m
+		}
+	}
+	return strings.TrimRight(b.String(), "\n") + more
 }
 
 // postCard posts a card into the managers' chat, paced for a group.

@@ -46,6 +46,9 @@ var noKeyboard = &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineK
 func (b *Bot) reply(ctx context.Context, chatID int64, msgs []dialogs.Message, pressed, anchor int, forgotten bool) {
 	if forgotten {
 		b.anchors.Delete(chatID)
+		b.dirtyMu.Lock()
+		delete(b.dirty, chatID)
+		b.dirtyMu.Unlock()
 	}
 	edited := 0
 	for _, m := range msgs {
@@ -69,7 +72,7 @@ func (b *Bot) reply(ctx context.Context, chatID int64, msgs []dialogs.Message, p
 			}
 			anchor = id
 			if !forgotten {
-				b.anchors.Store(chatID, id)
+				b.noteAnchor(chatID, id)
 			}
 		}
 	}
@@ -179,19 +182,116 @@ func split(text string, limit int) []string {
 	return parts
 }
 
-// pieces breaks a paragraph longer than limit at line ends, then by runes.
+// pieces breaks a paragraph longer than limit at line ends, then a line
+// still too long between tags and entities (at a space when it can); the
+// tags open at a cut are closed at the end of the piece and opened again at
+// the start of the next, so that every piece is valid HTML on its own.
 func pieces(para string, limit int) []string {
 	if utf8.RuneCountInString(para) <= limit {
 		return []string{para}
 	}
 	var out []string
 	for _, line := range strings.SplitAfter(para, "\n") {
-		for utf8.RuneCountInString(line) > limit {
-			r := []rune(line)
-			out = append(out, string(r[:limit]))
-			line = string(r[limit:])
+		out = append(out, cutLine(line, limit)...)
+	}
+	return out
+}
+
+// token is a tag, an entity or one rune of a line.
+type token struct {
+	s       string
+	n       int    // runes
+	tag     string // tag name, "" for text
+	closing bool
+}
+
+func tokenize(line string) []token {
+	var out []token
+	for len(line) > 0 {
+		end := 0
+		switch line[0] {
+		case '<':
+			end = strings.IndexByte(line, '>') + 1
+		case '&':
+			if i := strings.IndexByte(line, ';'); i > 0 && i < 12 {
+				end = i + 1
+			}
 		}
-		out = append(out, line)
+		if end <= 0 {
+			_, end = utf8.DecodeRuneInString(line)
+		}
+		t := token{s: line[:end], n: utf8.RuneCountInString(line[:end])}
+		if line[0] == '<' && end > 2 {
+			name := strings.TrimPrefix(t.s[1:end-1], "/")
+			name, _, _ = strings.Cut(name, " ")
+			t.tag, t.closing = name, t.s[1] == '/'
+		}
+		out = append(out, t)
+		line = line[end:]
+	}
+	return out
+}
+
+// openAfter is the stack of opening tags still open after toks.
+func openAfter(stack []token, toks ...token) []token {
+	stack = append([]token(nil), stack...)
+	for _, t := range toks {
+		switch {
+		case t.tag == "":
+		case !t.closing:
+			stack = append(stack, t)
+		case len(stack) > 0:
+			stack = stack[:len(stack)-1]
+		}
+	}
+	return stack
+}
+
+func closeTags(stack []token) (string, int) {
+	var b strings.Builder
+	for i := len(stack) - 1; i >= 0; i-- {
+		b.WriteString("</" + stack[i].tag + ">")
+	}
+	return b.String(), utf8.RuneCountInString(b.String())
+}
+
+// cutLine cuts one line into balanced pieces of at most limit runes.
+func cutLine(line string, limit int) []string {
+	toks := tokenize(line)
+	var out []string
+	var carry []token // tags reopened at the start of the piece
+	for len(toks) > 0 {
+		stack := carry
+		n := 0
+		for _, t := range carry {
+			n += t.n
+		}
+		end, space := 0, -1
+		for end < len(toks) {
+			next := openAfter(stack, toks[end])
+			_, closing := closeTags(next)
+			if n+toks[end].n+closing > limit {
+				break
+			}
+			n += toks[end].n
+			stack = next
+			if toks[end].s == " " {
+				space = end
+			}
+			end++
+		}
+		if end < len(toks) && space >= 0 {
+			end = space + 1
+		}
+		end = max(end, 1)
+		var b strings.Builder
+		for _, t := range append(append([]token(nil), carry...), toks[:end]...) {
+			b.WriteString(t.s)
+		}
+		stack = openAfter(carry, toks[:end]...)
+		closing, _ := closeTags(stack)
+		out = append(out, b.String()+closing)
+		carry, toks = stack, toks[end:]
 	}
 	return out
 }

@@ -233,11 +233,12 @@ func (t *turn) cancel() {
 	case Checking, Summary:
 		s.State, s.Editing, s.Draft, s.Sub = Idle, false, nil, empList
 		s.Seq++
-		t.say(Message{Text: t.p.T("check.paused"), Buttons: [][]Button{{{Label: t.p.T("button.continue"), Data: cbContinue}}}})
+		// The question left takes the pause's place, so that its buttons go.
+		t.say(Message{Text: t.p.T("check.paused"), Edit: true, Buttons: [][]Button{{{Label: t.p.T("button.continue"), Data: cbContinue}}}})
 	case ConfirmForget, ContactNote:
 		s.State, s.Note = s.Resume, ""
 		s.Seq++
-		t.say(Message{Text: t.p.T("cancel.done")})
+		t.say(Message{Text: t.p.T("cancel.done"), Edit: true})
 	default:
 		t.say(Message{Text: t.p.T("cancel.nothing")})
 	}

@@ -37,3 +37,26 @@ func (db *DB) SetAnchor(ctx context.Context, chatID int64, messageID int) error 
 	}
 	return tx.Commit()
 }
+
+// SetAnchors records many chats' question message ids in one transaction.
+func (db *DB) SetAnchors(ctx context.Context, anchors map[int64]int) error {
+	if len(anchors) == 0 {
+		return nil
+	}
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return fmt.Errorf("set anchors: %w", err)
+	}
+	defer tx.Rollback()
+	stmt, err := tx.PrepareContext(ctx, `UPDATE sessions SET anchor = ? WHERE chat_id = ?`)
+	if err != nil {
+		return fmt.Errorf("set anchors: %w", err)
+	}
+	defer stmt.Close()
+	for chat, id := range anchors {
+		if _, err := stmt.ExecContext(ctx, id, chat); err != nil {
+			return fmt.Errorf("set anchor %d: %w", chat, err)
+		}
+	}
+	return tx.Commit()
+}
