@@ -121,7 +121,7 @@ func (br *Broadcaster) deliver(ctx context.Context, pace *pacer, r store.Reminde
 			br.finish(ctx, r, store.ReminderSent, "")
 			count(func(s *Stats) { s.Sent++ })
 			return
-		case errors.As(err, &limited):
+		case errors.As(err, &limited) && limited.RetryAfter() > 0:
 			// Everyone waits: Telegram limits the bot, not the chat.
 			pace.pause(limited.RetryAfter())
 			count(func(s *Stats) { s.RateLimited++ })
