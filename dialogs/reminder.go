@@ -81,36 +81,36 @@ func (e *Engine) Reminder(in ReminderInput) (m Message, kind ReminderKind, ok bo
 		return Message{Text: head + p.T("reminder.no_check"), Buttons: [][]Button{
 			{{Label: p.T("button.start_check"), Data: cbCheck}}, {optOut}}}, ReminderNoCheck, true
 	}
-	var b strings.Builder
-	b.WriteString(head)
+	parts := []string{strings.TrimRight(head, "\n")}
 	kind = ReminderGaps
 	if len(eligible) > 0 {
 		kind = ReminderEligible
-		b.WriteString("✅ " + p.T("reminder.eligible", "Specs", names(eligible)) + "\n")
+		parts = append(parts, "✅ "+p.T("reminder.eligible", "Specs", names(eligible)))
 	}
 	if len(close) > 0 {
 		if kind == ReminderGaps {
 			kind = ReminderClose
 		}
-		b.WriteString("\n" + p.T("reminder.close") + "\n")
+		block := p.T("reminder.close")
 		for _, res := range in.Past.Report.Results {
 			if contains(close, res.Specialization) {
 				w.b.Reset()
 				w.result(res)
-				b.WriteString(w.b.String())
+				block += "\n" + strings.TrimRight(w.b.String(), "\n")
 			}
 		}
+		parts = append(parts, block)
 	}
 	if kind == ReminderGaps {
-		b.WriteString(p.T("reminder.gaps"))
+		parts = append(parts, p.T("reminder.gaps"))
 	} else {
-		b.WriteString("\n" + p.T("reminder.recheck"))
+		parts = append(parts, p.T("reminder.recheck"))
 	}
 	buttons := [][]Button{{recheck, optOut}}
 	if len(eligible) > 0 || len(close) > 0 {
 		buttons = append([][]Button{{contact}}, buttons...)
 	}
-	return Message{Text: strings.TrimRight(b.String(), "\n"), Buttons: buttons}, kind, true
+	return Message{Text: strings.Join(parts, "\n\n"), Buttons: buttons}, kind, true
 }
 
 // InProgress reports whether a stored session is in the middle of a check.
