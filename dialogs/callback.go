@@ -77,12 +77,14 @@ func parseCallback(data string) (callback, bool) {
 	if !ok {
 		return callback{}, false
 	}
+	// Only the canonical form qb writes: no sign, no leading zeros, no
+	// empty argument after a colon.
 	seq, err := strconv.Atoi(seqStr)
-	if err != nil || seq < 0 {
+	if err != nil || seq < 0 || strconv.Itoa(seq) != seqStr {
 		return callback{}, false
 	}
-	act, arg, _ := strings.Cut(rest, ":")
-	if act == "" {
+	act, arg, hasArg := strings.Cut(rest, ":")
+	if act == "" || hasArg && arg == "" {
 		return callback{}, false
 	}
 	return callback{seq: seq, act: act, arg: arg}, true

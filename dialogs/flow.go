@@ -295,7 +295,10 @@ func (t *turn) factButton(st Step, cb callback) {
 		s.Facts.Enums[st.Ref] = st.Fact.Values[i].ID
 	case actNumber:
 		n, err := strconv.ParseInt(cb.arg, 10, 64)
-		if (st.Fact.Type != eligibility.FactCount && st.Fact.Type != eligibility.FactMoney) || err != nil || n < 0 {
+		if (st.Fact.Type != eligibility.FactCount && st.Fact.Type != eligibility.FactMoney) || err != nil || n < 0 ||
+			st.Fact.Max > 0 && n > st.Fact.Max || n > numberLimit(st.Fact.Type) {
+			// Only a forged payload carries a number the question never
+			// offered: the same bounds as a typed answer (factText).
 			t.stale()
 			return
 		}
@@ -350,6 +353,14 @@ func (t *turn) factText(st Step, txt string) {
 		s.Facts.Enums[st.Ref] = v
 	}
 	t.advance()
+}
+
+// numberLimit is the largest number a partner can type for a fact type.
+func numberLimit(typ eligibility.FactType) int64 {
+	if typ == eligibility.FactMoney {
+		return MaxMoney
+	}
+	return MaxCount
 }
 
 // numberHint explains what was expected, with an example, and why the

@@ -3,6 +3,7 @@ package dialogs
 import (
 	"fmt"
 	"html"
+	"math"
 	"regexp"
 	"strings"
 	"time"
@@ -201,8 +202,12 @@ func (w *reportWriter) thresholdGap(cr eligibility.ConditionResult, bullet, name
 
 // bar draws progress towards an amount: "▓▓▓▓▓▓▓▓▓░ 96% · ₽11.5M of ₽12M".
 func (w *reportWriter) bar(actual, threshold int64) string {
-	filled := min(actual*10/threshold, 10)
-	pct := min((actual*100+threshold/2)/threshold, 100)
+	a, t := actual, threshold
+	for a > (math.MaxInt64-t)/100 { // a catalogue without a max: keep a*100 in range
+		a, t = a/10, max(t/10, 1)
+	}
+	filled := min(a*10/t, 10)
+	pct := min((a*100+t/2)/t, 100)
 	if actual < threshold && pct == 100 {
 		pct = 99
 	}

@@ -2,6 +2,7 @@ package eligibility
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 )
@@ -61,6 +62,15 @@ func (c *Catalog) validateWith(decodeProblems []string) error {
 	c.certs = map[string]*Certificate{}
 	c.specs = map[string]*Specialization{}
 
+	// A "- ~" entry decodes to nil: name it and drop it, so that no check
+	// below meets one.
+	c.Certificates = dropNil(v, "certificates", c.Certificates)
+	c.Facts = dropNil(v, "facts", c.Facts)
+	c.Specializations = dropNil(v, "specializations", c.Specializations)
+	for i, s := range c.Specializations {
+		s.Levels = dropNil(v, fmt.Sprintf("specializations[%d].levels", i), s.Levels)
+	}
+
 	if c.ID == "" {
 		v.addf("id: missing")
 	}
@@ -78,6 +88,19 @@ func (c *Catalog) validateWith(decodeProblems []string) error {
 		return &ValidationError{Problems: v.problems}
 	}
 	return nil
+}
+
+// dropNil reports and removes the empty entries of a list.
+func dropNil[T any](v *validator, path string, list []*T) []*T {
+	out := list[:0]
+	for i, x := range list {
+		if x == nil {
+			v.addf("%s[%d]: empty entry", path, i)
+			continue
+		}
+		out = append(out, x)
+	}
+	return out
 }
 
 func (c *Catalog) validateCertificates(v *validator) {
@@ -285,6 +308,10 @@ func (c *Catalog) validateCondition(v *validator, path string, cond *Condition, 
 		}
 		for i, r := range cond.Roles {
 			rp := fmt.Sprintf("%s.roles[%d]", path, i)
+			if r == nil {
+				v.addf("%s: empty role", rp)
+				continue
+			}
 			v.text(rp+".name", r.Name)
 			if len(r.AllOf) == 0 && len(r.AnyOf) == 0 {
 				v.addf("%s: role with no certificate", rp)
@@ -330,6 +357,9 @@ func (c *Catalog) validateCondition(v *validator, path string, cond *Condition, 
 	for name, n := range map[string]*int64{"at_least": cond.AtLeast, "exceeds": cond.Exceeds} {
 		if n != nil && *n < 0 {
 			v.addf("%s.%s: threshold must not be negative", path, name)
+		}
+		if name == "exceeds" && n != nil && *n == math.MaxInt64 {
+			v.addf("%s.exceeds: no number exceeds %d", path, *n)
 		}
 	}
 	if cond.CountKeys != nil {

@@ -45,7 +45,7 @@ func (p *Printer) MoneyShort(n int64) string {
 
 // decimal divides n by unit and keeps at most one decimal, dropping ".0".
 func decimal(n, unit int64) string {
-	tenths := (n*10 + unit/2) / unit
+	tenths := n/unit*10 + (n%unit*10+unit/2)/unit // n*10 would overflow near MaxInt64
 	s := strconv.FormatInt(tenths/10, 10)
 	if d := tenths % 10; d != 0 {
 		s += "." + strconv.FormatInt(d, 10)
