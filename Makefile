@@ -24,9 +24,16 @@ test: lint
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
+FUZZTIME ?= 60s
+
+# Longer fuzzing than `make test`, which runs only the seed corpora.
 fuzz:
-	$(GO) test ./dialogs -run '^$$' -fuzz FuzzParseMoney -fuzztime 60s
-	$(GO) test ./dialogs -run '^$$' -fuzz FuzzParseCount -fuzztime 60s
+	$(GO) test ./dialogs -run '^$$' -fuzz '^FuzzParseMoney$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./dialogs -run '^$$' -fuzz '^FuzzParseCount$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./dialogs -run '^$$' -fuzz '^FuzzCallback$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./dialogs -run '^$$' -fuzz '^FuzzEngine$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./eligibility -run '^$$' -fuzz '^FuzzParseFacts$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./eligibility -run '^$$' -fuzz '^FuzzParseCatalog$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s
 
 lint:
 	$(GO) vet ./...
