@@ -37,6 +37,8 @@ type Bot struct {
 	managers *groupPacer
 
 	anchors       sync.Map // chat id -> message id of its current question
+	apologyMu     sync.Mutex
+	apologized    map[int64]time.Time // chats told about a storage outage
 	dirtyMu       sync.Mutex
 	dirty         map[int64]int // anchors not yet written down
 	configGapOnce sync.Once
@@ -55,7 +57,8 @@ func New(ctx context.Context, cfg Config, db *store.DB, engine *dialogs.Engine, 
 	b := &Bot{
 		cfg: cfg, db: db, log: log, registry: reg, metrics: NewMetrics(reg),
 		wake: make(chan struct{}, 1), listening: make(chan string, 1), dirty: map[int64]int{},
-		conv: &Conversations{DB: db, Engine: engine, ContactConfigured: cfg.ManagersChatID != 0, Log: log},
+		apologized: map[int64]time.Time{},
+		conv:       &Conversations{DB: db, Engine: engine, ContactConfigured: cfg.ManagersChatID != 0, Log: log},
 	}
 	b.managers = newGroupPacer(cfg.GroupInterval)
 	b.dispatch = newDispatcher(b)

@@ -10,6 +10,7 @@ import (
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"specbot/locales"
 	"specbot/store"
 )
 
@@ -57,6 +58,11 @@ func (b *Bot) store(ctx context.Context, batch ...*models.Update) error {
 		}
 		b.metrics.Errors.WithLabelValues("inbox").Inc()
 		b.log.Error("store updates", "first_update_id", rows[0].UpdateID, "count", len(rows), "err", err)
+		// The partners get no answer until the disk is back: tell them,
+		// once, that their message is not lost and will be answered.
+		for _, u := range batch {
+			b.apologizeOnce(ctx, u)
+		}
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
@@ -64,6 +70,31 @@ func (b *Bot) store(ctx context.Context, batch ...*models.Update) error {
 		}
 		backoff = min(backoff*2, 5*time.Second)
 	}
+}
+
+// apologyEvery bounds the apologies a chat gets during one outage.
+const apologyEvery = 5 * time.Minute
+
+// apologizeOnce apologizes for an update that cannot be stored yet, at most
+// once per chat per apologyEvery.
+func (b *Bot) apologizeOnce(ctx context.Context, u *models.Update) {
+	chat := chatOf(u)
+	if chat == 0 {
+		return
+	}
+	b.apologyMu.Lock()
+	last, ok := b.apologized[chat]
+	if ok && time.Since(last) < apologyEvery {
+		b.apologyMu.Unlock()
+		return
+	}
+	b.apologized[chat] = time.Now()
+	b.apologyMu.Unlock()
+	p := locales.For(b.langOf(ctx, chat, langCode(sender(u))))
+	if u.CallbackQuery != nil {
+		b.answerCallback(ctx, u.CallbackQuery.ID, p.T("error.apology_short"))
+	}
+	b.sendPlain(ctx, chat, p.T("error.storage"))
 }
 
 // receive is the library's handler in polling mode: the gate stores the

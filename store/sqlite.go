@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
@@ -45,6 +46,8 @@ type DB struct {
 	// Now returns the current time; Open sets it to time.Now. Tests replace
 	// it to move the clock. The store always records it in UTC.
 	Now func() time.Time
+
+	writeFault atomic.Value // faultError; a non-nil err fails every write
 }
 
 // Open opens (creating if needed) the SQLite database at path and brings its
@@ -187,7 +190,27 @@ func (db *DB) migrateFile(ctx context.Context, name string) error {
 // beginWrite starts a write transaction; it holds SQLite's write lock from
 // the start.
 func (db *DB) beginWrite(ctx context.Context) (*sql.Tx, error) {
+	if f, ok := db.writeFault.Load().(faultError); ok && f.err != nil {
+		return nil, f
+	}
 	return db.rw.BeginTx(ctx, nil)
+}
+
+// faultError wraps an injected write failure.
+type faultError struct{ err error }
+
+func (f faultError) Error() string { return f.err.Error() }
+func (f faultError) Unwrap() error { return f.err }
+
+// SetWriteFault makes every write fail with err until it is called with
+// nil, as a full or read-only disk would: the fault tests' way to take the
+// disk away from a running bot.
+func (db *DB) SetWriteFault(err error) {
+	if err == nil {
+		db.writeFault.Store(faultError{})
+		return
+	}
+	db.writeFault.Store(faultError{err: err})
 }
 
 // beginRead starts a read transaction: a consistent snapshot that takes no
