@@ -14,8 +14,8 @@ import (
 
 // Sender delivers one message to one chat, once: it does not retry. The bot
 // implements it. An error with a RetryAfter() time.Duration method is a
-// rate limit (429); one with Blocked() bool true means the user blocked the
-// bot (403).
+// rate limit (429) when it returns more than 0; one with Blocked() bool
+// true means the user blocked the bot (403).
 type Sender interface {
 	SendReminder(ctx context.Context, chatID int64, m dialogs.Message) error
 }
@@ -24,8 +24,8 @@ type Sender interface {
 // reasons than a rate limit.
 const maxAttempts = 3
 
-// claimBatch is how many reminders a drain takes at a time.
-const claimBatch = 200
+// sendTimeout bounds one send, which ctx no longer cuts short.
+const sendTimeout = 30 * time.Second
 
 // interruptedAfter is how long a claim may stay unfinished before it is
 // taken for a sender that died mid-send.
@@ -71,30 +71,35 @@ func (br *Broadcaster) Drain(ctx context.Context) (Stats, error) {
 		stats Stats
 	)
 	count := func(f func(*Stats)) { mu.Lock(); f(&stats); mu.Unlock() }
-	for ctx.Err() == nil {
-		batch, err := br.DB.ClaimReminders(ctx, now(), claimBatch)
-		if err != nil {
-			return stats, err
-		}
-		if len(batch) == 0 {
-			break
-		}
-		jobs := make(chan store.Reminder)
-		var wg sync.WaitGroup
-		for range min(workers, len(batch)) {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for r := range jobs {
-					br.deliver(ctx, pace, r, count)
+	// Each worker claims one reminder at a time: a crash loses only the
+	// reminders being sent (at most one per worker), and no batch waits for
+	// its slowest send.
+	var (
+		wg       sync.WaitGroup
+		errOnce  sync.Once
+		claimErr error
+	)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				batch, err := br.DB.ClaimReminders(ctx, now(), 1)
+				if err != nil {
+					errOnce.Do(func() { claimErr = err })
+					return
 				}
-			}()
-		}
-		for _, r := range batch {
-			jobs <- r
-		}
-		close(jobs)
-		wg.Wait()
+				if len(batch) == 0 {
+					return
+				}
+				br.deliver(ctx, pace, batch[0], count)
+			}
+		}()
+	}
+	wg.Wait()
+	if claimErr != nil && ctx.Err() == nil {
+		stats.Elapsed = time.Since(start)
+		return stats, claimErr
 	}
 	stats.Elapsed = time.Since(start)
 	return stats, ctx.Err()
@@ -113,7 +118,11 @@ func (br *Broadcaster) deliver(ctx context.Context, pace *pacer, r store.Reminde
 			br.retry(ctx, r, 0, "interrupted")
 			return
 		}
-		err := br.Sender.SendReminder(ctx, r.ChatID, m)
+		// A send once started is finished even when ctx ends: cut off, its
+		// fate would be unknown, and requeued it could arrive twice.
+		sendCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sendTimeout)
+		err := br.Sender.SendReminder(sendCtx, r.ChatID, m)
+		cancel()
 		var limited interface{ RetryAfter() time.Duration }
 		var blocked interface{ Blocked() bool }
 		switch {
