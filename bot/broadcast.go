@@ -6,7 +6,6 @@ import (
 	"time"
 
 	tgbot "github.com/go-telegram/bot"
-	"github.com/go-telegram/bot/models"
 
 	"specbot/dialogs"
 )
@@ -32,26 +31,16 @@ func (e *SendError) Blocked() bool { return e.Gone }
 // SendReminder sends one broadcast message once, without retrying: the
 // broadcaster paces and retries for all chats at once.
 func (b *Bot) SendReminder(ctx context.Context, chatID int64, m dialogs.Message) error {
-	parts := split(m.Text, maxMessageRunes)
-	for i, part := range parts {
-		params := &tgbot.SendMessageParams{ChatID: chatID, Text: part, ParseMode: models.ParseModeHTML,
-			LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tgbot.True()}}
-		if i == len(parts)-1 {
-			params.ReplyMarkup = keyboard(m.Buttons)
-		}
-		_, err := b.tg.SendMessage(ctx, params)
-		if err == nil {
-			continue
-		}
-		b.metrics.APIErrors.WithLabelValues("sendMessage", apiCode(err)).Inc()
-		var tooMany *tgbot.TooManyRequestsError
-		switch {
-		case errors.As(err, &tooMany):
-			return &SendError{Err: errors.New(b.redact(err)), After: time.Duration(max(tooMany.RetryAfter, 1)) * time.Second}
-		case errors.Is(err, tgbot.ErrorForbidden):
-			return &SendError{Err: errors.New(b.redact(err)), Gone: true}
-		}
-		return &SendError{Err: errors.New(b.redact(err))}
+	_, err := b.sendText(ctx, chatID, m.Text, keyboard(m.Buttons), false)
+	if err == nil {
+		return nil
 	}
-	return nil
+	var tooMany *tgbot.TooManyRequestsError
+	switch {
+	case errors.As(err, &tooMany):
+		return &SendError{Err: errors.New(b.redact(err)), After: time.Duration(max(tooMany.RetryAfter, 1)) * time.Second}
+	case errors.Is(err, tgbot.ErrorForbidden):
+		return &SendError{Err: errors.New(b.redact(err)), Gone: true}
+	}
+	return &SendError{Err: errors.New(b.redact(err))}
 }

@@ -166,25 +166,10 @@ func (b *Bot) postCard(ctx context.Context, text string, markup models.ReplyMark
 	if err := b.managers.wait(ctx); err != nil {
 		return 0
 	}
-	parts := split(text, maxMessageRunes)
-	id := 0
-	for i, part := range parts {
-		params := &tgbot.SendMessageParams{ChatID: b.cfg.ManagersChatID, Text: part, ParseMode: models.ParseModeHTML,
-			LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tgbot.True()}}
-		if i == len(parts)-1 {
-			params.ReplyMarkup = markup
-		}
-		var sent *models.Message
-		err := b.call(ctx, "sendMessage", func(ctx context.Context) error {
-			var err error
-			sent, err = b.tg.SendMessage(ctx, params)
-			return err
-		})
-		if err != nil {
-			b.log.Error("post handoff card", "err", b.redact(err))
-			return 0
-		}
-		id = sent.ID
+	id, err := b.sendText(ctx, b.cfg.ManagersChatID, text, markup, true)
+	if err != nil {
+		b.log.Error("post handoff card", "err", b.redact(err))
+		return 0
 	}
 	return id
 }

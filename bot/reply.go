@@ -80,9 +80,24 @@ func (b *Bot) reply(ctx context.Context, chatID int64, msgs []dialogs.Message, p
 
 // send posts a message, split at paragraph boundaries when it is too long
 // for Telegram; the buttons go with the last part. It returns the id of the
-// last part, 0 on failure.
+// last part, 0 on failure (a 403 marks the partner unreachable).
 func (b *Bot) send(ctx context.Context, chatID int64, m dialogs.Message) int {
-	parts := split(m.Text, maxMessageRunes)
+	id, err := b.sendText(ctx, chatID, m.Text, keyboard(m.Buttons), true)
+	if err != nil {
+		b.log.Warn("send message", "chat_id", chatID, "err", b.redact(err))
+		if apiCode(err) == "403" {
+			_ = b.db.SetUnreachable(ctx, chatID, true)
+		}
+		return 0
+	}
+	return id
+}
+
+// sendText posts HTML text in as many parts as Telegram's limit needs, the
+// markup on the last, and returns the last part's id. With retry, each part
+// is retried as call does; without, the first error is returned as is.
+func (b *Bot) sendText(ctx context.Context, chatID int64, text string, markup models.ReplyMarkup, retry bool) (int, error) {
+	parts := split(text, maxMessageRunes)
 	id := 0
 	for i, part := range parts {
 		params := &tgbot.SendMessageParams{
@@ -90,24 +105,26 @@ func (b *Bot) send(ctx context.Context, chatID int64, m dialogs.Message) int {
 			LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tgbot.True()},
 		}
 		if i == len(parts)-1 {
-			params.ReplyMarkup = keyboard(m.Buttons)
+			params.ReplyMarkup = markup
 		}
 		var sent *models.Message
-		err := b.call(ctx, "sendMessage", func(ctx context.Context) error {
+		sendOnce := func(ctx context.Context) error {
 			var err error
 			sent, err = b.tg.SendMessage(ctx, params)
 			return err
-		})
+		}
+		var err error
+		if retry {
+			err = b.call(ctx, "sendMessage", sendOnce)
+		} else if err = sendOnce(ctx); err != nil {
+			b.metrics.APIErrors.WithLabelValues("sendMessage", apiCode(err)).Inc()
+		}
 		if err != nil {
-			b.log.Warn("send message", "chat_id", chatID, "err", b.redact(err))
-			if apiCode(err) == "403" {
-				_ = b.db.SetUnreachable(ctx, chatID, true)
-			}
-			return 0
+			return 0, err
 		}
 		id = sent.ID
 	}
-	return id
+	return id, nil
 }
 
 // sendPlain sends a text without buttons.
