@@ -91,6 +91,9 @@ func New(ctx context.Context, cfg Config, db *store.DB, engine *dialogs.Engine, 
 // webhook, and the dispatcher. On shutdown it stops taking updates, lets
 // those in flight finish within ShutdownGrace, and returns.
 func (b *Bot) Run(ctx context.Context) error {
+	ctx, stopRun := context.WithCancel(ctx)
+	defer stopRun()
+	var runErr error
 	if err := b.setCommands(ctx); err != nil {
 		b.log.Warn("set commands", "err", b.redact(err))
 	}
@@ -142,9 +145,12 @@ func (b *Bot) Run(ctx context.Context) error {
 			return err
 		})
 		if err != nil {
-			b.log.Error("set webhook", "err", b.redact(err))
+			// Telegram would send nothing: stop rather than sit idle.
+			runErr = fmt.Errorf("set webhook %s: %s", b.cfg.WebhookURL, b.redact(err))
+			stopRun()
+		} else {
+			b.log.Info("serving", "mode", "webhook", "addr", ln.Addr().String())
 		}
-		b.log.Info("serving", "mode", "webhook", "addr", ln.Addr().String())
 		<-ctx.Done()
 	} else {
 		err := b.call(ctx, "deleteWebhook", func(ctx context.Context) error {
@@ -183,7 +189,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	if err := <-httpDone; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
-	return nil
+	return runErr
 }
 
 // anchorFlushEvery is how often the questions' message ids kept in memory
