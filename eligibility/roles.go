@@ -30,6 +30,20 @@ func (r *Role) lacks(e Employee) []string {
 	return out
 }
 
+// lackCount is len(r.lacks(e)) without building the list.
+func (r *Role) lackCount(e Employee) int {
+	n := 0
+	for _, c := range r.AllOf {
+		if !e.Has(c) {
+			n++
+		}
+	}
+	if len(r.AnyOf) > 0 && !slices.ContainsFunc(r.AnyOf, e.Has) {
+		n += len(r.AnyOf)
+	}
+	return n
+}
+
 // weight orders roles so that the hardest are filled first: when not every
 // role can be filled, the gap names the easiest one left.
 func (r *Role) weight() int {
@@ -69,7 +83,7 @@ func assignRoles(roles []*Role, f Facts) ([]RoleResult, ConditionStatus) {
 	}
 	slices.SortStableFunc(order, func(a, b int) int { return roles[b].weight() - roles[a].weight() })
 
-	var seen []bool
+	seen := make([]bool, len(emps))
 	var augment func(role int) bool
 	augment = func(role int) bool {
 		for e := range emps {
@@ -86,7 +100,7 @@ func assignRoles(roles []*Role, f Facts) ([]RoleResult, ConditionStatus) {
 	}
 	filled := 0
 	for _, role := range order {
-		seen = make([]bool, len(emps))
+		clear(seen)
 		if augment(role) {
 			filled++
 		}
@@ -97,13 +111,13 @@ func assignRoles(roles []*Role, f Facts) ([]RoleResult, ConditionStatus) {
 			results[i].Filled, results[i].Employee = true, emps[e].Name
 			continue
 		}
-		best := -1
+		best, bestLacks := -1, 0
 		for e := range emps {
 			if roleOf[e] >= 0 {
 				continue
 			}
-			if best < 0 || len(r.lacks(emps[e])) < len(r.lacks(emps[best])) {
-				best = e
+			if n := r.lackCount(emps[e]); best < 0 || n < bestLacks {
+				best, bestLacks = e, n
 			}
 		}
 		if best >= 0 {
