@@ -65,6 +65,7 @@ func New(ctx context.Context, cfg Config, db *store.DB, engine *dialogs.Engine, 
 	b.gate = newGate(&http.Client{Timeout: cfg.PollTimeout + 10*time.Second}, func(ctx context.Context, batch []*models.Update) error {
 		return b.store(ctx, batch...)
 	})
+	b.gate.tell = b.apologizeOnce
 	opts := []tgbot.Option{
 		tgbot.WithDefaultHandler(b.receive),
 		tgbot.WithErrorsHandler(b.errorsHandler),

@@ -141,7 +141,7 @@ func (c *Conversations) HandleAnchored(ctx context.Context, who Who, in dialogs.
 		}
 	}
 	if err := c.DB.SaveTurn(ctx, st); err != nil {
-		return Turn{}, fmt.Errorf("save turn %d: %w", who.ChatID, err)
+		return Turn{}, err
 	}
 	if st.Report != nil {
 		turn.ReportID = st.Report.ID

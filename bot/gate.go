@@ -6,8 +6,11 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/go-telegram/bot/models"
 )
@@ -22,6 +25,11 @@ type gate struct {
 	client *http.Client
 	// flush stores a batch durably; it retries until it succeeds or ctx ends.
 	flush func(ctx context.Context, batch []*models.Update) error
+
+	// tell, when set, is called while a batch cannot be stored for the
+	// updates Telegram holds behind it, which are neither stored nor
+	// confirmed: their senders are told that their messages are not lost.
+	tell func(ctx context.Context, u *models.Update)
 
 	mu        sync.Mutex
 	cond      *sync.Cond
@@ -41,7 +49,7 @@ func (g *gate) Do(req *http.Request) (*http.Response, error) {
 	if !strings.HasSuffix(req.URL.Path, "/getUpdates") {
 		return g.client.Do(req)
 	}
-	if err := g.settle(req.Context()); err != nil {
+	if err := g.settle(req.Context(), req.URL.String()); err != nil {
 		return nil, err
 	}
 	resp, err := g.client.Do(req)
@@ -80,7 +88,7 @@ func (g *gate) receive(u *models.Update) {
 
 // settle waits until every delivered update has been received, then stores
 // them; only then may the next getUpdates confirm them.
-func (g *gate) settle(ctx context.Context) error {
+func (g *gate) settle(ctx context.Context, pollURL string) error {
 	stop := context.AfterFunc(ctx, func() {
 		g.mu.Lock()
 		g.cond.Broadcast()
@@ -101,7 +109,7 @@ func (g *gate) settle(ctx context.Context) error {
 	if len(batch) == 0 {
 		return nil
 	}
-	if err := g.flush(ctx, batch); err != nil {
+	if err := g.flushTelling(ctx, pollURL, batch); err != nil {
 		// Not stored: put them back; the offset is not advanced, so
 		// Telegram keeps them too.
 		g.mu.Lock()
@@ -122,4 +130,59 @@ func (g *gate) drain(ctx context.Context) error {
 		return nil
 	}
 	return g.flush(ctx, batch)
+}
+
+// peekEvery is how often, while a batch cannot be stored, the gate looks at
+// what Telegram holds behind it.
+const peekEvery = time.Second
+
+// flushTelling stores a batch; while that keeps failing, the partners whose
+// messages wait at Telegram behind it are told their messages are not lost.
+func (g *gate) flushTelling(ctx context.Context, pollURL string, batch []*models.Update) error {
+	if g.tell == nil {
+		return g.flush(ctx, batch)
+	}
+	done := make(chan error, 1)
+	go func() { done <- g.flush(ctx, batch) }()
+	t := time.NewTicker(peekEvery)
+	defer t.Stop()
+	for {
+		select {
+		case err := <-done:
+			return err
+		case <-t.C:
+			g.peek(ctx, pollURL, batch)
+		}
+	}
+}
+
+// peek asks Telegram, without waiting, for the updates it holds from the
+// batch on; that offset confirms nothing that was not confirmed before.
+func (g *gate) peek(ctx context.Context, pollURL string, batch []*models.Update) {
+	first, last := batch[0].ID, batch[0].ID
+	for _, u := range batch {
+		first, last = min(first, u.ID), max(last, u.ID)
+	}
+	form := url.Values{"offset": {strconv.FormatInt(first, 10)}, "timeout": {"0"}, "limit": {"100"}}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, pollURL, strings.NewReader(form.Encode()))
+	if err != nil {
+		return
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := g.client.Do(req)
+	if err != nil {
+		return
+	}
+	defer resp.Body.Close()
+	var answer struct {
+		Result []*models.Update `json:"result"`
+	}
+	if json.NewDecoder(resp.Body).Decode(&answer) != nil {
+		return
+	}
+	for _, u := range answer.Result {
+		if u.ID > last {
+			g.tell(ctx, u)
+		}
+	}
 }

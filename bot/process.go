@@ -55,12 +55,17 @@ func (b *Bot) process(ctx context.Context, in store.InboxUpdate) error {
 	b.metrics.Errors.WithLabelValues("process").Inc()
 	attempts := b.dispatch.attempts(u.ID) + 1
 	log.Error("process update", "attempt", attempts, "err", b.redact(err))
-	if attempts == 1 {
-		b.apologize(ctx, &u, in.ChatID)
+	if attempts == 1 && in.ChatID != b.cfg.ManagersChatID {
+		// The update stays in the inbox and is tried again: tell the
+		// partner it is not lost, not to send it again (a second copy of
+		// a typed answer would answer the next question).
+		b.apologizeOnce(ctx, &u)
 	}
 	if attempts >= giveUpAfter {
 		log.Error("update dropped after retries", "attempts", attempts)
 		if derr := b.db.MarkUpdateDone(ctx, u.ID); derr == nil {
+			// Dropped: only now must the partner send it again.
+			b.apologize(ctx, &u, in.ChatID)
 			return nil
 		}
 	}

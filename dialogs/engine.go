@@ -185,13 +185,14 @@ func (t *turn) command(name, args string) {
 }
 
 func (t *turn) welcome() {
-	t.say(Message{
-		Text: t.p.T("start.welcome", "Specializations", esc(t.specNames())),
-		Buttons: [][]Button{
-			{{Label: t.p.T("button.start_check"), Data: cbCheck}},
-			{{Label: t.p.T("button.other_language"), Data: cbLangPrefix + otherLang(t.s().Lang)}},
-		},
-	})
+	rows := [][]Button{{{Label: t.p.T("button.start_check"), Data: cbCheck}}}
+	if !t.env.NewPartner && t.previous() != nil {
+		// A returning partner may have missed the last verdict (a crash
+		// between saving it and sending it): offer it again.
+		rows = append(rows, []Button{{Label: t.p.T("button.last_report"), Data: cbReport}})
+	}
+	rows = append(rows, []Button{{Label: t.p.T("button.other_language"), Data: cbLangPrefix + otherLang(t.s().Lang)}})
+	t.say(Message{Text: t.p.T("start.welcome", "Specializations", esc(t.specNames())), Buttons: rows})
 }
 
 func (t *turn) specNames() string {
