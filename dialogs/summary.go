@@ -1,0 +1,93 @@
+package dialogs
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"specbot/eligibility"
+)
+
+// summaryButton handles the summary's buttons.
+func (t *turn) summaryButton(cb callback) {
+	s := t.s()
+	switch cb.act {
+	case actVerdict:
+		t.verdict()
+	case actEdit:
+		list := t.steps()
+		i, ok := cb.index(len(list))
+		if !ok {
+			t.stale()
+			return
+		}
+		s.State, s.Key, s.Editing, s.Sub = Checking, list[i].Key, true, empList
+		if list[i].Key == stepSpecs {
+			s.Picking = slices.Clone(s.Specs)
+		}
+		t.ask()
+	case actCancel:
+		t.cancel()
+	default:
+		t.stale()
+	}
+}
+
+func (t *turn) summary() Message {
+	s := t.s()
+	list := t.steps()
+	var b strings.Builder
+	b.WriteString("<b>" + t.p.T("summary.title") + "</b>\n")
+	var rows [][]Button
+	var row []Button
+	for i, st := range list {
+		label := ""
+		switch st.Key {
+		case stepCompany:
+			label = t.p.T("summary.company")
+		case stepSpecs:
+			label = t.p.T("summary.specs")
+		case stepEmployees:
+			label = t.p.T("summary.employees")
+		default:
+			label = stepLabel(t.e.Catalog, st, s.Lang)
+		}
+		fmt.Fprintf(&b, "%d. %s: <b>%s</b>\n", i+1, esc(label), esc(t.answerOf(st)))
+		row = append(row, Button{Label: "✏️ " + strconv.Itoa(i+1), Data: qb(s.Seq, actEdit, strconv.Itoa(i))})
+		if len(row) == 5 {
+			rows = append(rows, row)
+			row = nil
+		}
+	}
+	if row != nil {
+		rows = append(rows, row)
+	}
+	b.WriteString("\n" + t.p.T("summary.hint"))
+	buttons := append([][]Button{{{Label: t.p.T("button.verdict"), Data: qb(s.Seq, actVerdict)}}}, rows...)
+	buttons = append(buttons, []Button{{Label: t.p.T("button.cancel"), Data: qb(s.Seq, actCancel)}})
+	return Message{Text: b.String(), Buttons: buttons, Question: true}
+}
+
+// verdict evaluates the answers and ends the check.
+func (t *turn) verdict() {
+	s := t.s()
+	report := eligibility.Evaluate(t.e.Catalog, s.Facts, t.e.Now())
+	t.out.Report = &Completed{Facts: s.Facts.Clone(), Report: report, Specs: slices.Clone(s.Specs)}
+	var prev *eligibility.Report
+	if past := t.previous(); past != nil {
+		prev = &past.Report
+	}
+	t.say(Message{Text: t.summary().Text, Edit: true})
+	t.say(t.e.verdictMessage(s.Lang, report, s.Specs, prev, t.env.ContactConfigured))
+	first := s.Checks == 0
+	s.State, s.Key, s.Editing = Idle, "", false
+	s.Checks++
+	s.Seq++
+	if first && t.env.Reminders == "" {
+		t.say(Message{Text: t.p.T("reminders.ask"), Buttons: [][]Button{{
+			{Label: t.p.T("button.reminders_yes"), Data: cbRemindOn},
+			{Label: t.p.T("button.reminders_no"), Data: cbRemindOff},
+		}}})
+	}
+}
