@@ -52,11 +52,11 @@ func (c *Conversations) Handle(ctx context.Context, who Who, in dialogs.Input, u
 // id of the chat's current question as the adapter last sent it (0 keeps
 // the stored one).
 func (c *Conversations) HandleAnchored(ctx context.Context, who Who, in dialogs.Input, updateID int64, anchor int) (Turn, error) {
-	partner, err := c.DB.Partner(ctx, who.ChatID)
-	isNew := errors.Is(err, store.ErrNotFound)
-	if err != nil && !isNew {
-		return Turn{}, fmt.Errorf("load partner %d: %w", who.ChatID, err)
+	chat, err := c.DB.Chat(ctx, who.ChatID)
+	if err != nil {
+		return Turn{}, err
 	}
+	partner, isNew := chat.Partner, !chat.Found
 	if isNew {
 		partner = store.Partner{ChatID: who.ChatID}
 	}
@@ -79,7 +79,7 @@ func (c *Conversations) HandleAnchored(ctx context.Context, who Who, in dialogs.
 	}
 
 	var prefix []dialogs.Message
-	sess, err := c.loadSession(ctx, who.ChatID)
+	sess, err := c.decodeSession(chat.Session)
 	if err != nil {
 		if !errors.Is(err, dialogs.ErrSessionOutdated) {
 			return Turn{}, err
@@ -150,11 +150,7 @@ func (c *Conversations) HandleAnchored(ctx context.Context, who Who, in dialogs.
 	return turn, nil
 }
 
-func (c *Conversations) loadSession(ctx context.Context, chatID int64) (dialogs.Session, error) {
-	data, err := c.DB.Session(ctx, chatID)
-	if err != nil {
-		return dialogs.Session{}, fmt.Errorf("load session %d: %w", chatID, err)
-	}
+func (c *Conversations) decodeSession(data []byte) (dialogs.Session, error) {
 	if data == nil {
 		return dialogs.Session{}, nil
 	}

@@ -44,3 +44,33 @@ func putSession(ctx context.Context, tx *sql.Tx, chatID int64, data []byte, anch
 	}
 	return nil
 }
+
+// Chat is what one update needs to know about its chat, read at once.
+type Chat struct {
+	Partner Partner // zero with Found false for a chat never seen
+	Found   bool
+	Session []byte // nil when none
+}
+
+// Chat reads a chat's partner and session in one read transaction.
+func (db *DB) Chat(ctx context.Context, chatID int64) (Chat, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return Chat{}, fmt.Errorf("chat %d: %w", chatID, err)
+	}
+	defer tx.Rollback()
+	var c Chat
+	p, err := findPartner(ctx, tx, `WHERE chat_id = ?`, chatID)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return c, nil
+	case err != nil:
+		return Chat{}, fmt.Errorf("chat %d: %w", chatID, err)
+	}
+	c.Partner, c.Found = p, true
+	err = tx.QueryRowContext(ctx, `SELECT data FROM sessions WHERE chat_id = ?`, chatID).Scan(&c.Session)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return Chat{}, fmt.Errorf("chat %d: %w", chatID, err)
+	}
+	return c, nil
+}
