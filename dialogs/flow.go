@@ -321,25 +321,18 @@ func (t *turn) factText(st Step, txt string) {
 			return
 		}
 		s.Facts.Bools[st.Ref] = yes
-	case eligibility.FactCount:
-		n, err := ParseCount(txt)
+	case eligibility.FactCount, eligibility.FactMoney:
+		parse, hint, format := ParseCount, "check.hint.count", t.p.Number
+		if f.Type == eligibility.FactMoney {
+			parse, hint, format = ParseMoney, "check.hint.money", t.p.Money
+		}
+		n, err := parse(txt)
 		if err != nil {
-			t.retry(t.numberHint("check.hint.count", err))
+			t.retry(t.numberHint(hint, err))
 			return
 		}
 		if f.Max > 0 && n > f.Max {
-			t.retry(t.p.T("check.hint.too_large", "Max", t.p.Number(f.Max)))
-			return
-		}
-		s.Facts.Numbers[st.Ref] = n
-	case eligibility.FactMoney:
-		n, err := ParseMoney(txt)
-		if err != nil {
-			t.retry(t.numberHint("check.hint.money", err))
-			return
-		}
-		if f.Max > 0 && n > f.Max {
-			t.retry(t.p.T("check.hint.too_large", "Max", t.p.Money(f.Max)))
+			t.retry(t.p.T("check.hint.too_large", "Max", format(f.Max)))
 			return
 		}
 		s.Facts.Numbers[st.Ref] = n
