@@ -80,11 +80,12 @@ func (t *turn) verdict() {
 	}
 	t.say(Message{Text: t.summary().Text, Edit: true})
 	t.say(t.e.verdictMessage(s.Lang, report, s.Specs, prev, t.env.ContactConfigured))
-	first := s.Checks == 0
 	s.State, s.Key, s.Editing = Idle, "", false
 	s.Checks++
 	s.Seq++
-	if first && t.env.Reminders == "" {
+	// Asked after every verdict until answered: a partner who never saw
+	// the question (or skipped it) gets another chance.
+	if t.env.Reminders == "" {
 		t.say(Message{Text: t.p.T("reminders.ask"), Buttons: [][]Button{{
 			{Label: t.p.T("button.reminders_yes"), Data: cbRemindOn},
 			{Label: t.p.T("button.reminders_no"), Data: cbRemindOff},

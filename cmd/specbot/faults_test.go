@@ -538,6 +538,11 @@ func (p *faultPartner) play(deadline time.Time) error {
 		if !ok {
 			continue // the reply is on its way (or lost: waitChange nudges)
 		}
+		if strings.Contains(q.Text, "<b>Your specializations</b>") {
+			// The verdict landed between the two looks at the chat.
+			p.awaiting.Add(-1)
+			return nil
+		}
 		sig := faultSignature(q)
 		switch {
 		case lastTyped && sig == lastSig:
