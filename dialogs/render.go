@@ -196,20 +196,22 @@ func (w *reportWriter) thresholdGap(cr eligibility.ConditionResult, bullet, name
 	fmt.Fprintf(&w.b, "%s%s\n", bullet, w.p.N(id, cr.Short, "Name", name,
 		"Short", format(cr.Short), "Threshold", format(*cr.Threshold), "Actual", format(actual)))
 	if money && *cr.Threshold > 0 {
-		fmt.Fprintf(&w.b, "%s\n", indent(bullet)+w.bar(actual, *cr.Threshold))
+		fmt.Fprintf(&w.b, "%s\n", indent(bullet)+w.bar(actual, *cr.Threshold, cr.Short > 0))
 	}
 }
 
 // bar draws progress towards an amount: "▓▓▓▓▓▓▓▓▓░ 96% · ₽11.5M of ₽12M".
-func (w *reportWriter) bar(actual, threshold int64) string {
+// A condition still short never shows a full bar or 100%, even when the
+// amount equals a threshold that must be exceeded.
+func (w *reportWriter) bar(actual, threshold int64, short bool) string {
 	a, t := actual, threshold
 	for a > (math.MaxInt64-t)/100 { // a catalogue without a max: keep a*100 in range
 		a, t = a/10, max(t/10, 1)
 	}
 	filled := min(a*10/t, 10)
 	pct := min((a*100+t/2)/t, 100)
-	if actual < threshold && pct == 100 {
-		pct = 99
+	if short {
+		pct, filled = min(pct, 99), min(filled, 9)
 	}
 	return "<code>" + strings.Repeat("▓", int(filled)) + strings.Repeat("░", 10-int(filled)) + "</code> " +
 		w.p.T("report.bar", "Percent", pct, "Actual", w.p.MoneyShort(actual), "Threshold", w.p.MoneyShort(threshold))
