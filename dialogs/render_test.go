@@ -15,21 +15,15 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
-// designFacts are the example facts of DESIGN.md ("Facts file").
-const designFacts = `{
-  "partner_agreement": true,
-  "business_plan": true,
-  "verified_solutions": {"infrastructure": 1, "devops": 0},
-  "consumption_rub_year": {"infrastructure": 12000000, "devops": 1500000, "data_platform": 0},
-  "employees": [
-    {"name": "Anna", "certs": ["cloud_service_engineer", "infrastructure_protection"]},
-    {"name": "Oleg", "certs": ["cloud_service_engineer"]}
-  ],
-  "architect_interview": {"infrastructure": "passed", "devops": "scheduled"},
-  "brand_voice_projects": {"premium": 0, "self_service": 0, "call_center": 1},
-  "brand_voice_call_center_rub_month": 150000,
-  "projects_per_year": {"security_compliance": 2}
-}`
+// designFacts is the facts file of DESIGN.md, kept once in
+// docs/example-facts.json (the README's example too).
+var designFacts = func() string {
+	data, err := os.ReadFile("../docs/example-facts.json")
+	if err != nil {
+		panic(err)
+	}
+	return string(data)
+}()
 
 func designReport(t testing.TB) (*eligibility.Catalog, eligibility.Report) {
 	t.Helper()
