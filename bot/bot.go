@@ -32,7 +32,6 @@ type Bot struct {
 	log      *slog.Logger
 	metrics  *Metrics
 	registry *prometheus.Registry
-	wake     chan struct{}
 	dispatch *dispatcher
 	managers *groupPacer
 
@@ -56,7 +55,7 @@ func New(ctx context.Context, cfg Config, db *store.DB, engine *dialogs.Engine, 
 	reg.MustRegister(prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
 	b := &Bot{
 		cfg: cfg, db: db, log: log, registry: reg, metrics: NewMetrics(reg),
-		wake: make(chan struct{}, 1), listening: make(chan string, 1), dirty: map[int64]int{},
+		listening: make(chan string, 1), dirty: map[int64]int{},
 		apologized: map[int64]time.Time{},
 		conv:       &Conversations{DB: db, Engine: engine, ContactConfigured: cfg.ManagersChatID != 0, Log: log},
 	}

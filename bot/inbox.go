@@ -103,13 +103,6 @@ func (b *Bot) receive(_ context.Context, _ *tgbot.Bot, u *models.Update) {
 	b.gate.receive(u)
 }
 
-func (b *Bot) wakeDispatcher() {
-	select {
-	case b.wake <- struct{}{}:
-	default:
-	}
-}
-
 // dispatcher applies inbox updates: in order within a chat, chats in
 // parallel up to Config.Workers.
 type dispatcher struct {
@@ -142,8 +135,13 @@ func (d *dispatcher) run(ctx, work context.Context) {
 	d.mu.Unlock()
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
+	var pruned time.Time
 	for {
 		d.feed(ctx, work)
+		if time.Since(pruned) > pruneEvery {
+			d.prune(ctx)
+			pruned = time.Now()
+		}
 		select {
 		case <-ctx.Done():
 			d.mu.Lock()
@@ -151,9 +149,28 @@ func (d *dispatcher) run(ctx, work context.Context) {
 			d.mu.Unlock()
 			d.wg.Wait()
 			return
-		case <-d.b.wake:
 		case <-tick.C:
 		}
+	}
+}
+
+// The inbox keeps done update ids for a week, long past any redelivery
+// (Telegram keeps unconfirmed updates for 24 hours), then forgets them.
+const (
+	pruneEvery = time.Hour
+	keepDone   = 7 * 24 * time.Hour
+)
+
+func (d *dispatcher) prune(ctx context.Context) {
+	n, err := d.b.db.PruneUpdates(ctx, time.Now().Add(-keepDone))
+	if err != nil {
+		if ctx.Err() == nil {
+			d.b.log.Warn("prune inbox", "err", err)
+		}
+		return
+	}
+	if n > 0 {
+		d.b.log.Info("inbox pruned", "rows", n)
 	}
 }
 

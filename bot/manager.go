@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"html"
 	"strconv"
 	"strings"
 	"time"
@@ -90,7 +91,7 @@ func (b *Bot) stats(ctx context.Context, p *locales.Printer) (string, error) {
 	fmt.Fprintf(&sb, "<b>%s</b>\n", p.T("stats.title"))
 	fmt.Fprintf(&sb, "%s\n\n", p.N("stats.checked", int64(checked)))
 	for _, s := range cat.Specializations {
-		fmt.Fprintf(&sb, "<b>%s</b>: %s\n", dialogsEsc(s.Name.Get(p.Lang())), p.T("stats.line", "Eligible", eligible[s.ID], "Close", close[s.ID]))
+		fmt.Fprintf(&sb, "<b>%s</b>: %s\n", html.EscapeString(s.Name.Get(p.Lang())), p.T("stats.line", "Eligible", eligible[s.ID], "Close", close[s.ID]))
 	}
 	fmt.Fprintf(&sb, "\n%s", p.N("stats.open_handoffs", int64(open)))
 	return sb.String(), nil
@@ -110,7 +111,7 @@ func (b *Bot) partnerReport(ctx context.Context, p *locales.Printer, arg string)
 		partner, err = b.db.PartnerByUsername(ctx, strings.TrimPrefix(arg, "@"))
 	}
 	if errors.Is(err, store.ErrNotFound) {
-		return p.T("manager.partner_unknown", "Who", dialogsEsc(arg)), nil
+		return p.T("manager.partner_unknown", "Who", html.EscapeString(arg)), nil
 	} else if err != nil {
 		return "", err
 	}
@@ -176,8 +177,4 @@ func (b *Bot) exportCSV(ctx context.Context) ([]byte, error) {
 	}
 	w.Flush()
 	return buf.Bytes(), w.Error()
-}
-
-func dialogsEsc(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
 }
