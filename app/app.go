@@ -1,0 +1,44 @@
+package app
+
+import (
+	"log/slog"
+	"time"
+
+	"specbot/dialogs"
+	"specbot/store"
+)
+
+// App is the room every adapter calls: one value per process, shared by the
+// Telegram adapter, the Mini App, the terminal chat and the reminders.
+type App struct {
+	DB     *store.DB
+	Engine *dialogs.Engine
+	// ContactConfigured is set when a managers' chat receives handoffs.
+	ContactConfigured bool
+	Log               *slog.Logger
+	// Now is the clock; nil means time.Now. Tests move it.
+	Now func() time.Time
+}
+
+// Who is the person behind an input, whichever adapter it came in by.
+type Who struct {
+	ChatID   int64
+	UserID   int64
+	Username string
+	Name     string
+	LangCode string
+}
+
+func (a *App) now() time.Time {
+	if a.Now != nil {
+		return a.Now()
+	}
+	return time.Now()
+}
+
+func (a *App) log() *slog.Logger {
+	if a.Log != nil {
+		return a.Log
+	}
+	return slog.Default()
+}
