@@ -155,10 +155,23 @@ func (t *turn) button(data string) {
 		return
 	}
 	switch {
-	case cb.global == cbCheck, cb.global == cbRestart:
+	case cb.global == cbCheck:
+		// Every way in (the welcome, a stale button's reply, a reminder,
+		// Check again) keeps a check under way.
+		if t.inProgress() {
+			t.offerContinue()
+			return
+		}
+		t.startCheck()
+		return
+	case cb.global == cbRestart:
 		t.startCheck()
 		return
 	case cb.global == cbContinue:
+		if s.State == ConfirmForget || s.State == ContactNote {
+			s.State, s.Note = s.Resume, ""
+			s.Resume = Idle
+		}
 		if s.State == Idle && s.Key != "" {
 			s.State = Checking
 			if s.Key == stateSummaryKey {
@@ -261,9 +274,16 @@ func (t *turn) text(txt string) {
 	case Checking:
 		t.answerText(txt)
 	case Summary:
+		if t.typedButton(txt) || t.summaryNumber(txt) {
+			return
+		}
 		t.say(Message{Text: t.p.T("summary.use_buttons")})
 		t.ask()
 	case ContactNote:
+		if acts := typedActions(txt); len(acts) > 0 && acts[0] == actCancel {
+			t.cancel()
+			return
+		}
 		if txt == "" {
 			t.askContact()
 			return

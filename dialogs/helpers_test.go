@@ -66,6 +66,7 @@ type ui struct {
 	paused, forgetConfirm, forgetDone, remindAsk    string
 	changesTitle, changesNone, reportNone           string
 	summaryTitle, languageSet                       string
+	goOn, stop, goOnQ, keepAll, restart, stepOpen   string
 }
 
 var uiEN = ui{
@@ -103,6 +104,8 @@ var uiEN = ui{
 	reportNone:      "You have no verdict yet.",
 	summaryTitle:    "Your answers",
 	languageSet:     "I'll speak English.",
+	goOn:            "▶️ Go on", stop: "⏹ Stop here", goOnQ: "Every specialization needs this",
+	keepAll: "⏩ Keep all my previous answers", restart: "🔁 Start over", stepOpen: "Step %d",
 }
 
 var uiRU = ui{
@@ -140,6 +143,8 @@ var uiRU = ui{
 	reportNone:      "Вердикта пока нет.",
 	summaryTitle:    "Ваши ответы",
 	languageSet:     "Буду говорить по-русски.",
+	goOn:            "▶️ Продолжить", stop: "⏹ Остановиться", goOnQ: "Это нужно для любой специализации",
+	keepAll: "⏩ Оставить все прежние ответы", restart: "🔁 Начать заново", stepOpen: "Шаг %d",
 }
 
 func uis() []ui { return []ui{uiEN, uiRU} }
@@ -360,6 +365,12 @@ func infraEmployees(u ui) []act {
 		press(u.another), typ("Oleg"), press(u.cse), press(u.done),
 		press(u.done),
 	}
+}
+
+// recheckInfra goes through a second check of Infrastructure from the
+// specializations question, keeping the employees and typing the rest.
+func recheckInfra(u ui, consumption string) []act {
+	return []act{press(u.done), press(u.yes), press(u.yes), typ("1"), typ(consumption), press(u.passed), press(u.done)}
 }
 
 // devopsScript checks DevOps only with both roles filled and the interview
