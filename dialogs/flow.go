@@ -276,7 +276,9 @@ func (t *turn) keepAll() {
 	}
 	for _, st := range t.steps() {
 		if !s.Answered[st.Key] && n.has(st) {
-			s.Key, s.Sub = st.Key, empList
+			// Only the questions without an answer are left: each goes
+			// on to the next one of them, then to the summary.
+			s.Key, s.Sub, s.Editing = st.Key, empList, true
 			t.ask()
 			return
 		}

@@ -1,0 +1,256 @@
+package dialogs
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"specbot/eligibility"
+)
+
+// counter plays a conversation and counts the partner's inputs: every
+// button pressed, text typed and command sent is one.
+type counter struct {
+	*driver
+	n int
+}
+
+func (c *counter) press(label string) { c.t.Helper(); c.n++; c.driver.press(label) }
+func (c *counter) typ(text string)    { c.t.Helper(); c.n++; c.driver.typ(text) }
+
+// Input targets of a check of every specialization, for a partner with two
+// certified employees.
+const (
+	maxInputsFirstCheck = 30
+	maxInputsRecheck    = 12
+)
+
+// TestAllFiveSpecializationsInFewInputs plays, as a partner would, a first
+// check of all five specializations from /start to the verdict, then a
+// re-check that changes one amount, and fails above the targets.
+func TestAllFiveSpecializationsInFewInputs(t *testing.T) {
+	for _, u := range uis() {
+		t.Run(u.lang, func(t *testing.T) {
+			c := &counter{driver: newDriver(t, u.lang), n: 1} // /start
+			c.press(u.startCheck)
+			c.typ("Acme")
+			c.press(u.all)
+			c.press(u.yes) // partner agreement
+			c.press(u.yes) // business plan
+			for _, spec := range []string{"Infrastructure", "DevOps", "Data Platform", "ML & AI", "Security Compliance"} {
+				c.requireAsks(esc(spec))
+				c.typ("2") // verified solutions
+				switch spec {
+				case "ML & AI":
+					c.press("1") // Brand Voice Premium: the other alternatives are not asked
+				case "Security Compliance":
+					c.typ("3") // projects per year
+					c.press(u.passed)
+				default:
+					c.typ("12 млн")
+					c.press(u.passed)
+				}
+			}
+			c.requireAsks(u.employeesQ)
+			c.typ(map[string]string{"en": "Anna: CSE, infrastructure protection, compliance", "ru": "Анна: ИОС, защита инфраструктуры, комплаенс"}[u.lang])
+			c.typ(map[string]string{"en": "Oleg: cloud service engineer, GitOps, DevSecOps", "ru": "Олег: инженер облачных сервисов, GitOps, DevSecOps"}[u.lang])
+			c.press(u.done)
+			c.requireAsks(u.summaryTitle)
+			out := c.driver.send(Input{Button: c.find(u.verdict).Data})
+			c.n++
+			require.NotNil(t, out.Report)
+			for _, spec := range []string{"infrastructure", "devops", "ml_ai", "security_compliance"} {
+				res, _ := out.Report.Report.Result(spec)
+				assert.Equal(t, eligibility.Eligible, res.Status, spec)
+			}
+			t.Logf("%s: first check of all five specializations: %d inputs", u.lang, c.n)
+			assert.LessOrEqual(t, c.n, maxInputsFirstCheck, "inputs from /start to the verdict")
+			first := c.n
+
+			// A re-check changing one amount, from the verdict's Check again.
+			c.n = 0
+			c.press(u.checkAgain)
+			c.press(u.keepAll)
+			c.requireAsks(u.summaryTitle)
+			c.typ(summaryLine(t, c.question().Text, "· DevOps", map[string]string{"en": "consumption", "ru": "потребление"}[u.lang]))
+			assert.Contains(t, keepLabel(c.question()), "12", "the amount is one tap to keep")
+			c.typ("1,5 млн")
+			c.requireAsks(u.summaryTitle)
+			out = c.driver.send(Input{Button: c.find(u.verdict).Data})
+			c.n++
+			require.NotNil(t, out.Report)
+			res, _ := out.Report.Report.Result("devops")
+			assert.Equal(t, eligibility.NotEligible, res.Status)
+			assert.Equal(t, int64(1_500_000), out.Report.Facts.Numbers[ref(factConsume, specDevOps)])
+			assert.Len(t, out.Report.Facts.Employees, 2, "the employees come back")
+			t.Logf("%s: re-check changing one amount: %d inputs", u.lang, c.n)
+			assert.LessOrEqual(t, c.n, maxInputsRecheck, "inputs of a re-check changing one amount")
+			_ = first
+		})
+	}
+}
+
+// keepLabel is the label of a question's Keep button, or "".
+func keepLabel(m Message) string {
+	for _, row := range m.Buttons {
+		for _, b := range row {
+			if strings.HasPrefix(b.Label, "Keep: ") || strings.HasPrefix(b.Label, "Оставить: ") {
+				return b.Label
+			}
+		}
+	}
+	return ""
+}
+
+// summaryLine returns the number of the summary line holding every want,
+// as the partner would type it.
+func summaryLine(t *testing.T, summary string, want ...string) string {
+	t.Helper()
+	for _, line := range strings.Split(summary, "\n") {
+		ok := true
+		for _, w := range want {
+			ok = ok && strings.Contains(strings.ToLower(line), strings.ToLower(w))
+		}
+		if ok {
+			n, _, _ := strings.Cut(line, ".")
+			return n
+		}
+	}
+	t.Fatalf("no line with %q in\n%s", want, summary)
+	return ""
+}
+
+var _ = fmt.Sprintf
+
+// asked collects the question texts a script made the bot ask.
+func (d *driver) askedAll() string {
+	var b strings.Builder
+	for _, m := range d.all {
+		if m.Question {
+			b.WriteString(m.Text + "\n")
+		}
+	}
+	return b.String()
+}
+
+// TestSkipRulesInTheDialog plays the examples of each skip rule on the
+// default catalogue: a met alternative, a zero gating count, and the gate
+// after a failed condition every specialization needs.
+func TestSkipRulesInTheDialog(t *testing.T) {
+	const (
+		selfService = "Brand Voice Self Service"
+		callCenter  = "Brand Voice Call Center"
+		perMonth    = "Brand Voice Call Center" // the amount's question names it too
+	)
+	mlStart := func(u ui) []act {
+		return []act{press(u.startCheck), typ("Acme"), press("ML & AI"), press(u.done), press(u.yes), press(u.yes), typ("1")}
+	}
+	for _, u := range uis() {
+		monthQ := map[string]string{"en": "consume per month", "ru": "в месяц потребляют"}[u.lang]
+		t.Run(u.lang+"/premium met: no other alternative is asked", func(t *testing.T) {
+			d := newDriver(t, u.lang)
+			d.play(mlStart(u)...)
+			d.requireAsks("Brand Voice Premium")
+			d.press("1")
+			d.requireAsks(u.summaryTitle)
+			assert.NotContains(t, d.askedAll(), selfService)
+			assert.NotContains(t, d.askedAll(), callCenter)
+			assert.NotContains(t, d.question().Text, selfService, "the summary lists only what was asked")
+		})
+		t.Run(u.lang+"/no call-center project: its amount is not asked", func(t *testing.T) {
+			d := newDriver(t, u.lang)
+			d.play(append(mlStart(u), press("0"), press("0"))...)
+			d.requireAsks(callCenter)
+			d.press("0")
+			d.requireAsks(u.summaryTitle)
+			assert.NotContains(t, d.askedAll(), monthQ)
+		})
+		t.Run(u.lang+"/a call-center project: its amount is asked", func(t *testing.T) {
+			d := newDriver(t, u.lang)
+			d.play(append(mlStart(u), press("0"), press("0"), press("1"))...)
+			d.requireAsks(monthQ)
+		})
+		t.Run(u.lang+"/back to premium and changed: the alternatives come back", func(t *testing.T) {
+			d := newDriver(t, u.lang)
+			d.play(append(mlStart(u), press("1"))...)
+			d.requireAsks(u.summaryTitle)
+			d.typ(summaryLine(t, d.question().Text, "Premium"))
+			d.requireAsks("Brand Voice Premium")
+			d.press("0")
+			d.requireAsks(selfService)
+		})
+		for _, tc := range []struct{ name, answer, next string }{
+			{"go on", u.goOn, u.planQ},
+			{"stop", u.stop, u.summaryTitle},
+		} {
+			t.Run(u.lang+"/no partner agreement, then "+tc.name, func(t *testing.T) {
+				d := newDriver(t, u.lang)
+				d.play(press(u.startCheck), typ("Acme"), press(u.all), press(u.no))
+				d.requireAsks(u.goOnQ)
+				d.requireAsks(map[string]string{"en": "Partner agreement signed", "ru": "Заключено партнёрское соглашение"}[u.lang])
+				assert.False(t, d.s.Facts.Bools[ref(factPartner)])
+				d.press(tc.answer)
+				d.requireAsks(tc.next)
+				if tc.next == u.planQ {
+					d.press(u.no)
+					assert.NotContains(t, d.question().Text, u.goOnQ, "asked once a check")
+				}
+			})
+		}
+		t.Run(u.lang+"/the gate answered by typing", func(t *testing.T) {
+			d := newDriver(t, u.lang)
+			d.play(press(u.startCheck), typ("Acme"), press(u.all), press(u.yes), press(u.no))
+			d.requireAsks(u.goOnQ)
+			out := d.typ(map[string]string{"en": "what?", "ru": "что?"}[u.lang])
+			assert.Contains(t, out.Messages[0].Text, map[string]string{"en": "go on with the questions, or stop here", "ru": "продолжить вопросы или остановиться"}[u.lang])
+			d.typ(map[string]string{"en": "stop", "ru": "стоп"}[u.lang])
+			d.requireAsks(u.summaryTitle)
+		})
+	}
+}
+
+// TestTieredSkipRules: the same rules on the tiered edition, with no line
+// of code about it: a count_keys key that can no longer tip the count is
+// not asked, the gate works, and a track already met skips the other
+// track's amount.
+func TestTieredSkipRules(t *testing.T) {
+	for _, u := range tieredUIs() {
+		t.Run(u.lang+"/the gate", func(t *testing.T) {
+			d := newTieredDriver(t, u.lang)
+			d.play(tPress(u.startCheck), tType("Acme"), tPress("ML & AI"), tPress(u.done))
+			d.requireAsks(u.agreementQ)
+			d.typ(map[string]string{"en": "no", "ru": "нет"}[u.lang])
+			d.requireAsks(map[string]string{"en": "Every specialization needs this", "ru": "Это нужно для любой специализации"}[u.lang])
+		})
+		t.Run(u.lang+"/two services above the threshold: the others are not asked", func(t *testing.T) {
+			d := newTieredDriver(t, u.lang)
+			d.play(tPress(u.startCheck), tType("Acme"), tPress("ML & AI"), tPress(u.done), tPress(u.yes), tPress(u.yes), tPress("1"), tType("6 000 000"))
+			d.requireAsks(fmt.Sprintf(u.serviceQ, "Yandex AI Studio"))
+			d.typ("600 000")
+			d.requireAsks(fmt.Sprintf(u.serviceQ, "SpeechKit"))
+			d.typ("600 000")
+			d.requireAsks("Yandex Cloud") // the interview: SpeechSense, Vision, Translate, DataSphere skipped
+			assert.NotContains(t, d.question().Text, "SpeechSense")
+		})
+		t.Run(u.lang+"/a track met: the other track's amount is not asked", func(t *testing.T) {
+			d := newTieredDriver(t, u.lang)
+			c := d.e.Catalog
+			f := eligibility.NewFacts()
+			f.Numbers[eligibility.Ref{Fact: "consumption_rub_year", Key: "infrastructure"}] = 25_000_000
+			f.EmployeesKnown = true
+			f.Employees = []eligibility.Employee{
+				{Name: "Anna", Certs: []string{"cloud_service_engineer", "certified_engineer_associate"}},
+				{Name: "Oleg", Certs: []string{"cloud_service_engineer", "certified_engineer_associate"}},
+			}
+			d.env.Previous = &Past{Facts: f, Report: eligibility.Evaluate(c, f, tieredNow(t)), Specs: []string{"infrastructure_devops"}}
+			d.play(tPress(u.startCheck), tPress(map[string]string{"en": "⏩ Keep all my previous answers", "ru": "⏩ Оставить все прежние ответы"}[u.lang]))
+			d.requireAsks(u.agreementQ)
+			d.play(tPress(u.yes), tPress(u.yes), tPress("1"))
+			d.requireAsks("Yandex Cloud") // the interview: the DevOps amount is skipped
+			assert.NotContains(t, d.question().Text, "DevOps services")
+		})
+	}
+}
