@@ -254,3 +254,101 @@ func TestTieredSkipRules(t *testing.T) {
 		})
 	}
 }
+
+// TestEveryStartPathKeepsTheAnswers: a check in progress or paused is never
+// erased by a way of starting one (the welcome's button, a stale button's
+// reply, a reminder, Check again, /check): each offers Continue or Start
+// over, and Start over brings every earlier answer back, one tap to keep.
+func TestEveryStartPathKeepsTheAnswers(t *testing.T) {
+	type path struct {
+		name string
+		data func(d *driver, u ui, welcome, verdict []Message) string // "" sends /check
+	}
+	paths := []path{
+		{"welcome", func(d *driver, u ui, welcome, _ []Message) string {
+			b, ok := findButton(welcome, u.startCheck)
+			require.True(d.t, ok)
+			return b.Data
+		}},
+		{"stale button reply", func(d *driver, u ui, _, _ []Message) string {
+			out := d.send(Input{Button: "1:y"})
+			b, ok := findButton(out.Messages, u.startCheck)
+			if !ok { // a check in progress: the question is asked again
+				b, ok = findButton(d.all[:1], u.startCheck)
+			}
+			require.True(d.t, ok)
+			return b.Data
+		}},
+		{"reminder", func(d *driver, u ui, _, _ []Message) string {
+			m, _, ok := d.e.Reminder(ReminderInput{Lang: u.lang, Opens: testNow(d.t).AddDate(0, 0, 7), DaysBefore: 7, Past: d.env.Previous, InProgress: InProgress(d.s)})
+			require.True(d.t, ok)
+			for _, row := range m.Buttons {
+				for _, b := range row {
+					if b.Data == cbCheck {
+						return b.Data
+					}
+				}
+			}
+			d.t.Fatalf("no check button in the reminder:\n%s", dump([]Message{m}))
+			return ""
+		}},
+		{"check again", func(d *driver, u ui, _, verdict []Message) string {
+			b, ok := findButton(verdict, u.checkAgain)
+			require.True(d.t, ok)
+			return b.Data
+		}},
+		{"/check", func(*driver, ui, []Message, []Message) string { return "" }},
+	}
+	for _, u := range uis() {
+		for _, p := range paths {
+			for _, paused := range []bool{false, true} {
+				name := u.lang + "/" + p.name + map[bool]string{false: "/in progress", true: "/paused"}[paused]
+				t.Run(name, func(t *testing.T) {
+					d := newDriver(t, u.lang)
+					welcome := d.out.Messages
+					d.play(infraScript(u, "Acme", "12 000 000", u.passed)...)
+					verdict := d.press(u.verdict).Messages
+					// A second check under way: one answer changed.
+					d.play(press(u.checkAgain), press(u.keepAll))
+					d.typ(summaryLine(t, d.question().Text, "Infrastructure", map[string]string{"en": "consumption", "ru": "потребление"}[u.lang]))
+					d.typ("13 млн")
+					if paused {
+						d.cmd("cancel")
+						require.Equal(t, Idle, d.s.State)
+					}
+					facts := factsJSON(t, d.s.Facts)
+
+					if data := p.data(d, u, welcome, verdict); data != "" {
+						d.send(Input{Button: data})
+					} else {
+						d.cmd("check")
+					}
+					require.Contains(t, d.texts(), map[string]string{"en": "You have a check in progress", "ru": "У вас есть незаконченная проверка"}[u.lang])
+					assert.Equal(t, facts, factsJSON(t, d.s.Facts), "offering erases nothing")
+					d.find(u.cont)
+
+					d.press(u.restart)
+					d.requireAsks(u.companyQ)
+					d.press(map[string]string{"en": "Keep: Acme", "ru": "Оставить: Acme"}[u.lang])
+					d.requireAsks(u.specsQ)
+					_, ticked := findButton(d.out.Messages, "✅ Infrastructure")
+					assert.True(t, ticked, "the specializations come back ticked")
+					d.press(u.done)
+					for _, want := range []string{u.yes, u.yes, "1", "13", u.passed} {
+						label := keepLabel(d.question())
+						require.Contains(t, label, want, "each earlier answer is one tap to keep:\n%s", dump(d.out.Messages))
+						d.press(label)
+					}
+					d.requireAsks(u.employeesQ)
+					assert.Contains(t, d.question().Text, "Anna ("+u.cse+", "+u.protect+")", "the employees come back with their certificates")
+					d.press(u.done)
+					d.requireAsks(u.summaryTitle)
+					out := d.press(u.verdict)
+					require.NotNil(t, out.Report)
+					assert.Equal(t, int64(13_000_000), out.Report.Facts.Numbers[ref(factConsume, specInfra)])
+					assert.Len(t, out.Report.Facts.Employees, 2)
+				})
+			}
+		}
+	}
+}
