@@ -352,3 +352,160 @@ func TestEveryStartPathKeepsTheAnswers(t *testing.T) {
 		}
 	}
 }
+
+// TestTypedButtonForms: the words of a button typed instead of pressed do
+// what the button does, wherever it is offered.
+func TestTypedButtonForms(t *testing.T) {
+	toPlan := func(u ui) []act {
+		return []act{press(u.startCheck), typ("Acme"), press("Infrastructure"), press(u.done), press(u.yes)}
+	}
+	toMoney := func(u ui) []act { return append(toPlan(u), press(u.yes), typ("1")) }
+	toEmployees := func(u ui) []act { return append(toMoney(u), typ("12 млн"), press(u.passed)) }
+	cases := []struct {
+		name   string
+		before func(u ui) []act
+		typed  []string
+		check  func(t *testing.T, d *driver, u ui)
+	}{
+		{"I don't know on an amount", toMoney, []string{"I don't know", "idk", "не знаю", "не уверен", "Не знаю.", "skip", "пропустить"},
+			func(t *testing.T, d *driver, u ui) {
+				d.requireAsks(map[string]string{"en": "interview", "ru": "собеседованием"}[u.lang])
+				assert.False(t, d.s.Facts.Known(ref(factConsume, specInfra)))
+				assert.True(t, d.s.Answered["f:"+factConsume+"."+specInfra])
+			}},
+		{"I don't know on yes or no", toPlan, []string{"I dont know", "IDK", "Не знаю"},
+			func(t *testing.T, d *driver, u ui) {
+				assert.False(t, d.s.Facts.Known(ref(factPlan)))
+				d.requireAsks(map[string]string{"en": "verified solutions", "ru": "подтверждённых решений"}[u.lang])
+			}},
+		{"skip the company", func(u ui) []act { return []act{press(u.startCheck)} }, []string{"skip", "Пропустить"},
+			func(t *testing.T, d *driver, u ui) { d.requireAsks(u.specsQ); assert.Empty(t, d.s.Company) }},
+		{"not sure of the specializations", func(u ui) []act { return []act{press(u.startCheck), typ("Acme")} }, []string{"not sure", "не уверен"},
+			func(t *testing.T, d *driver, u ui) { assert.Len(t, d.s.Specs, 5) }},
+		{"back", toPlan, []string{"back", "назад", "Назад"},
+			func(t *testing.T, d *driver, u ui) { d.requireAsks(u.agreementQ) }},
+		{"back from the employees", toEmployees, []string{"back", "назад"},
+			func(t *testing.T, d *driver, u ui) {
+				d.requireAsks(map[string]string{"en": "interview", "ru": "собеседованием"}[u.lang])
+				assert.Empty(t, d.s.Facts.Employees, "no employee named Back")
+			}},
+		{"I don't know the employees", toEmployees, []string{"I don't know", "не знаю"},
+			func(t *testing.T, d *driver, u ui) {
+				d.requireAsks(u.summaryTitle)
+				assert.False(t, d.s.Facts.EmployeesKnown)
+			}},
+		{"keep an earlier answer", func(u ui) []act { return append(toPlan(u), press(u.back)) }, []string{"keep", "оставить"},
+			func(t *testing.T, d *driver, u ui) { d.requireAsks(u.planQ); assert.True(t, d.s.Facts.Bools[ref(factPartner)]) }},
+		{"cancel", toPlan, []string{"cancel", "отмена"},
+			func(t *testing.T, d *driver, u ui) { assert.Equal(t, Idle, d.s.State); assert.Contains(t, d.texts(), u.paused) }},
+	}
+	for _, tc := range cases {
+		for _, u := range uis() {
+			for _, typed := range tc.typed {
+				t.Run(u.lang+"/"+tc.name+"/"+typed, func(t *testing.T) {
+					d := newDriver(t, u.lang)
+					d.play(tc.before(u)...)
+					d.typ(typed)
+					tc.check(t, d, u)
+				})
+			}
+		}
+	}
+
+	// The summary takes the number typed, as its ✏️ button.
+	for _, u := range uis() {
+		t.Run(u.lang+"/summary number", func(t *testing.T) {
+			d := newDriver(t, u.lang)
+			d.play(infraScript(u, "Acme", "12 000 000", u.passed)...)
+			d.requireAsks(u.summaryTitle)
+			d.typ("4")
+			d.requireAsks(u.planQ)
+			d.press(u.no)
+			d.requireAsks(u.summaryTitle)
+			out := d.typ("99")
+			assert.Contains(t, out.Messages[0].Text, map[string]string{"en": "Please use the buttons", "ru": "кнопками"}[u.lang])
+			d.typ(map[string]string{"en": "verdict", "ru": "вердикт"}[u.lang])
+			require.NotNil(t, d.out.Report)
+		})
+	}
+}
+
+// TestOneLineEmployees: a name and certificates in one message, names and
+// short forms in both languages; a name already listed opens that person;
+// a certificate that matches nothing is answered with the valid names.
+func TestOneLineEmployees(t *testing.T) {
+	toEmployees := func(u ui) []act {
+		return []act{press(u.startCheck), typ("Acme"), press("Infrastructure"), press("DevOps"), press(u.done),
+			press(u.yes), press(u.yes), typ("1"), typ("12 млн"), press(u.passed), typ("1"), typ("3 млн"), press(u.passed)}
+	}
+	lines := []struct {
+		line  string
+		name  string
+		certs []string
+	}{
+		{"Anna: cloud service engineer, infrastructure protection", "Anna", []string{certCSE, certProtect}},
+		{"Анна: CSE, защита инфраструктуры", "Анна", []string{certCSE, certProtect}},
+		{"Анна: ИОС и защита облачной инфраструктуры", "Анна", []string{certCSE, certProtect}},
+		{"Oleg: Инженер облачных сервисов; GitOps; DevSecOps", "Oleg", []string{certCSE, "gitops_deployment", "devsecops_cicd"}},
+		{"Boris: cloud_service_engineer + gitops_deployment", "Boris", []string{certCSE, "gitops_deployment"}},
+		{"Vera: none", "Vera", []string{}},
+		{"Вера: нет", "Вера", []string{}},
+	}
+	for _, u := range uis() {
+		for _, tc := range lines {
+			t.Run(u.lang+"/"+tc.line, func(t *testing.T) {
+				d := newDriver(t, u.lang)
+				d.play(toEmployees(u)...)
+				d.requireAsks(u.employeesQ)
+				d.typ(tc.line)
+				require.Len(t, d.s.Facts.Employees, 1, dump(d.out.Messages))
+				assert.Equal(t, tc.name, d.s.Facts.Employees[0].Name)
+				assert.ElementsMatch(t, tc.certs, d.s.Facts.Employees[0].Certs)
+				d.find(u.another) // and on to the next
+			})
+		}
+		t.Run(u.lang+"/a certificate that matches nothing", func(t *testing.T) {
+			d := newDriver(t, u.lang)
+			d.play(toEmployees(u)...)
+			out := d.typ("Anna: CSE, kubernetes")
+			assert.Contains(t, out.Messages[0].Text, map[string]string{"en": "I don't know the certificate «kubernetes»", "ru": "Не знаю сертификата «kubernetes»"}[u.lang])
+			for _, name := range []string{u.cse, u.protect, u.gitops, u.devsecops} {
+				assert.Contains(t, out.Messages[0].Text, name, "the valid names are listed")
+			}
+			assert.Empty(t, d.s.Facts.Employees, "nothing recorded")
+			d.requireAsks(u.employeesQ)
+		})
+		t.Run(u.lang+"/an ambiguous word matches nothing", func(t *testing.T) {
+			d := newDriver(t, u.lang)
+			d.play(toEmployees(u)...)
+			out := d.typ("Anna: cloud")
+			assert.Contains(t, out.Messages[0].Text, "«cloud»")
+			assert.Empty(t, d.s.Facts.Employees)
+		})
+		t.Run(u.lang+"/a listed name opens that employee", func(t *testing.T) {
+			d := newDriver(t, u.lang)
+			d.play(toEmployees(u)...)
+			d.typ("Anna: CSE")
+			d.press(u.another)
+			d.typ("  anna ")
+			_, ticked := findButton(d.out.Messages, "✅ "+u.cse)
+			require.True(t, ticked, "her certificates are ticked:\n%s", dump(d.out.Messages))
+			d.press(u.protect)
+			d.press(u.done)
+			require.Len(t, d.s.Facts.Employees, 1, "never a second person with the same name")
+			assert.Equal(t, []string{certCSE, certProtect}, d.s.Facts.Employees[0].Certs)
+			d.typ("ANNA: gitops")
+			require.Len(t, d.s.Facts.Employees, 1)
+			assert.Equal(t, []string{"gitops_deployment"}, d.s.Facts.Employees[0].Certs)
+			assert.Equal(t, "Anna", d.s.Facts.Employees[0].Name)
+		})
+		t.Run(u.lang+"/certificates typed while ticking", func(t *testing.T) {
+			d := newDriver(t, u.lang)
+			d.play(toEmployees(u)...)
+			d.typ("Anna")
+			d.typ(map[string]string{"en": "CSE, DevSecOps", "ru": "ИОС, DevSecOps"}[u.lang])
+			require.Len(t, d.s.Facts.Employees, 1)
+			assert.Equal(t, []string{certCSE, "devsecops_cicd"}, d.s.Facts.Employees[0].Certs)
+		})
+	}
+}
