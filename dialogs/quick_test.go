@@ -395,9 +395,15 @@ func TestTypedButtonForms(t *testing.T) {
 				assert.False(t, d.s.Facts.EmployeesKnown)
 			}},
 		{"keep an earlier answer", func(u ui) []act { return append(toPlan(u), press(u.back)) }, []string{"keep", "оставить"},
-			func(t *testing.T, d *driver, u ui) { d.requireAsks(u.planQ); assert.True(t, d.s.Facts.Bools[ref(factPartner)]) }},
+			func(t *testing.T, d *driver, u ui) {
+				d.requireAsks(u.planQ)
+				assert.True(t, d.s.Facts.Bools[ref(factPartner)])
+			}},
 		{"cancel", toPlan, []string{"cancel", "отмена"},
-			func(t *testing.T, d *driver, u ui) { assert.Equal(t, Idle, d.s.State); assert.Contains(t, d.texts(), u.paused) }},
+			func(t *testing.T, d *driver, u ui) {
+				assert.Equal(t, Idle, d.s.State)
+				assert.Contains(t, d.texts(), u.paused)
+			}},
 	}
 	for _, tc := range cases {
 		for _, u := range uis() {
