@@ -245,7 +245,11 @@ func (s *Server) placeLocked(m *models.Message, threadID int) {
 		return
 	}
 	m.MessageThreadID, m.IsTopicMessage = threadID, true
-	if t := s.forums[m.Chat.ID].topics[threadID]; t != nil && m.ReplyToMessage == nil && m.ID != threadID {
+	f := s.forums[m.Chat.ID]
+	if f == nil {
+		return
+	}
+	if t := f.topics[threadID]; t != nil && m.ReplyToMessage == nil && m.ID != threadID {
 		root := t.root
 		m.ReplyToMessage = &root
 	}
