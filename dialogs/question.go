@@ -40,6 +40,7 @@ func (t *turn) question() Message {
 		if s.Company != "" {
 			m.Buttons = append(m.Buttons, []Button{{Label: t.p.T("button.keep", "Value", truncate(s.Company, 40)), Data: qb(seq, actKeep)}})
 		}
+		m.Buttons = append(m.Buttons, t.e.webAppRow(t.p)...)
 		m.Buttons = append(m.Buttons, t.navRow(t.p.T("button.skip")))
 		return m
 	case stepSpecs:
