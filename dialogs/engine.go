@@ -30,11 +30,13 @@ type Message struct {
 	Question bool
 }
 
-// Button is a labelled payload, or a link when URL is set.
+// Button is a labelled payload, or a link when URL is set, or the Mini App
+// when WebApp (its https URL) is set.
 type Button struct {
-	Label string
-	Data  string
-	URL   string
+	Label  string
+	Data   string
+	URL    string
+	WebApp string
 }
 
 // Past is a check the partner completed before.
@@ -87,6 +89,9 @@ type Engine struct {
 	Catalog *eligibility.Catalog
 	// Now returns the current time; its location is the program's time zone.
 	Now func() time.Time
+	// WebAppURL, when set, is the Mini App's https URL: the welcome, the
+	// check's first question and the verdict offer a button to open it.
+	WebAppURL string
 }
 
 // NewEngine returns an engine for a catalogue, with dates in loc.

@@ -55,6 +55,7 @@ func (t *turn) question() Message {
 		if keepAll != nil {
 			m.Buttons = append(m.Buttons, keepAll)
 		}
+		m.Buttons = append(m.Buttons, t.e.webAppRow(t.p)...)
 		m.Buttons = append(m.Buttons, t.navRow(t.p.T("button.skip")))
 		return m
 	case stepSpecs:
