@@ -17,6 +17,9 @@ type Input struct {
 	Args    string
 	// LangCode is the user's language_code, used at first contact.
 	LangCode string
+	// Lang, when set, is the language the partner asked for explicitly
+	// (the terminal's --lang): it wins over the stored one.
+	Lang string
 }
 
 // Message is a reply: HTML text and rows of buttons.
@@ -130,6 +133,9 @@ func (e *Engine) Handle(s Session, in Input, env Env) Outcome {
 	}
 	if s.Facts.Numbers == nil {
 		s.Facts = eligibility.NewFacts()
+	}
+	if in.Lang != "" {
+		s.Lang = locales.Normalize(in.Lang)
 	}
 	t := &turn{e: e, env: env, out: Outcome{Session: s}, p: locales.For(s.Lang)}
 	switch {
