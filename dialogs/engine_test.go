@@ -218,7 +218,6 @@ func TestBackReturnsToThePreviousQuestion(t *testing.T) {
 
 			d.press(u.no)
 			d.requireAsks(u.goOnQ)
-			d.press(u.goOn)
 			d.requireAsks(u.planQ)
 			assert.False(t, d.s.Facts.Bools[ref(factPartner)], "the answer is changed")
 

@@ -153,6 +153,10 @@ func (t *turn) advance() {
 	s := t.s()
 	st, _, _ := t.current()
 	s.Answered[st.Key] = true
+	if s.Gate {
+		// The note was read and the partner went on.
+		s.Gate, s.GoOn = false, true
+	}
 	list, n := t.steps(), t.needs()
 	if s.Editing {
 		for _, next := range list {
@@ -217,9 +221,10 @@ func (t *turn) failedCommon(st Step) *eligibility.Condition {
 	return nil
 }
 
-// gateQuestion tells the partner that a condition every specialization
-// needs is not met, and asks whether to go on.
-func (t *turn) gateQuestion(head string) Message {
+// gateNote tells the partner, above the next question, that a condition
+// every specialization needs is not met: answering goes on, so that every
+// other gap shows; the Stop here button goes to the summary.
+func (t *turn) gateNote() string {
 	s := t.s()
 	var names []string
 	for _, cr := range t.commonResults() {
@@ -227,31 +232,7 @@ func (t *turn) gateQuestion(head string) Message {
 			names = append(names, cr.Condition.Name.Get(s.Lang))
 		}
 	}
-	return Message{Text: head + t.p.T("check.gate", "Condition", esc(strings.Join(names, "; "))), Question: true, Buttons: [][]Button{{
-		{Label: t.p.T("button.go_on"), Data: qb(s.Seq, actContinue)},
-		{Label: t.p.T("button.stop_here"), Data: qb(s.Seq, actStop)},
-	}}}
-}
-
-// gateButton answers the gate: go on with the questions, or stop at the
-// summary.
-func (t *turn) gateButton(act string) {
-	s := t.s()
-	switch act {
-	case actContinue:
-		s.Gate, s.GoOn = false, true
-		t.say(Message{Text: t.gateQuestion("").Text + "\n\n✔️ <b>" + esc(t.p.T("button.go_on")) + "</b>", Edit: true})
-		t.ask()
-	case actStop:
-		t.say(Message{Text: t.gateQuestion("").Text + "\n\n✔️ <b>" + esc(t.p.T("button.stop_here")) + "</b>", Edit: true})
-		s.Gate = false
-		t.toSummary()
-	case actCancel:
-		s.Gate = false
-		t.cancel()
-	default:
-		t.stale()
-	}
+	return t.p.T("check.gate", "Condition", esc(strings.Join(names, "; ")))
 }
 
 // keepAll keeps every earlier answer the chosen specializations need and
@@ -311,7 +292,7 @@ func (t *turn) back() {
 		t.ask()
 		return
 	}
-	s.Key, s.Sub, s.Draft, s.EmpIndex = list[i-1].Key, empList, nil, 0
+	s.Key, s.Sub, s.Draft, s.EmpIndex, s.Gate = list[i-1].Key, empList, nil, 0, false
 	t.ask()
 }
 
@@ -322,12 +303,15 @@ func (t *turn) echo(question, answer string) {
 
 func (t *turn) answerButton(cb callback) {
 	s := t.s()
-	if s.Gate {
-		t.gateButton(cb.act)
-		return
-	}
 	st, _, _ := t.current()
 	switch cb.act {
+	case actStop:
+		if !s.Gate {
+			t.stale()
+			return
+		}
+		t.toSummary()
+		return
 	case actKeepAll:
 		t.keepAll()
 		return
@@ -357,14 +341,6 @@ func (t *turn) answerButton(cb callback) {
 
 func (t *turn) answerText(txt string) {
 	if t.typedButton(txt) {
-		return
-	}
-	if t.s().Gate {
-		if yes, ok := ParseYesNo(txt); ok {
-			t.gateButton(map[bool]string{true: actContinue, false: actStop}[yes])
-			return
-		}
-		t.retry(t.p.T("check.hint.gate"))
 		return
 	}
 	st, _, _ := t.current()

@@ -3,6 +3,7 @@ package dialogs
 import (
 	"slices"
 	"strconv"
+	"strings"
 
 	"specbot/eligibility"
 )
@@ -33,15 +34,24 @@ func (t *turn) navRow(unknownLabel string) []Button {
 	}
 }
 
-// question renders the current step.
+// question renders the current step, after the note that a condition
+// every specialization needs has just failed, when it has.
 func (t *turn) question() Message {
+	m := t.stepQuestion()
+	if t.s().Gate {
+		head, rest, _ := strings.Cut(m.Text, "\n")
+		m.Text = head + "\n" + t.gateNote() + "\n\n" + rest
+		m.Buttons = append(m.Buttons, []Button{{Label: t.p.T("button.stop_here"), Data: qb(t.s().Seq, actStop)}})
+	}
+	return m
+}
+
+// stepQuestion renders the current step's question.
+func (t *turn) stepQuestion() Message {
 	s := t.s()
 	st, i, list := t.current()
 	head := t.progress(i, len(list), st.Spec) + "\n"
 	seq := s.Seq
-	if s.Gate {
-		return t.gateQuestion(head)
-	}
 	var keepAll []Button
 	if t.canKeepAll() {
 		keepAll = []Button{{Label: t.p.T("button.keep_all"), Data: qb(seq, actKeepAll)}}

@@ -182,33 +182,33 @@ func TestSkipRulesInTheDialog(t *testing.T) {
 			d.press("0")
 			d.requireAsks(selfService)
 		})
-		for _, tc := range []struct{ name, answer, next string }{
-			{"go on", u.goOn, u.planQ},
-			{"stop", u.stop, u.summaryTitle},
-		} {
-			t.Run(u.lang+"/no partner agreement, then "+tc.name, func(t *testing.T) {
+		t.Run(u.lang+"/no partner agreement: the note, and answering goes on", func(t *testing.T) {
+			d := newDriver(t, u.lang)
+			d.play(press(u.startCheck), typ("Acme"), press(u.all), press(u.no))
+			d.requireAsks(u.goOnQ)
+			d.requireAsks(map[string]string{"en": "Partner agreement signed", "ru": "Заключено партнёрское соглашение"}[u.lang])
+			d.requireAsks(u.planQ)
+			d.find(u.stop)
+			assert.False(t, d.s.Facts.Bools[ref(factPartner)])
+			out := d.typ(map[string]string{"en": "what?", "ru": "что?"}[u.lang])
+			assert.Contains(t, out.Messages[0].Text, u.yesNoHint)
+			d.requireAsks(u.goOnQ) // still there after a hint
+			d.press(u.no)
+			assert.NotContains(t, d.question().Text, u.goOnQ, "told once a check")
+			_, ok := findButton(d.out.Messages, u.stop)
+			assert.False(t, ok)
+		})
+		for _, stop := range []act{press(u.stop), typ(map[string]string{"en": "stop", "ru": "стоп"}[u.lang])} {
+			t.Run(u.lang+"/no business plan, then stop"+stop.typ, func(t *testing.T) {
 				d := newDriver(t, u.lang)
-				d.play(press(u.startCheck), typ("Acme"), press(u.all), press(u.no))
-				d.requireAsks(u.goOnQ)
-				d.requireAsks(map[string]string{"en": "Partner agreement signed", "ru": "Заключено партнёрское соглашение"}[u.lang])
-				assert.False(t, d.s.Facts.Bools[ref(factPartner)])
-				d.press(tc.answer)
-				d.requireAsks(tc.next)
-				if tc.next == u.planQ {
-					d.press(u.no)
-					assert.NotContains(t, d.question().Text, u.goOnQ, "asked once a check")
-				}
+				d.play(press(u.startCheck), typ("Acme"), press(u.all), press(u.yes), press(u.no))
+				d.requireAsks(map[string]string{"en": "Approved business plan", "ru": "Есть защищённый бизнес-план"}[u.lang])
+				d.play(stop)
+				d.requireAsks(u.summaryTitle)
+				out := d.press(u.verdict)
+				require.NotNil(t, out.Report)
 			})
 		}
-		t.Run(u.lang+"/the gate answered by typing", func(t *testing.T) {
-			d := newDriver(t, u.lang)
-			d.play(press(u.startCheck), typ("Acme"), press(u.all), press(u.yes), press(u.no))
-			d.requireAsks(u.goOnQ)
-			out := d.typ(map[string]string{"en": "what?", "ru": "что?"}[u.lang])
-			assert.Contains(t, out.Messages[0].Text, map[string]string{"en": "go on with the questions, or stop here", "ru": "продолжить вопросы или остановиться"}[u.lang])
-			d.typ(map[string]string{"en": "stop", "ru": "стоп"}[u.lang])
-			d.requireAsks(u.summaryTitle)
-		})
 	}
 }
 
