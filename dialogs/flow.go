@@ -23,7 +23,7 @@ func (t *turn) startCheck() {
 	s := t.s()
 	specs := s.Specs
 	if len(specs) == 0 {
-		specs = s.Picking
+		specs = s.Prev
 	}
 	if past := t.previous(); past != nil {
 		if factsEmpty(s.Facts) {
@@ -35,7 +35,7 @@ func (t *turn) startCheck() {
 	}
 	s.State, s.Key, s.Sub, s.Editing, s.Draft, s.EmpIndex = Checking, stepCompany, empList, false, nil, 0
 	s.Gate, s.GoOn = false, false
-	s.Specs, s.Picking = nil, t.knownSpecs(specs)
+	s.Specs, s.Picking, s.Prev = nil, nil, t.knownSpecs(specs)
 	s.Answered = map[string]bool{}
 	t.ask()
 }
@@ -245,7 +245,7 @@ func (t *turn) keepAll() {
 	}
 	t.say(Message{Text: t.p.T("check.question."+s.Key) + "\n\n✔️ <b>" + esc(t.p.T("button.keep_all")) + "</b>", Edit: true})
 	if len(s.Specs) == 0 {
-		s.Specs, s.Picking = s.Picking, nil
+		s.Specs, s.Picking = s.Prev, nil
 	}
 	s.Answered[stepCompany], s.Answered[stepSpecs] = true, true
 	n := t.needs()
@@ -271,7 +271,7 @@ func (t *turn) keepAll() {
 // can all be kept at once: before the specializations are chosen again.
 func (t *turn) canKeepAll() bool {
 	s := t.s()
-	return len(s.Specs) == 0 && len(s.Picking) > 0 && !factsEmpty(s.Facts)
+	return len(s.Specs) == 0 && len(s.Prev) > 0 && !factsEmpty(s.Facts)
 }
 
 func (t *turn) toSummary() {
@@ -422,6 +422,13 @@ func (t *turn) specsButton(cb callback) {
 		t.say(m)
 	case actAll, actNotSure, actUnknown:
 		t.chooseSpecs(all)
+	case actKeep:
+		keep := t.keptSpecs()
+		if len(keep) == 0 {
+			t.stale()
+			return
+		}
+		t.chooseSpecs(keep)
 	case actDone:
 		if len(s.Picking) == 0 {
 			t.out.Notice = t.p.T("check.hint.specs_none")
@@ -432,6 +439,15 @@ func (t *turn) specsButton(cb callback) {
 	default:
 		t.stale()
 	}
+}
+
+// keptSpecs are the specializations one tap keeps: those chosen in this
+// check, else those of the check it started from.
+func (t *turn) keptSpecs() []string {
+	if s := t.s(); len(s.Specs) > 0 {
+		return s.Specs
+	}
+	return t.knownSpecs(t.s().Prev)
 }
 
 // chooseSpecs records the chosen specializations in catalogue order.

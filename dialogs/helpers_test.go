@@ -370,7 +370,8 @@ func infraEmployees(u ui) []act {
 // recheckInfra goes through a second check of Infrastructure from the
 // specializations question, keeping the employees and typing the rest.
 func recheckInfra(u ui, consumption string) []act {
-	return []act{press(u.done), press(u.yes), press(u.yes), typ("1"), typ(consumption), press(u.passed), press(u.done)}
+	keep := map[string]string{"en": "Keep: Infrastructure", "ru": "Оставить: Infrastructure"}[u.lang]
+	return []act{press(keep), press(u.yes), press(u.yes), typ("1"), typ(consumption), press(u.passed), press(u.done)}
 }
 
 // devopsScript checks DevOps only with both roles filled and the interview

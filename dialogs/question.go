@@ -87,6 +87,9 @@ func (t *turn) stepQuestion() Message {
 		}
 		m.Buttons = append(m.Buttons,
 			[]Button{{Label: t.p.T("button.all"), Data: qb(seq, actAll)}, {Label: t.p.T("button.done"), Data: qb(seq, actDone)}})
+		if keep := t.keptSpecs(); len(keep) > 0 && len(s.Picking) == 0 {
+			m.Buttons = append(m.Buttons, []Button{{Label: t.p.T("button.keep", "Value", truncate(t.specList(keep), 40)), Data: qb(seq, actKeep)}})
+		}
 		if keepAll != nil {
 			m.Buttons = append(m.Buttons, keepAll)
 		}

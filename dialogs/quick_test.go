@@ -331,9 +331,7 @@ func TestEveryStartPathKeepsTheAnswers(t *testing.T) {
 					d.requireAsks(u.companyQ)
 					d.press(map[string]string{"en": "Keep: Acme", "ru": "Оставить: Acme"}[u.lang])
 					d.requireAsks(u.specsQ)
-					_, ticked := findButton(d.out.Messages, "✅ Infrastructure")
-					assert.True(t, ticked, "the specializations come back ticked")
-					d.press(u.done)
+					d.press(map[string]string{"en": "Keep: Infrastructure", "ru": "Оставить: Infrastructure"}[u.lang])
 					for _, want := range []string{u.yes, u.yes, "1", "13", u.passed} {
 						label := keepLabel(d.question())
 						require.Contains(t, label, want, "each earlier answer is one tap to keep:\n%s", dump(d.out.Messages))

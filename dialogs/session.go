@@ -46,6 +46,9 @@ type Session struct {
 	// Specs are the chosen specializations; Picking those being ticked.
 	Specs   []string `json:"specs,omitempty"`
 	Picking []string `json:"picking,omitempty"`
+	// Prev are the specializations of the check this one started from,
+	// one tap to keep.
+	Prev []string `json:"prev,omitempty"`
 	// Answered holds the keys of steps answered, "I don't know" included.
 	Answered map[string]bool       `json:"answered,omitempty"`
 	Draft    *eligibility.Employee `json:"draft,omitempty"`
