@@ -104,7 +104,7 @@ var uiEN = ui{
 	reportNone:      "You have no verdict yet.",
 	summaryTitle:    "Your answers",
 	languageSet:     "I'll speak English.",
-	stop: "⏹ Stop here", goOnQ: "Every specialization needs this",
+	stop:            "⏹ Stop here", goOnQ: "Every specialization needs this",
 	keepAll: "⏩ Keep all my previous answers", restart: "🔁 Start over", stepOpen: "Step %d",
 }
 
@@ -143,7 +143,7 @@ var uiRU = ui{
 	reportNone:      "Вердикта пока нет.",
 	summaryTitle:    "Ваши ответы",
 	languageSet:     "Буду говорить по-русски.",
-	stop: "⏹ Остановиться", goOnQ: "Это нужно для любой специализации",
+	stop:            "⏹ Остановиться", goOnQ: "Это нужно для любой специализации",
 	keepAll: "⏩ Оставить все прежние ответы", restart: "🔁 Начать заново", stepOpen: "Шаг %d",
 }
 

@@ -513,3 +513,41 @@ func TestOneLineEmployees(t *testing.T) {
 		})
 	}
 }
+
+// TestStepCounterNeverGoesBack: through a whole check of every
+// specialization, each question's step number is above the one before;
+// before the specializations are chosen no total is promised.
+func TestStepCounterNeverGoesBack(t *testing.T) {
+	for _, u := range uis() {
+		t.Run(u.lang, func(t *testing.T) {
+			d := newDriver(t, u.lang)
+			d.press(u.startCheck)
+			assert.True(t, strings.HasPrefix(d.question().Text, "<b>"+fmt.Sprintf(u.stepOpen, 1)+"</b>\n"), d.question().Text)
+			d.typ("Acme")
+			assert.True(t, strings.HasPrefix(d.question().Text, "<b>"+fmt.Sprintf(u.stepOpen, 2)+"</b>\n"), d.question().Text)
+			d.press(u.all)
+			last, total := 2, 0
+			for i := 0; d.s.State == Checking && i < 40; i++ {
+				var step, of int
+				_, err := fmt.Sscanf(strings.TrimPrefix(d.question().Text, "<b>"), u.stepOf, &step, &of)
+				require.NoError(t, err, d.question().Text)
+				assert.Equal(t, last+1, step, "the step after step %d", last)
+				if total > 0 {
+					assert.LessOrEqual(t, of, total, "the total never grows")
+				}
+				last, total = step, of
+				q := d.question()
+				switch {
+				case strings.Contains(q.Text, "Brand Voice Premium"):
+					d.press("0")
+				case strings.Contains(q.Text, "Brand Voice Self Service"):
+					d.press("1") // met: the call-center questions go
+				default:
+					d.press(u.unknown)
+				}
+			}
+			assert.Equal(t, last, total, "the last step is the total")
+			d.requireAsks(u.summaryTitle)
+		})
+	}
+}
