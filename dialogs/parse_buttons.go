@@ -32,7 +32,10 @@ func init() {
 	add([]string{actAll}, "all", "all of them", "every", "все", "всё", "все специализации")
 	add([]string{actVerdict}, "verdict", "show the verdict", "result", "вердикт", "показать вердикт", "результат")
 	add([]string{actAdd}, "add", "add another", "another", "one more", "ещё", "еще", "добавить", "добавить ещё", "ещё один")
-	add([]string{actNone}, "none", "nobody", "no one", "no employees", "no", "никого", "нет сотрудников", "нет")
+	add([]string{actNone}, "none", "nobody", "no one", "no employees", "никого", "нет сотрудников")
+	// A plain no: no employees on an empty list, Done on a list or a
+	// checklist (no more, no other certificate).
+	add([]string{actNone, actDone}, "no", "нет", "nope")
 }
 
 // normalizeTyped lowers a typed answer, folds ё into е and the typographic
