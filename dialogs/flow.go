@@ -137,8 +137,17 @@ func (t *turn) current() (Step, int, []Step) {
 	return list[i], i, list
 }
 
-// ask renders the current question (or the summary) as a new message.
+// ask renders the current question (or the summary) as a new message. A
+// current step that is no longer needed (a session stored before an answer
+// made it so) gives way to the next one, or to the summary.
 func (t *turn) ask() {
+	s := t.s()
+	if s.State == Checking && len(s.Specs) > 0 && stepIndex(t.steps(), s.Key) < 0 {
+		all, list := steps(t.e.Catalog, s.Specs), t.steps()
+		if at := stepIndex(all, s.Key); at >= 0 && stepIndex(all, list[len(list)-1].Key) < at {
+			s.State, s.Key, s.Editing, s.Sub, s.Draft, s.EmpIndex, s.Gate = Summary, stateSummaryKey, false, empList, nil, 0, false
+		}
+	}
 	t.s().Seq++
 	if t.s().State == Summary {
 		t.say(t.summary())

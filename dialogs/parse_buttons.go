@@ -24,7 +24,7 @@ func init() {
 	add([]string{actBack}, "back", "go back", "previous", "назад", "вернуться", "обратно")
 	add([]string{actCancel}, "cancel", "pause", "отмена", "отменить", "пауза")
 	add([]string{actDone}, "done", "finish", "finished", "that's all", "thats all", "готово", "это все", "это всё", "закончить")
-	add([]string{actKeep}, "keep", "keep it", "same", "as is", "unchanged", "оставить", "оставь", "оставить как есть",
+	add([]string{actKeep, actKeepAll, actDone}, "keep", "keep it", "same", "as is", "unchanged", "оставить", "оставь", "оставить как есть",
 		"как есть", "как было", "без изменений", "не менять")
 	add([]string{actKeepAll}, "keep all", "keep everything", "оставить все", "оставить всё", "все как было", "всё как было")
 	add([]string{actContinue}, "continue", "go on", "next", "продолжить", "продолжай", "дальше")

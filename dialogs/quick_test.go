@@ -551,3 +551,17 @@ func TestStepCounterNeverGoesBack(t *testing.T) {
 		})
 	}
 }
+
+// TestSessionFromBeforeTheSkipRulesResumes: a session stored by the
+// previous version, standing at a question the skip rules now leave out,
+// decodes and goes on at the next question still needed.
+func TestSessionFromBeforeTheSkipRulesResumes(t *testing.T) {
+	data := `{"v":1,"lang":"en","company":"Acme","state":"check","key":"f:brand_voice_projects.self_service","specs":["ml_ai"],` +
+		`"answered":{"company":true,"specs":true,"f:partner_agreement":true,"f:business_plan":true,"f:verified_solutions.ml_ai":true,"f:brand_voice_projects.premium":true},"seq":9,` +
+		`"facts":{"partner_agreement":true,"business_plan":true,"verified_solutions":{"ml_ai":1},"brand_voice_projects":{"premium":2}}}`
+	e := testEngine(t)
+	s, err := DecodeSession(e.Catalog, []byte(data))
+	require.NoError(t, err)
+	out := e.Handle(s, Input{Command: "start"}, Env{})
+	assert.Contains(t, out.Messages[len(out.Messages)-1].Text, uiEN.summaryTitle, dump(out.Messages))
+}
