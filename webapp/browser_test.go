@@ -359,8 +359,14 @@ func screenshot(t *testing.T, b *browser, file string) {
 	}
 	ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
 	defer cancel()
+	// A viewport as tall as the page keeps the sticky status line at the
+	// top of the picture; the screen is a phone's, at twice the density.
+	h, err := chromedp.Run(ctx, chromedp.Evaluate[int64](`document.documentElement.scrollHeight`))
+	require.NoError(t, err)
+	require.NoError(t, chromedp.Do(ctx, chromedp.EmulateViewport(420, h, chromedp.EmulateScale(1.5))))
 	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	require.NoError(t, err)
+	require.NoError(t, chromedp.Do(ctx, chromedp.EmulateReset()))
 	require.NoError(t, os.WriteFile(filepath.Join("..", "docs", file), png, 0o644))
 	t.Logf("wrote docs/%s", file)
 }
