@@ -361,7 +361,7 @@ func screenshot(t *testing.T, b *browser, file string) {
 	defer cancel()
 	// A viewport as tall as the page keeps the sticky status line at the
 	// top of the picture; the screen is a phone's, at twice the density.
-	h, err := chromedp.Run(ctx, chromedp.Evaluate[int64](`document.documentElement.scrollHeight`))
+	h, err := chromedp.Run(ctx, chromedp.Evaluate[int64](`document.activeElement.blur(), window.scrollTo(0, 0), document.documentElement.scrollHeight`))
 	require.NoError(t, err)
 	require.NoError(t, chromedp.Do(ctx, chromedp.EmulateViewport(420, h, chromedp.EmulateScale(1.5))))
 	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
