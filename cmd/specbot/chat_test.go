@@ -117,3 +117,28 @@ func readFile(path string) (string, error) {
 	b, err := os.ReadFile(path)
 	return string(b), err
 }
+
+// TestChatFiveSpecializationsInFewLines: in the terminal too, a partner
+// with two certified employees gets the verdict on all five
+// specializations in at most 30 inputs (the /start the chat sends counts).
+func TestChatFiveSpecializationsInFewLines(t *testing.T) {
+	for _, tc := range []struct{ lang, yes, passed, anna, oleg, done, verdict, eligible string }{
+		{"en", "yes", "passed", "Anna: CSE, infrastructure protection, compliance", "Oleg: CSE, GitOps, DevSecOps", "done", "verdict", "— eligible"},
+		{"ru", "да", "пройдено", "Анна: ИОС, защита инфраструктуры, комплаенс", "Олег: ИОС, GitOps, DevSecOps", "готово", "вердикт", "— условия выполнены"},
+	} {
+		t.Run(tc.lang, func(t *testing.T) {
+			lines := []string{"a", "Acme", "all", tc.yes, tc.yes}
+			for i := 0; i < 3; i++ {
+				lines = append(lines, "2", "12 000 000", tc.passed)
+			}
+			lines = append(lines, "2", "1", "2", "3", tc.passed, tc.anna, tc.oleg, tc.done, tc.verdict)
+			inputs := 1 + len(lines)
+			out, _, code := chatRun(t, filepath.Join(t.TempDir(), "s.db"), strings.Join(lines, "\n")+"\n/quit\n", "--lang", tc.lang)
+			require.Equal(t, exitOK, code)
+			assert.Equal(t, 4, strings.Count(out, tc.eligible), "four of five eligible (Data Platform lacks its employees):\n%s", out[max(0, len(out)-3000):])
+			assert.NotContains(t, out, "⚠️", "every line understood")
+			t.Logf("%s: %d inputs in the terminal", tc.lang, inputs)
+			assert.LessOrEqual(t, inputs, 30)
+		})
+	}
+}
