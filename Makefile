@@ -8,7 +8,7 @@ export CGO_ENABLED
 .PHONY: run test bench load fuzz lint build clean
 
 build:
-	$(GO) build -o bin/specbot ./cmd/specbot
+	$(GO) build -buildvcs=auto -o bin/specbot ./cmd/specbot
 
 run: build
 	@if [ -n "$$TELEGRAM_BOT_TOKEN" ]; then \
@@ -39,6 +39,7 @@ lint:
 	$(GO) vet ./...
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	bash deploy/lint.sh
 
 clean:
 	rm -rf bin
