@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"specbot/app"
 	"specbot/dialogs"
 	"specbot/store"
 )
@@ -26,7 +27,7 @@ import (
 type Bot struct {
 	cfg      Config
 	db       *store.DB
-	conv     *Conversations
+	app      *app.App
 	tg       *tgbot.Bot
 	gate     *gate
 	log      *slog.Logger
@@ -57,7 +58,7 @@ func New(ctx context.Context, cfg Config, db *store.DB, engine *dialogs.Engine, 
 		cfg: cfg, db: db, log: log, registry: reg, metrics: NewMetrics(reg),
 		listening: make(chan string, 1), dirty: map[int64]int{},
 		apologized: map[int64]time.Time{},
-		conv:       &Conversations{DB: db, Engine: engine, ContactConfigured: cfg.ManagersChatID != 0, Log: log},
+		app:        &app.App{DB: db, Engine: engine, ContactConfigured: cfg.ManagersChatID != 0, Log: log},
 	}
 	b.managers = newGroupPacer(cfg.GroupInterval)
 	b.dispatch = newDispatcher(b)

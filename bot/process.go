@@ -12,6 +12,7 @@ import (
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"specbot/app"
 	"specbot/dialogs"
 	"specbot/locales"
 	"specbot/store"
@@ -115,8 +116,8 @@ func sender(u *models.Update) *models.User {
 	return nil
 }
 
-func whoOf(chatID int64, from *models.User) Who {
-	w := Who{ChatID: chatID}
+func whoOf(chatID int64, from *models.User) app.Who {
+	w := app.Who{ChatID: chatID}
 	if from != nil {
 		w.UserID, w.Username, w.LangCode = from.ID, from.Username, from.LanguageCode
 		w.Name = strings.TrimSpace(from.FirstName + " " + from.LastName)
@@ -198,7 +199,7 @@ func (b *Bot) onCallback(ctx context.Context, u *models.Update) error {
 	if m := q.Message.Message; m != nil {
 		pressed = m.ID
 	}
-	if data, ok := strings.CutPrefix(q.Data, handoffPrefix); ok {
+	if data, ok := strings.CutPrefix(q.Data, app.HandoffPrefix); ok {
 		return b.onHandoffButton(ctx, u, data, pressed)
 	}
 	if q.Message.Message != nil && q.Message.Message.Chat.Type != models.ChatTypePrivate {
@@ -223,9 +224,9 @@ func (b *Bot) onMember(ctx context.Context, u *models.Update) error {
 
 // converse runs an input through the dialogs and sends the replies. pressed
 // is the message whose button was pressed, 0 for typed input.
-func (b *Bot) converse(ctx context.Context, updateID int64, who Who, in dialogs.Input, pressed int, callbackID ...string) error {
+func (b *Bot) converse(ctx context.Context, updateID int64, who app.Who, in dialogs.Input, pressed int, callbackID ...string) error {
 	anchor := b.anchor(ctx, who.ChatID)
-	turn, err := b.conv.HandleAnchored(ctx, who, in, updateID, anchor)
+	turn, err := b.app.Handle(ctx, who, in, updateID, anchor)
 	if errors.Is(err, store.ErrAlreadyDone) {
 		b.log.Info("update applied before; skipped", "update_id", updateID, "chat_id", who.ChatID)
 		return nil

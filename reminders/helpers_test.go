@@ -14,6 +14,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"specbot/app"
 	"specbot/dialogs"
 	"specbot/eligibility"
 	"specbot/reminders"
@@ -201,7 +202,7 @@ func consenting(tb testing.TB, db *store.DB, first int64, n int) []int64 {
 // returns how many reminders were written.
 func enqueueAt(tb testing.TB, db *store.DB, at time.Time) int {
 	tb.Helper()
-	p := &reminders.Planner{DB: db, Engine: newEngine(tb, func() time.Time { return at }), Schedule: schedule(tb)}
+	p := &reminders.Planner{App: &app.App{DB: db, Engine: newEngine(tb, func() time.Time { return at })}, Schedule: schedule(tb)}
 	n, err := p.Enqueue(context.Background(), at)
 	require.NoError(tb, err)
 	return n

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"specbot/app"
 	"specbot/bot/telegramtest"
 	"specbot/dialogs"
 	"specbot/reminders"
@@ -234,7 +235,7 @@ func TestConcurrentBroadcasters(t *testing.T) {
 			errs := make([]error, 2)
 			for i, db := range []*store.DB{dbA, dbB} {
 				br := &reminders.Broadcaster{DB: db, Sender: newBot(t, srv, db), Rate: 1000, Workers: 8, Log: quiet, Now: clk.Now}
-				planner := &reminders.Planner{DB: db, Engine: newEngine(t, clk.Now), Schedule: schedule(t)}
+				planner := &reminders.Planner{App: &app.App{DB: db, Engine: newEngine(t, clk.Now)}, Schedule: schedule(t)}
 				wg.Add(1)
 				go func() {
 					defer wg.Done()

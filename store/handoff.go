@@ -167,3 +167,46 @@ func (db *DB) CountOpenHandoffs(ctx context.Context) (int, error) {
 	}
 	return n, nil
 }
+
+// Desk is what a handoff's card needs about a partner, read at once: the
+// partner, its latest report and, when asked, its recent open handoff.
+type Desk struct {
+	Partner Partner
+	Report  *Report  // nil when the partner has no report
+	Handoff *Handoff // nil when not asked for or none is open
+}
+
+// Desk reads a partner with its latest report and, when openSince is not
+// zero, its newest handoff that is not done and was created after
+// openSince, in one read transaction. It returns ErrNotFound when there is
+// no such partner.
+func (db *DB) Desk(ctx context.Context, chatID int64, openSince time.Time) (Desk, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return Desk{}, fmt.Errorf("desk %d: %w", chatID, err)
+	}
+	defer tx.Rollback()
+	var d Desk
+	if d.Partner, err = findPartner(ctx, tx, `WHERE chat_id = ?`, chatID); err != nil {
+		return Desk{}, fmt.Errorf("desk %d: %w", chatID, err)
+	}
+	rs, err := findReports(ctx, tx, chatID, 1)
+	if err != nil {
+		return Desk{}, fmt.Errorf("desk %d: %w", chatID, err)
+	}
+	if len(rs) > 0 {
+		d.Report = &rs[0]
+	}
+	if openSince.IsZero() {
+		return d, nil
+	}
+	h, err := scanHandoff(tx.QueryRowContext(ctx, `SELECT `+handoffColumns+` FROM handoffs
+		WHERE chat_id = ? AND state <> ? AND created_at > ? ORDER BY id DESC LIMIT 1`, chatID, HandoffDone, formatTime(openSince)))
+	switch {
+	case err == nil:
+		d.Handoff = &h
+	case !errors.Is(err, sql.ErrNoRows):
+		return Desk{}, fmt.Errorf("desk %d: %w", chatID, err)
+	}
+	return d, nil
+}

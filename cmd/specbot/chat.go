@@ -8,7 +8,7 @@ import (
 	"io"
 	"strings"
 
-	"specbot/bot"
+	"specbot/app"
 	"specbot/dialogs"
 	"specbot/locales"
 	"specbot/store"
@@ -41,8 +41,8 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	defer db.Close()
 
-	conv := &bot.Conversations{DB: db, Engine: dialogs.NewEngine(cfg.Catalog, cfg.Location), ContactConfigured: cfg.ManagersChatID != 0}
-	t := &terminal{out: stdout, conv: conv, who: bot.Who{ChatID: *chatID, UserID: *chatID, Name: "terminal", LangCode: *lang}}
+	conv := &app.App{DB: db, Engine: dialogs.NewEngine(cfg.Catalog, cfg.Location), ContactConfigured: cfg.ManagersChatID != 0}
+	t := &terminal{out: stdout, conv: conv, who: app.Who{ChatID: *chatID, UserID: *chatID, Name: "terminal", LangCode: *lang}}
 	fmt.Fprintf(stdout, "specbot chat: database %s, chat %d. Type an answer, a button's letter, a /command; /quit or Ctrl-D to leave.\n\n", cfg.DB, *chatID)
 
 	first := dialogs.Input{Command: "start", LangCode: *lang}
@@ -76,8 +76,8 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 // terminal shows dialog messages as text with numbered buttons.
 type terminal struct {
 	out     io.Writer
-	conv    *bot.Conversations
-	who     bot.Who
+	conv    *app.App
+	who     app.Who
 	buttons []dialogs.Button // the numbered buttons on screen
 }
 
@@ -106,7 +106,7 @@ func (t *terminal) input(line string) dialogs.Input {
 }
 
 func (t *terminal) send(ctx context.Context, in dialogs.Input) error {
-	turn, err := t.conv.Handle(ctx, t.who, in, 0)
+	turn, err := t.conv.Handle(ctx, t.who, in, 0, 0)
 	if err != nil {
 		return err
 	}

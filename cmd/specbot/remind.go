@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"time"
 
+	"specbot/app"
 	"specbot/bot"
 	"specbot/dialogs"
 	"specbot/reminders"
@@ -16,7 +17,7 @@ import (
 
 // reminderParts builds the planner and broadcaster of a configuration.
 func reminderParts(cfg *config, db *store.DB, engine *dialogs.Engine, sender reminders.Sender, log *slog.Logger) (*reminders.Planner, *reminders.Broadcaster) {
-	planner := &reminders.Planner{DB: db, Engine: engine, Schedule: reminders.Schedule{
+	planner := &reminders.Planner{App: &app.App{DB: db, Engine: engine, Log: log}, Schedule: reminders.Schedule{
 		Windows: cfg.Catalog.Windows, Days: cfg.RemindDays, Hour: reminders.DefaultHour, Loc: cfg.Location,
 	}}
 	br := &reminders.Broadcaster{DB: db, Sender: sender, Rate: cfg.SendRate, Log: log}

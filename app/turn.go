@@ -1,35 +1,14 @@
-package bot
+package app
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 
 	"specbot/dialogs"
 	"specbot/store"
 )
-
-// Conversations runs one input of one chat through the dialogs engine and
-// stores the outcome in a single transaction: the transport-free core shared
-// by the Telegram adapter and the terminal chat.
-type Conversations struct {
-	DB     *store.DB
-	Engine *dialogs.Engine
-	// ContactConfigured is set when a managers' chat receives handoffs.
-	ContactConfigured bool
-	Log               *slog.Logger
-}
-
-// Who is the partner behind an input.
-type Who struct {
-	ChatID   int64
-	UserID   int64
-	Username string
-	Name     string
-	LangCode string
-}
 
 // Turn is what one input produced, after it was stored.
 type Turn struct {
@@ -41,18 +20,14 @@ type Turn struct {
 	Forgotten bool
 }
 
-// Handle applies an input to the chat's session and stores the result. When
-// updateID > 0 the inbox row of that update is marked done in the same
-// transaction, so a redelivered update is never applied twice.
-func (c *Conversations) Handle(ctx context.Context, who Who, in dialogs.Input, updateID int64) (Turn, error) {
-	return c.HandleAnchored(ctx, who, in, updateID, 0)
-}
-
-// HandleAnchored is Handle that also records, with the session, the message
-// id of the chat's current question as the adapter last sent it (0 keeps
-// the stored one).
-func (c *Conversations) HandleAnchored(ctx context.Context, who Who, in dialogs.Input, updateID int64, anchor int) (Turn, error) {
-	chat, err := c.DB.Chat(ctx, who.ChatID)
+// Handle is a partner's turn: it loads the chat in one read, applies the
+// input to its session and stores the outcome in one write. When updateID
+// > 0 the inbox row of that update is marked done in the same transaction,
+// so a redelivered update is never applied twice. anchor, when positive, is
+// the message id of the chat's current question as the adapter last sent
+// it, recorded with the session (0 keeps the stored one).
+func (a *App) Handle(ctx context.Context, who Who, in dialogs.Input, updateID int64, anchor int) (Turn, error) {
+	chat, err := a.DB.Chat(ctx, who.ChatID)
 	if err != nil {
 		return Turn{}, err
 	}
@@ -79,29 +54,29 @@ func (c *Conversations) HandleAnchored(ctx context.Context, who Who, in dialogs.
 	}
 
 	var prefix []dialogs.Message
-	sess, err := c.decodeSession(chat.Session)
+	sess, err := a.decodeSession(chat.Session)
 	if err != nil {
 		if !errors.Is(err, dialogs.ErrSessionOutdated) {
 			return Turn{}, err
 		}
-		c.log().Warn("session reset", "chat_id", who.ChatID, "err", err)
-		prefix = c.Engine.Resumed(sess).Messages
+		a.log().Warn("session reset", "chat_id", who.ChatID, "err", err)
+		prefix = a.Engine.Resumed(sess).Messages
 	}
 	if sess.Version == 0 && partner.Lang != "" {
 		sess = dialogs.NewSession(partner.Lang)
 	}
 
-	env := dialogs.Env{Reminders: partner.Reminders, ContactConfigured: c.ContactConfigured, NewPartner: isNew}
+	env := dialogs.Env{Reminders: partner.Reminders, ContactConfigured: a.ContactConfigured, NewPartner: isNew}
 	var pastErr error
 	env.LoadPrevious = func() *dialogs.Past {
-		past, err := c.Past(ctx, who.ChatID)
+		past, err := a.Past(ctx, who.ChatID)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			pastErr = err
 		}
 		return past
 	}
 
-	out := c.Engine.Handle(sess, in, env)
+	out := a.Engine.Handle(sess, in, env)
 	if pastErr != nil {
 		return Turn{}, pastErr
 	}
@@ -109,11 +84,11 @@ func (c *Conversations) HandleAnchored(ctx context.Context, who Who, in dialogs.
 	turn := Turn{Outcome: out}
 
 	if out.Forget {
-		if err := c.DB.Forget(ctx, who.ChatID); err != nil {
+		if err := a.DB.Forget(ctx, who.ChatID); err != nil {
 			return Turn{}, fmt.Errorf("forget %d: %w", who.ChatID, err)
 		}
 		if updateID > 0 {
-			if err := c.DB.MarkUpdateDone(ctx, updateID); err != nil {
+			if err := a.DB.MarkUpdateDone(ctx, updateID); err != nil {
 				return Turn{}, fmt.Errorf("forget %d: %w", who.ChatID, err)
 			}
 		}
@@ -140,7 +115,7 @@ func (c *Conversations) HandleAnchored(ctx context.Context, who Who, in dialogs.
 			return Turn{}, err
 		}
 	}
-	if err := c.DB.SaveTurn(ctx, st); err != nil {
+	if err := a.DB.SaveTurn(ctx, st); err != nil {
 		return Turn{}, err
 	}
 	if st.Report != nil {
@@ -150,26 +125,26 @@ func (c *Conversations) HandleAnchored(ctx context.Context, who Who, in dialogs.
 	return turn, nil
 }
 
-func (c *Conversations) decodeSession(data []byte) (dialogs.Session, error) {
+func (a *App) decodeSession(data []byte) (dialogs.Session, error) {
 	if data == nil {
 		return dialogs.Session{}, nil
 	}
-	return dialogs.DecodeSession(c.Engine.Catalog, data)
+	return dialogs.DecodeSession(a.Engine.Catalog, data)
 }
 
 // Past loads the partner's latest report, evaluated again under the current
 // catalogue and date so that it compares with a new check and shows the
 // window from today.
-func (c *Conversations) Past(ctx context.Context, chatID int64) (*dialogs.Past, error) {
-	r, err := c.DB.LatestReport(ctx, chatID)
+func (a *App) Past(ctx context.Context, chatID int64) (*dialogs.Past, error) {
+	r, err := a.DB.LatestReport(ctx, chatID)
 	if err != nil {
 		return nil, err
 	}
-	return c.pastOf(r)
+	return a.pastOf(r)
 }
 
-func (c *Conversations) pastOf(r store.Report) (*dialogs.Past, error) {
-	past, err := c.Engine.PastFrom(r.Facts, r.Statuses, r.CreatedAt)
+func (a *App) pastOf(r store.Report) (*dialogs.Past, error) {
+	past, err := a.Engine.PastFrom(r.Facts, r.Statuses, r.CreatedAt)
 	if err != nil {
 		// A report stored under another catalogue edition: show nothing
 		// rather than a wrong verdict.
@@ -196,11 +171,4 @@ func storedReport(done *dialogs.Completed) (*store.Report, error) {
 		}
 	}
 	return r, nil
-}
-
-func (c *Conversations) log() *slog.Logger {
-	if c.Log != nil {
-		return c.Log
-	}
-	return slog.Default()
 }
