@@ -43,6 +43,10 @@ type Bot struct {
 	dirty         map[int64]int // anchors not yet written down
 	configGapOnce sync.Once
 	listening     chan string // receives the HTTP address once listening
+
+	// beforeHandle, when set, is called with each update before it is
+	// handled: the test seam through which a test makes an update panic.
+	beforeHandle func(*models.Update)
 }
 
 // New builds the adapter; it calls getMe to check the token unless the

@@ -26,6 +26,10 @@ type Config struct {
 	// GroupInterval spaces messages posted into the managers' group
 	// (Telegram allows about 20 a minute in a group).
 	GroupInterval time.Duration
+
+	// Now is the clock of the apology throttle, the inbox pruning and the
+	// export's file name; nil means time.Now. Tests move it.
+	Now func() time.Time
 }
 
 func (c *Config) defaults() {
@@ -43,6 +47,9 @@ func (c *Config) defaults() {
 	}
 	if c.ManagersLang == "" {
 		c.ManagersLang = "ru"
+	}
+	if c.Now == nil {
+		c.Now = time.Now
 	}
 }
 

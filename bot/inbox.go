@@ -84,11 +84,12 @@ func (b *Bot) apologizeOnce(ctx context.Context, u *models.Update) {
 	}
 	b.apologyMu.Lock()
 	last, ok := b.apologized[chat]
-	if ok && time.Since(last) < apologyEvery {
+	now := b.cfg.Now()
+	if ok && now.Sub(last) < apologyEvery {
 		b.apologyMu.Unlock()
 		return
 	}
-	b.apologized[chat] = time.Now()
+	b.apologized[chat] = now
 	b.apologyMu.Unlock()
 	p := locales.For(b.langOf(ctx, chat, langCode(sender(u))))
 	if u.CallbackQuery != nil {
@@ -162,7 +163,7 @@ const (
 )
 
 func (d *dispatcher) prune(ctx context.Context) {
-	n, err := d.b.db.PruneUpdates(ctx, time.Now().Add(-keepDone))
+	n, err := d.b.db.PruneUpdates(ctx, d.b.cfg.Now().Add(-keepDone))
 	if err != nil {
 		if ctx.Err() == nil {
 			d.b.log.Warn("prune inbox", "err", err)

@@ -3,7 +3,6 @@ package bot
 import (
 	"bytes"
 	"context"
-	"time"
 
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
@@ -60,7 +59,7 @@ func (b *Bot) export(ctx context.Context, chatID int64, p *locales.Printer) erro
 	if err != nil {
 		return err
 	}
-	name := "specbot-" + time.Now().Format("2006-01-02") + ".csv"
+	name := "specbot-" + b.cfg.Now().Format("2006-01-02") + ".csv"
 	return b.call(ctx, "sendDocument", func(ctx context.Context) error {
 		_, err := b.tg.SendDocument(ctx, &tgbot.SendDocumentParams{
 			ChatID:   chatID,

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -35,20 +36,10 @@ func (b *Bot) process(ctx context.Context, in store.InboxUpdate) error {
 		return b.done(ctx, in.UpdateID)
 	}
 	log := b.log.With("update_id", u.ID, "chat_id", in.ChatID)
-	var err error
-	switch {
-	case u.CallbackQuery != nil:
-		b.metrics.Updates.WithLabelValues("callback").Inc()
-		err = b.onCallback(ctx, &u)
-	case u.Message != nil:
-		b.metrics.Updates.WithLabelValues("message").Inc()
-		err = b.onMessage(ctx, &u)
-	case u.MyChatMember != nil:
-		b.metrics.Updates.WithLabelValues("member").Inc()
-		err = b.onMember(ctx, &u)
-	default:
-		b.metrics.Updates.WithLabelValues("other").Inc()
-		err = b.done(ctx, u.ID)
+	err := b.handle(ctx, &u)
+	var pe *panicError
+	if errors.As(err, &pe) {
+		return b.park(ctx, in, &u, pe)
 	}
 	if err == nil {
 		return nil
@@ -71,6 +62,66 @@ func (b *Bot) process(ctx context.Context, in store.InboxUpdate) error {
 		}
 	}
 	return err
+}
+
+// handle routes one update to its handler. A panic in a handler is
+// recovered and returned as a *panicError.
+func (b *Bot) handle(ctx context.Context, u *models.Update) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &panicError{value: r, stack: debug.Stack()}
+		}
+	}()
+	if b.beforeHandle != nil {
+		b.beforeHandle(u)
+	}
+	switch {
+	case u.CallbackQuery != nil:
+		b.metrics.Updates.WithLabelValues("callback").Inc()
+		return b.onCallback(ctx, u)
+	case u.Message != nil:
+		b.metrics.Updates.WithLabelValues("message").Inc()
+		return b.onMessage(ctx, u)
+	case u.MyChatMember != nil:
+		b.metrics.Updates.WithLabelValues("member").Inc()
+		return b.onMember(ctx, u)
+	default:
+		b.metrics.Updates.WithLabelValues("other").Inc()
+		return b.done(ctx, u.ID)
+	}
+}
+
+// panicError is a panic recovered while handling an update.
+type panicError struct {
+	value any
+	stack []byte
+}
+
+func (e *panicError) Error() string { return fmt.Sprintf("panic: %v", e.value) }
+
+// park counts a panic against its update in the inbox, where the count
+// survives a restart. Below giveUpAfter the update is tried again (the
+// partner is told once that it is not lost); at giveUpAfter it is parked,
+// never replayed, and the partner is asked, in its language, to send it
+// again. A poisonous update thus neither crashes the bot nor replays forever.
+func (b *Bot) park(ctx context.Context, in store.InboxUpdate, u *models.Update, pe *panicError) error {
+	b.metrics.Errors.WithLabelValues("panic").Inc()
+	log := b.log.With("update_id", u.ID, "chat_id", in.ChatID)
+	log.Error("panic while handling update", "panic", b.redact(pe), "stack", string(pe.stack))
+	attempts, parked, err := b.db.RecordFailure(ctx, u.ID, giveUpAfter)
+	if err != nil {
+		log.Error("record failed attempt", "err", err)
+		return pe
+	}
+	if parked {
+		log.Error("update parked after panics", "attempts", attempts)
+		b.apologize(ctx, u, in.ChatID)
+		return nil
+	}
+	if attempts == 1 && in.ChatID != b.cfg.ManagersChatID {
+		b.apologizeOnce(ctx, u)
+	}
+	return pe
 }
 
 // done marks an update that changes no session.
