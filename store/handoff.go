@@ -67,24 +67,6 @@ func findHandoff(ctx context.Context, tx *sql.Tx, id int64) (Handoff, error) {
 	return h, err
 }
 
-// RecentHandoff returns the partner's newest handoff that is not done and
-// was created after since, or ErrNotFound.
-func (db *DB) RecentHandoff(ctx context.Context, chatID int64, since time.Time) (Handoff, error) {
-	tx, err := db.beginRead(ctx)
-	if err != nil {
-		return Handoff{}, fmt.Errorf("recent handoff %d: %w", chatID, err)
-	}
-	defer tx.Rollback()
-	h, err := scanHandoff(tx.QueryRowContext(ctx, `SELECT `+handoffColumns+` FROM handoffs
-		WHERE chat_id = ? AND state <> 'done' AND created_at > ? ORDER BY id DESC LIMIT 1`, chatID, formatTime(since)))
-	if errors.Is(err, sql.ErrNoRows) {
-		return Handoff{}, fmt.Errorf("recent handoff %d: %w", chatID, ErrNotFound)
-	} else if err != nil {
-		return Handoff{}, fmt.Errorf("recent handoff %d: %w", chatID, err)
-	}
-	return h, nil
-}
-
 // SaveHandoff inserts a handoff (ID 0) or updates its comment, report and
 // card; it fills in ID and the times.
 func (db *DB) SaveHandoff(ctx context.Context, h *Handoff) error {

@@ -15,6 +15,9 @@ import (
 	"specbot/store"
 )
 
+// The Telegram adapter is what sends reminders.
+var _ reminders.Sender = (*bot.Bot)(nil)
+
 // reminderParts builds the planner and broadcaster of a configuration.
 func reminderParts(cfg *config, db *store.DB, engine *dialogs.Engine, sender reminders.Sender, log *slog.Logger) (*reminders.Planner, *reminders.Broadcaster) {
 	planner := &reminders.Planner{App: &app.App{DB: db, Engine: engine, Log: log}, Schedule: reminders.Schedule{
