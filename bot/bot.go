@@ -103,6 +103,9 @@ func (b *Bot) Run(ctx context.Context) error {
 	if err := b.setCommands(ctx); err != nil {
 		b.log.Warn("set commands", "err", b.redact(err))
 	}
+	if err := b.setMenuButton(ctx); err != nil {
+		b.log.Warn("set menu button", "err", b.redact(err))
+	}
 	if b.cfg.ManagersChatID == 0 {
 		b.log.Warn("SPECBOT_MANAGERS_CHAT_ID is not set: partners asking for a manager get the partnership team's address")
 	}
@@ -110,6 +113,9 @@ func (b *Bot) Run(ctx context.Context) error {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", b.healthz)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(b.registry, promhttp.HandlerOpts{}))
+	for pattern, h := range b.cfg.Extra {
+		mux.Handle(pattern, h)
+	}
 	webhook := b.cfg.WebhookURL != ""
 	if webhook {
 		path, err := b.cfg.webhookPath()

@@ -23,6 +23,10 @@ func keyboard(rows [][]dialogs.Button) models.ReplyMarkup {
 	for _, row := range rows {
 		r := make([]models.InlineKeyboardButton, 0, len(row))
 		for _, btn := range row {
+			if btn.WebApp != "" {
+				r = append(r, models.InlineKeyboardButton{Text: btn.Label, WebApp: &models.WebAppInfo{URL: btn.WebApp}})
+				continue
+			}
 			if btn.URL != "" {
 				r = append(r, models.InlineKeyboardButton{Text: btn.Label, URL: btn.URL})
 				continue

@@ -84,6 +84,7 @@ var handlers = func() map[string]handler {
 	add("setMyCommands", (*Server).setMyCommands)
 	add("getMyCommands", (*Server).getMyCommands)
 	add("deleteMyCommands", (*Server).deleteMyCommands)
+	add("setChatMenuButton", isTrue)
 	return m
 }()
 
