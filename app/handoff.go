@@ -128,7 +128,7 @@ func (a *App) card(h store.Handoff, desk store.Desk, lang string) dialogs.Messag
 	partner := desk.Partner
 	c := dialogs.Card{
 		Company: partner.Company, PartnerName: partner.Name, Username: partner.Username, UserID: partner.UserID,
-		PartnerLang: partner.Lang, Comment: h.Comment, State: h.State, TakenName: h.TakenName,
+		PartnerLang: partner.Lang, Comment: h.Comment, State: string(h.State), TakenName: h.TakenName,
 	}
 	if c.UserID == 0 {
 		c.UserID = partner.ChatID

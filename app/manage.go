@@ -102,7 +102,7 @@ func (a *App) ExportCSV(ctx context.Context) ([]byte, error) {
 	}
 	err := a.DB.EachLatestSummary(ctx, func(pr store.PartnerReport) error {
 		row := []string{strconv.FormatInt(pr.Partner.ChatID, 10), pr.Partner.Username, pr.Partner.Name, pr.Partner.Company,
-			pr.Partner.Lang, pr.Partner.Reminders, pr.Report.CreatedAt.UTC().Format(time.RFC3339)}
+			pr.Partner.Lang, string(pr.Partner.Reminders), pr.Report.CreatedAt.UTC().Format(time.RFC3339)}
 		for _, s := range cat.Specializations {
 			status, ok := pr.Report.Statuses[s.ID]
 			gaps := ""

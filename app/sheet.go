@@ -145,7 +145,7 @@ func (a *App) SubmitSheet(ctx context.Context, who Who, in dialogs.SheetInput) (
 	if err != nil {
 		return SheetResult{}, fmt.Errorf("submit sheet %d: %w", who.ChatID, err)
 	}
-	env := dialogs.Env{Reminders: sc.partner.Reminders, ContactConfigured: a.ContactConfigured, NewPartner: sc.isNew}
+	env := dialogs.Env{Reminders: string(sc.partner.Reminders), ContactConfigured: a.ContactConfigured, NewPartner: sc.isNew}
 	var pastErr error
 	env.LoadPrevious = func() *dialogs.Past {
 		past, err := a.sheetPast(ctx, who.ChatID)

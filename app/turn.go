@@ -66,7 +66,7 @@ func (a *App) Handle(ctx context.Context, who Who, in dialogs.Input, updateID in
 		sess = dialogs.NewSession(partner.Lang)
 	}
 
-	env := dialogs.Env{Reminders: partner.Reminders, ContactConfigured: a.ContactConfigured, NewPartner: isNew}
+	env := dialogs.Env{Reminders: string(partner.Reminders), ContactConfigured: a.ContactConfigured, NewPartner: isNew}
 	var pastErr error
 	env.LoadPrevious = func() *dialogs.Past {
 		past, err := a.Past(ctx, who.ChatID)
@@ -102,7 +102,7 @@ func (a *App) Handle(ctx context.Context, who Who, in dialogs.Input, updateID in
 		partner.Company = out.Session.Company
 	}
 	if out.Reminders != "" {
-		partner.Reminders = out.Reminders
+		partner.Reminders = store.Consent(out.Reminders)
 	}
 	data, err := out.Session.Encode()
 	if err != nil {

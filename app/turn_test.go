@@ -299,7 +299,7 @@ func TestCheckSurvivesRestart(t *testing.T) {
 			c.press(l.remindYes)
 			p, err = c.db.Partner(c.ctx, c.who.ChatID)
 			require.NoError(t, err)
-			assert.Equal(t, "on", p.Reminders)
+			assert.Equal(t, store.ConsentOn, p.Reminders)
 		})
 	}
 }

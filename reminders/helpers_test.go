@@ -126,7 +126,7 @@ func schedule(tb testing.TB) reminders.Schedule {
 type partner struct {
 	chatID      int64
 	lang        string
-	reminders   string // "", "on", "off"
+	reminders   store.Consent // "", "on", "off"
 	unreachable bool
 	facts       string   // the last check's facts; "" when never checked
 	specs       []string // the specializations of that check (default: infrastructure)

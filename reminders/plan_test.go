@@ -224,7 +224,7 @@ func TestPlannerEnqueueTwice(t *testing.T) {
 	}
 	counts, err := db.ReminderCounts(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, map[string]int{store.ReminderPending: 5, store.ReminderSending: 1, store.ReminderSent: 1, store.ReminderFailed: 1}, counts)
+	assert.Equal(t, map[store.ReminderState]int{store.ReminderPending: 5, store.ReminderSending: 1, store.ReminderSent: 1, store.ReminderFailed: 1}, counts)
 }
 
 // TestReminderContent: the personal message in both languages.
@@ -392,7 +392,7 @@ func TestPlannerConsentChanges(t *testing.T) {
 
 	steps := []struct {
 		name      string
-		reminders string
+		reminders store.Consent
 		at        time.Time
 		want      int
 	}{

@@ -115,7 +115,7 @@ func TestRestartAfterShutdown(t *testing.T) {
 			assert.Equal(t, partners, st1.Sent+st2.Sent, "every reminder sent, across both runs")
 			counts, err := db2.ReminderCounts(ctx)
 			require.NoError(t, err)
-			assert.Equal(t, map[string]int{store.ReminderSent: partners}, counts)
+			assert.Equal(t, map[store.ReminderState]int{store.ReminderSent: partners}, counts)
 		})
 	}
 }
@@ -260,7 +260,7 @@ func TestConcurrentBroadcasters(t *testing.T) {
 			assert.Equal(t, partners, stats[0].Sent+stats[1].Sent)
 			counts, err := dbA.ReminderCounts(ctx)
 			require.NoError(t, err)
-			assert.Equal(t, map[string]int{store.ReminderSent: partners}, counts)
+			assert.Equal(t, map[store.ReminderState]int{store.ReminderSent: partners}, counts)
 		})
 	}
 }

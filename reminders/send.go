@@ -159,7 +159,7 @@ func (br *Broadcaster) deliver(ctx context.Context, pace *pacer, r store.Reminde
 	}
 }
 
-func (br *Broadcaster) finish(ctx context.Context, r store.Reminder, state, errText string) {
+func (br *Broadcaster) finish(ctx context.Context, r store.Reminder, state store.ReminderState, errText string) {
 	if err := br.DB.FinishReminder(context.WithoutCancel(ctx), r, state, errText); err != nil {
 		br.log().Error("record reminder", "chat_id", r.ChatID, "err", err)
 	}

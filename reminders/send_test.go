@@ -193,7 +193,7 @@ func TestBroadcastFakeServer(t *testing.T) {
 		assert.GreaterOrEqual(t, st.Elapsed, 3*time.Second, "three pauses of a second")
 		counts, err := db.ReminderCounts(ctx)
 		require.NoError(t, err)
-		assert.Equal(t, map[string]int{store.ReminderSent: 29, store.ReminderBlocked: 1}, counts)
+		assert.Equal(t, map[store.ReminderState]int{store.ReminderSent: 29, store.ReminderBlocked: 1}, counts)
 	})
 	t.Run("the message is the stored one, with its buttons", func(t *testing.T) {
 		for _, id := range ids[:4] {
@@ -242,7 +242,7 @@ func TestBroadcastServerErrors(t *testing.T) {
 	tests := []struct {
 		name      string
 		fails     int
-		wantState string
+		wantState store.ReminderState
 		wantCalls int
 	}{
 		{"one 500, then sent", 1, store.ReminderSent, 2},
@@ -293,7 +293,7 @@ func TestBroadcastOutcomes(t *testing.T) {
 	tests := []struct {
 		name        string
 		fail        func(chatID int64, n int) error
-		wantState   string
+		wantState   store.ReminderState
 		wantTries   int
 		wantStats   reminders.Stats
 		unreachable bool

@@ -8,11 +8,14 @@ import (
 	"time"
 )
 
+// HandoffState is where a handoff stands.
+type HandoffState string
+
 // Handoff states.
 const (
-	HandoffOpen  = "open"
-	HandoffTaken = "taken"
-	HandoffDone  = "done"
+	HandoffOpen  HandoffState = "open"
+	HandoffTaken HandoffState = "taken"
+	HandoffDone  HandoffState = "done"
 )
 
 // ErrTaken is returned when a handoff was already taken by someone else.
@@ -25,7 +28,7 @@ type Handoff struct {
 	ChatID        int64
 	ReportID      int64 // 0 when the partner had no report
 	Comment       string
-	State         string
+	State         HandoffState
 	CardChatID    int64
 	CardMessageID int
 	TakenBy       int64
@@ -102,14 +105,14 @@ func (db *DB) SaveHandoff(ctx context.Context, h *Handoff) error {
 // anyone else gets ErrTaken with the handoff as it stands.
 func (db *DB) TakeHandoff(ctx context.Context, id, managerID int64, name string) (Handoff, error) {
 	now := formatTime(db.now())
-	return db.moveHandoff(ctx, id, `UPDATE handoffs SET state = 'taken', taken_by = ?, taken_name = ?, taken_at = ?, updated_at = ?
-		WHERE id = ? AND state = 'open'`, managerID, name, now, now, id)
+	return db.moveHandoff(ctx, id, `UPDATE handoffs SET state = ?, taken_by = ?, taken_name = ?, taken_at = ?, updated_at = ?
+		WHERE id = ? AND state = ?`, HandoffTaken, managerID, name, now, now, id, HandoffOpen)
 }
 
 // CloseHandoff marks a handoff done; closing a done one is ErrTaken.
 func (db *DB) CloseHandoff(ctx context.Context, id, managerID int64) (Handoff, error) {
-	return db.moveHandoff(ctx, id, `UPDATE handoffs SET state = 'done', done_by = ?, updated_at = ?
-		WHERE id = ? AND state <> 'done'`, managerID, formatTime(db.now()), id)
+	return db.moveHandoff(ctx, id, `UPDATE handoffs SET state = ?, done_by = ?, updated_at = ?
+		WHERE id = ? AND state <> ?`, HandoffDone, managerID, formatTime(db.now()), id, HandoffDone)
 }
 
 func (db *DB) moveHandoff(ctx context.Context, id int64, query string, args ...any) (Handoff, error) {
@@ -144,7 +147,7 @@ func (db *DB) CountOpenHandoffs(ctx context.Context) (int, error) {
 	}
 	defer tx.Rollback()
 	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM handoffs WHERE state <> 'done'`).Scan(&n); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM handoffs WHERE state <> ?`, HandoffDone).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count handoffs: %w", err)
 	}
 	return n, nil

@@ -127,7 +127,7 @@ func TestClaimReminders(t *testing.T) {
 	}
 	counts, err := db.ReminderCounts(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, map[string]int{ReminderSending: 5}, counts)
+	assert.Equal(t, map[ReminderState]int{ReminderSending: 5}, counts)
 }
 
 // TestClaimReminders_Concurrent: claimers in two processes (two handles on
@@ -181,7 +181,7 @@ func TestClaimReminders_Concurrent(t *testing.T) {
 func TestFinishReminder(t *testing.T) {
 	tests := []struct {
 		name        string
-		state       string
+		state       ReminderState
 		errText     string
 		sentAt      bool
 		unreachable bool
@@ -365,5 +365,5 @@ func TestReminders_OrderAndForget(t *testing.T) {
 	assert.Empty(t, rows, "Forget deletes the partner's reminders")
 	counts, err := db.ReminderCounts(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, map[string]int{ReminderPending: 1}, counts)
+	assert.Equal(t, map[ReminderState]int{ReminderPending: 1}, counts)
 }

@@ -27,7 +27,7 @@ func TestUpgradeFromSchema5(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, chat.Found)
 	assert.Equal(t, "Acme", chat.Partner.Company)
-	assert.Equal(t, "on", chat.Partner.Reminders)
+	assert.Equal(t, ConsentOn, chat.Partner.Reminders)
 	assert.Equal(t, []byte(`{"v":1}`), chat.Session)
 	anchor, err := db.Anchor(ctx, 7)
 	require.NoError(t, err)
