@@ -37,11 +37,8 @@ type Bot struct {
 	dispatch *dispatcher
 	managers *groupPacer
 
-	anchors       sync.Map // chat id -> message id of its current question
-	apologyMu     sync.Mutex
-	apologized    map[int64]time.Time // chats told about a storage outage
-	dirtyMu       sync.Mutex
-	dirty         map[int64]int // anchors not yet written down
+	anchors       *anchorCache
+	apologies     *apologyThrottle // chats told about a storage outage
 	configGapOnce sync.Once
 	listening     chan string // receives the HTTP address once listening
 
@@ -61,8 +58,8 @@ func New(ctx context.Context, cfg Config, db *store.DB, engine *dialogs.Engine, 
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	b := &Bot{
 		cfg: cfg, db: db, log: log, registry: reg, metrics: NewMetrics(reg),
-		listening: make(chan string, 1), dirty: map[int64]int{},
-		apologized: map[int64]time.Time{},
+		listening: make(chan string, 1),
+		anchors:   newAnchorCache(db, log), apologies: newApologyThrottle(cfg.Now),
 		app:        &app.App{DB: db, Engine: engine, ContactConfigured: cfg.ManagersChatID != 0, Log: log},
 	}
 	b.managers = newGroupPacer(cfg.GroupInterval)
@@ -145,7 +142,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	anchorsDone := make(chan struct{})
 	go func() {
 		defer close(anchorsDone)
-		b.saveAnchors(ctx)
+		b.anchors.run(ctx)
 	}()
 
 	if webhook {
@@ -197,49 +194,11 @@ func (b *Bot) Run(ctx context.Context) error {
 		<-finished
 	}
 	<-anchorsDone
-	b.flushAnchors(shutdown)
+	b.anchors.flush(shutdown)
 	if err := <-httpDone; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
 	return runErr
-}
-
-// anchorFlushEvery is how often the questions' message ids kept in memory
-// are written down: one transaction for all chats, so that a crash loses at
-// most this much of them (the next process then clears an older keyboard).
-const anchorFlushEvery = 200 * time.Millisecond
-
-// noteAnchor remembers the message id of a chat's current question.
-func (b *Bot) noteAnchor(chatID int64, id int) {
-	b.anchors.Store(chatID, id)
-	b.dirtyMu.Lock()
-	b.dirty[chatID] = id
-	b.dirtyMu.Unlock()
-}
-
-// flushAnchors writes the anchors noted since the last flush.
-func (b *Bot) flushAnchors(ctx context.Context) {
-	b.dirtyMu.Lock()
-	batch := b.dirty
-	b.dirty = map[int64]int{}
-	b.dirtyMu.Unlock()
-	if err := b.db.SetAnchors(ctx, batch); err != nil {
-		b.log.Warn("save anchors", "count", len(batch), "err", err)
-	}
-}
-
-// saveAnchors flushes anchors every anchorFlushEvery until ctx ends.
-func (b *Bot) saveAnchors(ctx context.Context) {
-	t := time.NewTicker(anchorFlushEvery)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			b.flushAnchors(ctx)
-		}
-	}
 }
 
 // Addr waits until Run listens and returns the HTTP address (useful with

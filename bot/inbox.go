@@ -72,9 +72,6 @@ func (b *Bot) store(ctx context.Context, batch ...*models.Update) error {
 	}
 }
 
-// apologyEvery bounds the apologies a chat gets during one outage.
-const apologyEvery = 5 * time.Minute
-
 // apologizeOnce apologizes for an update that cannot be stored yet, at most
 // once per chat per apologyEvery.
 func (b *Bot) apologizeOnce(ctx context.Context, u *models.Update) {
@@ -82,15 +79,9 @@ func (b *Bot) apologizeOnce(ctx context.Context, u *models.Update) {
 	if chat == 0 {
 		return
 	}
-	b.apologyMu.Lock()
-	last, ok := b.apologized[chat]
-	now := b.cfg.Now()
-	if ok && now.Sub(last) < apologyEvery {
-		b.apologyMu.Unlock()
+	if !b.apologies.allow(chat) {
 		return
 	}
-	b.apologized[chat] = now
-	b.apologyMu.Unlock()
 	p := locales.For(b.langOf(ctx, chat, langCode(sender(u))))
 	if u.CallbackQuery != nil {
 		b.answerCallback(ctx, u.CallbackQuery.ID, p.T("error.apology_short"))

@@ -276,7 +276,7 @@ func (b *Bot) onMember(ctx context.Context, u *models.Update) error {
 // converse runs an input through the dialogs and sends the replies. pressed
 // is the message whose button was pressed, 0 for typed input.
 func (b *Bot) converse(ctx context.Context, updateID int64, who app.Who, in dialogs.Input, pressed int, callbackID ...string) error {
-	anchor := b.anchor(ctx, who.ChatID)
+	anchor := b.anchors.get(ctx, who.ChatID)
 	turn, err := b.app.Handle(ctx, who, in, updateID, anchor)
 	if errors.Is(err, store.ErrAlreadyDone) {
 		b.log.Info("update applied before; skipped", "update_id", updateID, "chat_id", who.ChatID)
@@ -294,19 +294,6 @@ func (b *Bot) converse(ctx context.Context, updateID int64, who app.Who, in dial
 	}
 	b.reply(ctx, who.ChatID, out.Messages, pressed, anchor, turn.Forgotten)
 	return nil
-}
-
-// anchor is the message id of the chat's current question: remembered
-// since this process sent it, else as stored with the session.
-func (b *Bot) anchor(ctx context.Context, chatID int64) int {
-	if v, ok := b.anchors.Load(chatID); ok {
-		return v.(int)
-	}
-	id, err := b.db.Anchor(ctx, chatID)
-	if err != nil {
-		b.log.Warn("load anchor", "chat_id", chatID, "err", err)
-	}
-	return id
 }
 
 // answerCallback answers a callback query, with a toast when text is set.
