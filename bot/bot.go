@@ -60,7 +60,7 @@ func New(ctx context.Context, cfg Config, db *store.DB, engine *dialogs.Engine, 
 		cfg: cfg, db: db, log: log, registry: reg, metrics: NewMetrics(reg),
 		listening: make(chan string, 1),
 		anchors:   newAnchorCache(db, log), apologies: newApologyThrottle(cfg.Now),
-		app:        &app.App{DB: db, Engine: engine, ContactConfigured: cfg.ManagersChatID != 0, Log: log},
+		app: &app.App{DB: db, Engine: engine, ContactConfigured: cfg.ManagersChatID != 0, Log: log},
 	}
 	b.managers = newGroupPacer(cfg.GroupInterval)
 	b.dispatch = newDispatcher(b)
