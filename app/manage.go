@@ -78,7 +78,7 @@ func (a *App) PartnerReport(ctx context.Context, lang, arg string) (string, erro
 	if c.UserID == 0 {
 		c.UserID = partner.ChatID
 	}
-	if past, err := a.Past(ctx, partner.ChatID); err == nil {
+	if past, err := a.past(ctx, partner.ChatID); err == nil {
 		c.Past = past
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return "", fmt.Errorf("partner report: %w", err)

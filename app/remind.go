@@ -46,7 +46,7 @@ func (a *App) PlanReminders(ctx context.Context, slots []ReminderSlot) ([]Planne
 			in.Past, _ = a.pastOf(*c.Report)
 		}
 		if c.Session != nil {
-			if s, err := dialogs.DecodeSession(a.Engine.Catalog, c.Session); err == nil {
+			if s, err := a.decodeSession(c.Session); err == nil {
 				in.InProgress = dialogs.InProgress(s)
 			}
 		}

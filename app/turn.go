@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -69,7 +68,7 @@ func (a *App) Handle(ctx context.Context, who Who, in dialogs.Input, updateID in
 	env := dialogs.Env{Reminders: string(partner.Reminders), ContactConfigured: a.ContactConfigured, NewPartner: isNew}
 	var pastErr error
 	env.LoadPrevious = func() *dialogs.Past {
-		past, err := a.Past(ctx, who.ChatID)
+		past, err := a.past(ctx, who.ChatID)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			pastErr = err
 		}
@@ -123,52 +122,4 @@ func (a *App) Handle(ctx context.Context, who Who, in dialogs.Input, updateID in
 	}
 	turn.Partner = st.Partner
 	return turn, nil
-}
-
-func (a *App) decodeSession(data []byte) (dialogs.Session, error) {
-	if data == nil {
-		return dialogs.Session{}, nil
-	}
-	return dialogs.DecodeSession(a.Engine.Catalog, data)
-}
-
-// Past loads the partner's latest report, evaluated again under the current
-// catalogue and date so that it compares with a new check and shows the
-// window from today.
-func (a *App) Past(ctx context.Context, chatID int64) (*dialogs.Past, error) {
-	r, err := a.DB.LatestReport(ctx, chatID)
-	if err != nil {
-		return nil, err
-	}
-	return a.pastOf(r)
-}
-
-func (a *App) pastOf(r store.Report) (*dialogs.Past, error) {
-	past, err := a.Engine.PastFrom(r.Facts, r.Statuses, r.CreatedAt)
-	if err != nil {
-		// A report stored under another catalogue edition: show nothing
-		// rather than a wrong verdict.
-		return nil, store.ErrNotFound
-	}
-	return past, nil
-}
-
-// storedReport turns a completed check into the row kept in history.
-func storedReport(done *dialogs.Completed) (*store.Report, error) {
-	facts, err := json.Marshal(done.Facts)
-	if err != nil {
-		return nil, fmt.Errorf("encode facts: %w", err)
-	}
-	verdict, err := json.Marshal(done.Report)
-	if err != nil {
-		return nil, fmt.Errorf("encode verdict: %w", err)
-	}
-	r := &store.Report{Facts: facts, Verdict: verdict, Statuses: map[string]string{}, Gaps: map[string]int{}}
-	for _, spec := range done.Specs {
-		if res, ok := done.Report.Result(spec); ok {
-			r.Statuses[spec] = string(res.Status)
-			r.Gaps[spec] = res.Gaps()
-		}
-	}
-	return r, nil
 }
