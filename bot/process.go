@@ -23,7 +23,7 @@ import (
 const maxTextRunes = 2000
 
 // giveUpAfter is how many failed attempts an update gets before it is
-// dropped with an apology.
+// dropped (after errors) or parked (after panics) with an apology.
 const giveUpAfter = 5
 
 // process applies one stored update. An error leaves it pending for a retry.
