@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"specbot/dialogs"
+	"specbot/eligibility"
 	"specbot/store"
 )
 
@@ -32,7 +33,11 @@ func (a *App) past(ctx context.Context, chatID int64) (*dialogs.Past, error) {
 }
 
 func (a *App) pastOf(r store.Report) (*dialogs.Past, error) {
-	past, err := a.Engine.PastFrom(r.Facts, r.Statuses, r.CreatedAt)
+	specs := make(map[string]string, len(r.Statuses))
+	for spec, status := range r.Statuses {
+		specs[spec] = string(status)
+	}
+	past, err := a.Engine.PastFrom(r.Facts, specs, r.CreatedAt)
 	if err != nil {
 		// A report stored under another catalogue edition: show nothing
 		// rather than a wrong verdict.
@@ -51,10 +56,10 @@ func storedReport(done *dialogs.Completed) (*store.Report, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encode verdict: %w", err)
 	}
-	r := &store.Report{Facts: facts, Verdict: verdict, Statuses: map[string]string{}, Gaps: map[string]int{}}
+	r := &store.Report{Facts: facts, Verdict: verdict, Statuses: map[string]eligibility.Status{}, Gaps: map[string]int{}}
 	for _, spec := range done.Specs {
 		if res, ok := done.Report.Result(spec); ok {
-			r.Statuses[spec] = string(res.Status)
+			r.Statuses[spec] = res.Status
 			r.Gaps[spec] = res.Gaps()
 		}
 	}

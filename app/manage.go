@@ -27,9 +27,9 @@ func (a *App) Stats(ctx context.Context, lang string) (string, error) {
 		checked++
 		for _, s := range cat.Specializations {
 			switch {
-			case pr.Report.Statuses[s.ID] == string(eligibility.Eligible):
+			case pr.Report.Statuses[s.ID] == eligibility.Eligible:
 				eligible[s.ID]++
-			case pr.Report.Statuses[s.ID] == string(eligibility.NotEligible) && pr.Report.Gaps[s.ID] == 1:
+			case pr.Report.Statuses[s.ID] == eligibility.NotEligible && pr.Report.Gaps[s.ID] == 1:
 				close[s.ID]++
 			}
 		}
@@ -109,7 +109,7 @@ func (a *App) ExportCSV(ctx context.Context) ([]byte, error) {
 			if ok {
 				gaps = strconv.Itoa(pr.Report.Gaps[s.ID])
 			}
-			row = append(row, status, gaps)
+			row = append(row, string(status), gaps)
 		}
 		return w.Write(row)
 	})

@@ -274,7 +274,7 @@ func TestCheckSurvivesRestart(t *testing.T) {
 			r, err := c.db.LatestReport(c.ctx, c.who.ChatID)
 			require.NoError(t, err)
 			assert.Equal(t, turn.ReportID, r.ID)
-			assert.Equal(t, map[string]string{"infrastructure": "eligible"}, r.Statuses, "statuses of the chosen specializations only")
+			assert.Equal(t, map[string]eligibility.Status{"infrastructure": "eligible"}, r.Statuses, "statuses of the chosen specializations only")
 			assert.Equal(t, map[string]int{"infrastructure": 0}, r.Gaps)
 			facts, err := eligibility.ParseFacts(c.app.Engine.Catalog, r.Facts)
 			require.NoError(t, err, "stored facts are a valid facts file")
@@ -323,9 +323,9 @@ func TestSecondCheckShowsWhatChanged(t *testing.T) {
 			reports, err := c.db.Reports(c.ctx, c.who.ChatID, 0)
 			require.NoError(t, err)
 			require.Len(t, reports, 2, "history keeps both checks")
-			assert.Equal(t, map[string]string{"infrastructure": "not_eligible"}, reports[0].Statuses)
+			assert.Equal(t, map[string]eligibility.Status{"infrastructure": "not_eligible"}, reports[0].Statuses)
 			assert.Equal(t, map[string]int{"infrastructure": 1}, reports[0].Gaps)
-			assert.Equal(t, map[string]string{"infrastructure": "eligible"}, reports[1].Statuses)
+			assert.Equal(t, map[string]eligibility.Status{"infrastructure": "eligible"}, reports[1].Statuses)
 		})
 	}
 }

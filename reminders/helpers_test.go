@@ -174,11 +174,11 @@ func makeReport(tb testing.TB, factsJSON string, specs []string) *store.Report {
 	require.NoError(tb, err)
 	verdict, err := json.Marshal(rep)
 	require.NoError(tb, err)
-	r := &store.Report{Facts: stored, Verdict: verdict, Statuses: map[string]string{}, Gaps: map[string]int{}}
+	r := &store.Report{Facts: stored, Verdict: verdict, Statuses: map[string]eligibility.Status{}, Gaps: map[string]int{}}
 	for _, spec := range specs {
 		res, ok := rep.Result(spec)
 		require.True(tb, ok, spec)
-		r.Statuses[spec] = string(res.Status)
+		r.Statuses[spec] = res.Status
 		r.Gaps[spec] = res.Gaps()
 	}
 	return r

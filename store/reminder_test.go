@@ -11,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"specbot/eligibility"
 )
 
 // reminderAt is a reminder of chat for the April 2027 window.
@@ -318,7 +320,7 @@ func TestReminderCandidates(t *testing.T) {
 	assert.JSONEq(t, `{"v":1,"state":"check"}`, string(cands[0].Session))
 	require.NotNil(t, cands[0].Report)
 	assert.Equal(t, reports[1].ID, cands[0].Report.ID, "the latest report")
-	assert.Equal(t, map[string]string{"devops": "eligible"}, cands[0].Report.Statuses)
+	assert.Equal(t, map[string]eligibility.Status{"devops": "eligible"}, cands[0].Report.Statuses)
 	assert.Equal(t, int64(5), cands[1].Partner.ChatID)
 	assert.Nil(t, cands[1].Session)
 	assert.Nil(t, cands[1].Report)

@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"specbot/eligibility"
 )
 
 // TestUpgradeFromSchema5 opens a database written by the schema of
@@ -36,7 +38,7 @@ func TestUpgradeFromSchema5(t *testing.T) {
 	r, err := db.LatestReport(ctx, 7)
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"partner_agreement":true}`, string(r.Facts))
-	assert.Equal(t, map[string]string{"devops": "not_eligible"}, r.Statuses)
+	assert.Equal(t, map[string]eligibility.Status{"devops": "not_eligible"}, r.Statuses)
 	assert.Equal(t, map[string]int{"devops": 1}, r.Gaps)
 
 	desk, err := db.Desk(ctx, 7, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))

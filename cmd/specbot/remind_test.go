@@ -65,7 +65,7 @@ func remindDB(t *testing.T) string {
 			verdict, err := json.Marshal(rep)
 			require.NoError(t, err)
 			turn.Report = &store.Report{Facts: factsJSON, Verdict: verdict,
-				Statuses: map[string]string{"infrastructure": string(res.Status)}, Gaps: map[string]int{"infrastructure": res.Gaps()}}
+				Statuses: map[string]eligibility.Status{"infrastructure": res.Status}, Gaps: map[string]int{"infrastructure": res.Gaps()}}
 		}
 		require.NoError(t, db.SaveTurn(ctx, turn))
 	}
