@@ -59,9 +59,9 @@ func New(ctx context.Context, cfg Config, db *store.DB, engine *dialogs.Engine, 
 	b := &Bot{
 		cfg: cfg, db: db, log: log, registry: reg, metrics: NewMetrics(reg),
 		listening: make(chan string, 1),
-		anchors:   newAnchorCache(db, log), apologies: newApologyThrottle(cfg.Now),
-		app: &app.App{DB: db, Engine: engine, ContactConfigured: cfg.ManagersChatID != 0, Log: log},
+		app:       &app.App{DB: db, Engine: engine, ContactConfigured: cfg.ManagersChatID != 0, Log: log},
 	}
+	b.anchors, b.apologies = newAnchorCache(b.app, log), newApologyThrottle(cfg.Now)
 	b.managers = newGroupPacer(cfg.GroupInterval)
 	b.dispatch = newDispatcher(b)
 	b.gate = newGate(&http.Client{Timeout: cfg.PollTimeout + 10*time.Second}, func(ctx context.Context, batch []*models.Update) error {

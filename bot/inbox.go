@@ -49,7 +49,7 @@ func (b *Bot) store(ctx context.Context, batch ...*models.Update) error {
 	}
 	backoff := 50 * time.Millisecond
 	for {
-		_, err := b.db.EnqueueUpdates(ctx, rows)
+		_, err := b.app.Receive(ctx, rows)
 		if err == nil {
 			// Stored: hand them to the dispatcher directly; the inbox scan
 			// is for retries and for what a previous run left.
@@ -154,7 +154,7 @@ const (
 )
 
 func (d *dispatcher) prune(ctx context.Context) {
-	n, err := d.b.db.PruneUpdates(ctx, d.b.cfg.Now().Add(-keepDone))
+	n, err := d.b.app.PruneInbox(ctx, d.b.cfg.Now().Add(-keepDone))
 	if err != nil {
 		if ctx.Err() == nil {
 			d.b.log.Warn("prune inbox", "err", err)
@@ -198,7 +198,7 @@ func (d *dispatcher) queueLocked(work context.Context, u store.InboxUpdate) {
 }
 
 func (d *dispatcher) feed(ctx, work context.Context) {
-	pending, err := d.b.db.PendingUpdates(ctx, 500)
+	pending, err := d.b.app.Pending(ctx, 500)
 	if err != nil {
 		if ctx.Err() == nil {
 			d.b.metrics.Errors.WithLabelValues("inbox").Inc()

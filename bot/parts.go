@@ -6,7 +6,7 @@ import (
 	"sync"
 	"time"
 
-	"specbot/store"
+	"specbot/app"
 )
 
 // anchorFlushEvery is how often the questions' message ids kept in memory
@@ -20,7 +20,7 @@ const anchorFlushEvery = 200 * time.Millisecond
 // writes the ids down in batches; Run owns its flushing loop and waits for
 // it.
 type anchorCache struct {
-	db  *store.DB
+	app *app.App
 	log *slog.Logger
 
 	ids     sync.Map // chat id -> message id of its current question
@@ -28,8 +28,8 @@ type anchorCache struct {
 	dirty   map[int64]int // ids not yet written down
 }
 
-func newAnchorCache(db *store.DB, log *slog.Logger) *anchorCache {
-	return &anchorCache{db: db, log: log, dirty: map[int64]int{}}
+func newAnchorCache(a *app.App, log *slog.Logger) *anchorCache {
+	return &anchorCache{app: a, log: log, dirty: map[int64]int{}}
 }
 
 // get is the message id of the chat's current question: remembered since
@@ -38,7 +38,7 @@ func (a *anchorCache) get(ctx context.Context, chatID int64) int {
 	if v, ok := a.ids.Load(chatID); ok {
 		return v.(int)
 	}
-	id, err := a.db.Anchor(ctx, chatID)
+	id, err := a.app.Anchor(ctx, chatID)
 	if err != nil {
 		a.log.Warn("load anchor", "chat_id", chatID, "err", err)
 	}
@@ -72,7 +72,7 @@ func (a *anchorCache) flush(ctx context.Context) {
 	batch := a.dirty
 	a.dirty = map[int64]int{}
 	a.dirtyMu.Unlock()
-	if err := a.db.SetAnchors(ctx, batch); err != nil {
+	if err := a.app.SetAnchors(ctx, batch); err != nil {
 		a.log.Warn("save anchors", "count", len(batch), "err", err)
 	}
 }

@@ -55,7 +55,7 @@ func (b *Bot) process(ctx context.Context, in store.InboxUpdate) error {
 	}
 	if attempts >= giveUpAfter {
 		log.Error("update dropped after retries", "attempts", attempts)
-		if derr := b.db.MarkUpdateDone(ctx, u.ID); derr == nil {
+		if derr := b.app.Done(ctx, u.ID); derr == nil {
 			// Dropped: only now must the partner send it again.
 			b.apologize(ctx, &u, in.ChatID)
 			return nil
@@ -108,7 +108,7 @@ func (b *Bot) park(ctx context.Context, in store.InboxUpdate, u *models.Update, 
 	b.metrics.Errors.WithLabelValues("panic").Inc()
 	log := b.log.With("update_id", u.ID, "chat_id", in.ChatID)
 	log.Error("panic while handling update", "panic", b.redact(pe), "stack", string(pe.stack))
-	attempts, parked, err := b.db.RecordFailure(ctx, u.ID, giveUpAfter)
+	attempts, parked, err := b.app.Failed(ctx, u.ID, giveUpAfter)
 	if err != nil {
 		log.Error("record failed attempt", "err", err)
 		return pe
@@ -126,7 +126,7 @@ func (b *Bot) park(ctx context.Context, in store.InboxUpdate, u *models.Update, 
 
 // done marks an update that changes no session.
 func (b *Bot) done(ctx context.Context, updateID int64) error {
-	if err := b.db.MarkUpdateDone(ctx, updateID); err != nil {
+	if err := b.app.Done(ctx, updateID); err != nil {
 		return fmt.Errorf("mark update %d done: %w", updateID, err)
 	}
 	return nil
@@ -134,10 +134,7 @@ func (b *Bot) done(ctx context.Context, updateID int64) error {
 
 // langOf is the language to answer a chat in before its session is loaded.
 func (b *Bot) langOf(ctx context.Context, chatID int64, code string) string {
-	if p, err := b.db.Partner(ctx, chatID); err == nil && p.Lang != "" {
-		return p.Lang
-	}
-	return locales.Normalize(code)
+	return b.app.Lang(ctx, chatID, code)
 }
 
 // apologize tells the partner something went wrong on our side; their
@@ -266,7 +263,7 @@ func (b *Bot) onMember(ctx context.Context, u *models.Update) error {
 	cm := u.MyChatMember
 	if cm.Chat.Type == models.ChatTypePrivate {
 		blocked := cm.NewChatMember.Type == models.ChatMemberTypeBanned
-		if err := b.db.SetUnreachable(ctx, cm.Chat.ID, blocked); err != nil && !isNotFound(err) {
+		if err := b.app.SetUnreachable(ctx, cm.Chat.ID, blocked); err != nil && !isNotFound(err) {
 			return err
 		}
 	}

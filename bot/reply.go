@@ -87,7 +87,7 @@ func (b *Bot) send(ctx context.Context, chatID int64, m dialogs.Message) int {
 	if err != nil {
 		b.log.Warn("send message", "chat_id", chatID, "err", b.redact(err))
 		if apiCode(err) == "403" {
-			_ = b.db.SetUnreachable(ctx, chatID, true)
+			_ = b.app.SetUnreachable(ctx, chatID, true)
 		}
 		return 0
 	}
