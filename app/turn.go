@@ -66,19 +66,17 @@ func (a *App) Handle(ctx context.Context, who Who, in dialogs.Input, updateID in
 	}
 
 	env := dialogs.Env{Reminders: string(partner.Reminders), ContactConfigured: a.ContactConfigured, NewPartner: isNew}
-	var pastErr error
+	// The latest report came with the chat's read; it is evaluated again
+	// only when the dialogs ask for it.
 	env.LoadPrevious = func() *dialogs.Past {
-		past, err := a.past(ctx, who.ChatID)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			pastErr = err
+		if chat.Report == nil {
+			return nil
 		}
+		past, _ := a.pastOf(*chat.Report)
 		return past
 	}
 
 	out := a.Engine.Handle(sess, in, env)
-	if pastErr != nil {
-		return Turn{}, pastErr
-	}
 	out.Messages = append(prefix, out.Messages...)
 	turn := Turn{Outcome: out}
 
