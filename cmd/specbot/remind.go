@@ -23,7 +23,7 @@ func reminderParts(cfg *config, db *store.DB, engine *dialogs.Engine, sender rem
 	planner := &reminders.Planner{App: &app.App{DB: db, Engine: engine, Log: log}, Schedule: reminders.Schedule{
 		Windows: cfg.Catalog.Windows, Days: cfg.RemindDays, Hour: reminders.DefaultHour, Loc: cfg.Location,
 	}}
-	br := &reminders.Broadcaster{DB: db, Sender: sender, Rate: cfg.SendRate, Log: log}
+	br := &reminders.Broadcaster{App: &app.App{DB: db}, Sender: sender, Rate: cfg.SendRate, Log: log}
 	return planner, br
 }
 
