@@ -65,3 +65,12 @@ func storedReport(done *dialogs.Completed) (*store.Report, error) {
 	}
 	return r, nil
 }
+
+// decodeReminder reads a reminder's stored message.
+func decodeReminder(payload []byte) (dialogs.Message, error) {
+	var m dialogs.Message
+	if err := json.Unmarshal(payload, &m); err != nil {
+		return dialogs.Message{}, fmt.Errorf("decode reminder: %w", err)
+	}
+	return m, nil
+}

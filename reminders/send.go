@@ -2,7 +2,6 @@ package reminders
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"log/slog"
 	"sync"
@@ -107,9 +106,9 @@ func (br *Broadcaster) Drain(ctx context.Context) (Stats, error) {
 }
 
 // deliver sends one claimed reminder and records the outcome.
-func (br *Broadcaster) deliver(ctx context.Context, pace *pacer, r store.Reminder, count func(func(*Stats))) {
-	var m dialogs.Message
-	if err := json.Unmarshal(r.Payload, &m); err != nil {
+func (br *Broadcaster) deliver(ctx context.Context, pace *pacer, c app.ClaimedReminder, count func(func(*Stats))) {
+	r, m := c.Reminder, c.Message
+	if c.Err != nil {
 		br.finish(ctx, r, store.ReminderFailed, "unreadable payload")
 		count(func(s *Stats) { s.Failed++ })
 		return
