@@ -313,7 +313,11 @@ func TestSecondCheckShowsWhatChanged(t *testing.T) {
 			c.restart()
 
 			c.againToConsumption(l)
-			turn := c.finishInfra(l, "11,5 млн")
+			// The employees come back from the first check: Done keeps them.
+			c.typ("11,5 млн")
+			c.press(l.passed)
+			c.press(l.done)
+			turn := c.press(l.verdict)
 			v := convVerdict(t, turn)
 			assert.Contains(t, v, l.changesTitle)
 			assert.Contains(t, v, "Infrastructure: ✅ → ❌")

@@ -17,11 +17,8 @@ func (t *turn) command(name, args string) {
 		}
 		t.welcome()
 	case "check":
-		if s.State == Checking || s.State == Summary || s.State == Idle && s.Key != "" {
-			t.say(Message{Text: t.p.T("check.in_progress"), Buttons: [][]Button{{
-				{Label: t.p.T("button.continue"), Data: cbContinue},
-				{Label: t.p.T("button.restart"), Data: cbRestart},
-			}}})
+		if t.inProgress() {
+			t.offerContinue()
 			return
 		}
 		t.startCheck()

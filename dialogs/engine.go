@@ -17,6 +17,9 @@ type Input struct {
 	Args    string
 	// LangCode is the user's language_code, used at first contact.
 	LangCode string
+	// Lang, when set, is the language the partner asked for explicitly
+	// (the terminal's --lang): it wins over the stored one.
+	Lang string
 }
 
 // Message is a reply: HTML text and rows of buttons.
@@ -131,6 +134,9 @@ func (e *Engine) Handle(s Session, in Input, env Env) Outcome {
 	if s.Facts.Numbers == nil {
 		s.Facts = eligibility.NewFacts()
 	}
+	if in.Lang != "" {
+		s.Lang = locales.Normalize(in.Lang)
+	}
 	t := &turn{e: e, env: env, out: Outcome{Session: s}, p: locales.For(s.Lang)}
 	switch {
 	case in.Command != "":
@@ -160,10 +166,23 @@ func (t *turn) button(data string) {
 		return
 	}
 	switch {
-	case cb.global == cbCheck, cb.global == cbRestart:
+	case cb.global == cbCheck:
+		// Every way in (the welcome, a stale button's reply, a reminder,
+		// Check again) keeps a check under way.
+		if t.inProgress() {
+			t.offerContinue()
+			return
+		}
+		t.startCheck()
+		return
+	case cb.global == cbRestart:
 		t.startCheck()
 		return
 	case cb.global == cbContinue:
+		if s.State == ConfirmForget || s.State == ContactNote {
+			s.State, s.Note = s.Resume, ""
+			s.Resume = Idle
+		}
 		if s.State == Idle && s.Key != "" {
 			s.State = Checking
 			if s.Key == stateSummaryKey {
@@ -266,9 +285,16 @@ func (t *turn) text(txt string) {
 	case Checking:
 		t.answerText(txt)
 	case Summary:
+		if t.typedButton(txt) || t.summaryNumber(txt) {
+			return
+		}
 		t.say(Message{Text: t.p.T("summary.use_buttons")})
 		t.ask()
 	case ContactNote:
+		if acts := typedActions(txt); len(acts) > 0 && acts[0] == actCancel {
+			t.cancel()
+			return
+		}
 		if txt == "" {
 			t.askContact()
 			return
