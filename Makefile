@@ -35,8 +35,12 @@ fuzz:
 	$(GO) test ./eligibility -run '^$$' -fuzz '^FuzzParseFacts$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./eligibility -run '^$$' -fuzz '^FuzzParseCatalog$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s
 
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
 lint:
 	$(GO) vet ./...
+	$(GO) mod tidy -diff
+	$(GO) run $(STATICCHECK) ./...
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	bash deploy/lint.sh

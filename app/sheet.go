@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -53,7 +52,7 @@ func (a *App) loadSheetChat(ctx context.Context, who Who) (sheetChat, error) {
 		sc.lang = locales.Normalize(who.LangCode)
 	}
 	if chat.Session != nil {
-		s, err := dialogs.DecodeSession(a.Engine.Catalog, chat.Session)
+		s, err := a.decodeSession(chat.Session)
 		if err != nil && !errors.Is(err, dialogs.ErrSessionOutdated) {
 			return sheetChat{}, err
 		}
@@ -78,7 +77,7 @@ func (a *App) sheetPast(ctx context.Context, chatID int64) (*dialogs.Past, error
 	if err != nil {
 		return nil, err
 	}
-	past, err := a.Engine.PastFrom(r.Facts, r.Statuses, r.CreatedAt)
+	past, err := a.pastOf(r)
 	if err != nil {
 		return nil, nil
 	}
@@ -145,7 +144,7 @@ func (a *App) SubmitSheet(ctx context.Context, who Who, in dialogs.SheetInput) (
 	if err != nil {
 		return SheetResult{}, fmt.Errorf("submit sheet %d: %w", who.ChatID, err)
 	}
-	env := dialogs.Env{Reminders: sc.partner.Reminders, ContactConfigured: a.ContactConfigured, NewPartner: sc.isNew}
+	env := dialogs.Env{Reminders: string(sc.partner.Reminders), ContactConfigured: a.ContactConfigured, NewPartner: sc.isNew}
 	var pastErr error
 	env.LoadPrevious = func() *dialogs.Past {
 		past, err := a.sheetPast(ctx, who.ChatID)
@@ -180,7 +179,7 @@ func (a *App) SubmitSheet(ctx context.Context, who Who, in dialogs.SheetInput) (
 	}
 	st := &store.Turn{Partner: p, Session: data}
 	if out.Report != nil {
-		if st.Report, err = sheetReport(out.Report); err != nil {
+		if st.Report, err = storedReport(out.Report); err != nil {
 			return SheetResult{}, err
 		}
 	}
@@ -193,25 +192,4 @@ func (a *App) SubmitSheet(ctx context.Context, who Who, in dialogs.SheetInput) (
 	}
 	a.log().Info("fact sheet submitted", "chat_id", who.ChatID, "report_id", res.ReportID, "specs", len(out.Report.Specs))
 	return res, nil
-}
-
-// sheetReport turns a completed check into the row kept in history, in the
-// shape the chat's turns store.
-func sheetReport(done *dialogs.Completed) (*store.Report, error) {
-	facts, err := json.Marshal(done.Facts)
-	if err != nil {
-		return nil, fmt.Errorf("encode facts: %w", err)
-	}
-	verdict, err := json.Marshal(done.Report)
-	if err != nil {
-		return nil, fmt.Errorf("encode verdict: %w", err)
-	}
-	r := &store.Report{Facts: facts, Verdict: verdict, Statuses: map[string]string{}, Gaps: map[string]int{}}
-	for _, spec := range done.Specs {
-		if res, ok := done.Report.Result(spec); ok {
-			r.Statuses[spec] = string(res.Status)
-			r.Gaps[spec] = res.Gaps()
-		}
-	}
-	return r, nil
 }

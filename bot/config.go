@@ -32,6 +32,10 @@ type Config struct {
 	WebAppURL string
 	// Extra handlers (the Mini App) served on HTTPAddr, by pattern.
 	Extra map[string]http.Handler
+
+	// Now is the clock of the apology throttle, the inbox pruning and the
+	// export's file name; nil means time.Now. Tests move it.
+	Now func() time.Time
 }
 
 func (c *Config) defaults() {
@@ -49,6 +53,9 @@ func (c *Config) defaults() {
 	}
 	if c.ManagersLang == "" {
 		c.ManagersLang = "ru"
+	}
+	if c.Now == nil {
+		c.Now = time.Now
 	}
 }
 

@@ -24,9 +24,9 @@ func (b *Bot) Mount(pattern string, h http.Handler) {
 // verdict) into a partner's chat. The chat's current question loses its
 // keyboard first: the check it belonged to is over.
 func (b *Bot) SendMessages(ctx context.Context, chatID int64, msgs []dialogs.Message) {
-	if anchor := b.anchor(ctx, chatID); anchor != 0 {
+	if anchor := b.anchors.get(ctx, chatID); anchor != 0 {
 		b.clearKeyboard(ctx, chatID, anchor)
-		b.anchors.Delete(chatID)
+		b.anchors.drop(chatID)
 	}
 	b.reply(ctx, chatID, msgs, 0, 0, false)
 }

@@ -328,25 +328,6 @@ func (d *driver) play(script ...act) {
 	}
 }
 
-// startCheck starts a check from the welcome message, types the company
-// and checks that the specializations question follows.
-func (d *driver) startCheck(u ui, company string) {
-	d.t.Helper()
-	d.press(u.startCheck)
-	d.requireAsks(u.companyQ)
-	d.typ(company)
-	d.requireAsks(u.specsQ)
-}
-
-// pick ticks specializations by name and presses Done.
-func (d *driver) pick(u ui, names ...string) {
-	d.t.Helper()
-	for _, n := range names {
-		d.press(n)
-	}
-	d.press(u.done)
-}
-
 // Scripts of whole checks, from the welcome message to the summary.
 
 // infraScript checks Infrastructure only: agreement and plan yes, one

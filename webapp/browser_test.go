@@ -181,10 +181,6 @@ func (b *browser) bodyText() string {
 	return v
 }
 
-func (b *browser) status(spec string) string {
-	return b.eval(fmt.Sprintf(`(document.querySelector('#strip [data-spec=%q]') || {dataset: {}}).dataset.status || ""`, spec))
-}
-
 func (b *browser) waitStatus(spec, status string) {
 	b.t.Helper()
 	b.waitJS(fmt.Sprintf(`(document.querySelector('#strip [data-spec=%q]') || {dataset: {}}).dataset.status === %q`, spec, status))

@@ -14,7 +14,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"specbot/bot"
+	"specbot/app"
 	"specbot/dialogs"
 	"specbot/locales"
 	"specbot/store"
@@ -91,9 +91,9 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	defer db.Close()
 
-	conv := &bot.Conversations{DB: db, Engine: dialogs.NewEngine(cfg.Catalog, cfg.Location), ContactConfigured: cfg.ManagersChatID != 0}
+	conv := &app.App{DB: db, Engine: dialogs.NewEngine(cfg.Catalog, cfg.Location), ContactConfigured: cfg.ManagersChatID != 0}
 	conv.Log = logger
-	t := &terminal{out: stdout, conv: conv, who: bot.Who{ChatID: *chatID, UserID: *chatID, Name: "terminal", LangCode: langCode}, lang: langCode}
+	t := &terminal{out: stdout, conv: conv, who: app.Who{ChatID: *chatID, UserID: *chatID, Name: "terminal", LangCode: langCode}, lang: langCode}
 	fmt.Fprintf(stdout, "specbot chat: database %s, chat %d. Type an answer, a button's letter, a /command; /quit or Ctrl-D to leave.\n\n", cfg.DB, *chatID)
 
 	// At first contact the language comes from --lang or $LANG; later the
@@ -153,8 +153,8 @@ func readLine(r *bufio.Reader, max int) (line string, tooLong bool, err error) {
 // terminal shows dialog messages as text with numbered buttons.
 type terminal struct {
 	out     io.Writer
-	conv    *bot.Conversations
-	who     bot.Who
+	conv    *app.App
+	who     app.Who
 	lang    string           // the conversation's language, as last seen
 	buttons []dialogs.Button // the numbered buttons on screen
 	quiet   bool             // a press whose screen the next one replaces
@@ -223,7 +223,7 @@ func (t *terminal) input(line string) dialogs.Input {
 }
 
 func (t *terminal) send(ctx context.Context, in dialogs.Input) error {
-	turn, err := t.conv.Handle(ctx, t.who, in, 0)
+	turn, err := t.conv.Handle(ctx, t.who, in, 0, 0)
 	if err != nil {
 		return err
 	}
