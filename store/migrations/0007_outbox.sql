@@ -1,0 +1,13 @@
+-- 0007_outbox: every batch of replies a turn produced, written in the
+-- turn's transaction and marked sent once Telegram took it; the unsent ones
+-- are sent again, in order per chat, after a crash or restart.
+CREATE TABLE outbox (
+	id         INTEGER PRIMARY KEY AUTOINCREMENT,
+	chat_id    INTEGER NOT NULL,
+	payload    BLOB    NOT NULL,
+	state      TEXT    NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent')),
+	attempts   INTEGER NOT NULL DEFAULT 0,
+	created_at TEXT    NOT NULL,
+	sent_at    TEXT
+);
+CREATE INDEX outbox_pending ON outbox (chat_id, id) WHERE state = 'pending';

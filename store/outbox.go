@@ -1,0 +1,105 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// OutboxState is where an outbox entry stands in its delivery.
+type OutboxState string
+
+// The outbox states.
+const (
+	OutboxPending OutboxState = "pending"
+	OutboxSent    OutboxState = "sent"
+)
+
+// Outbound is one batch of replies a turn produced, kept until it was sent.
+// The store does not read Payload: app encodes and decodes it.
+type Outbound struct {
+	ID        int64
+	ChatID    int64
+	Payload   []byte
+	Attempts  int
+	CreatedAt time.Time
+}
+
+func insertOutbound(ctx context.Context, tx *sql.Tx, o *Outbound, now time.Time) (int64, error) {
+	if o.ChatID == 0 || len(o.Payload) == 0 {
+		return 0, fmt.Errorf("outbound of chat %d: %w", o.ChatID, ErrInvalid)
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO outbox (chat_id, payload, state, created_at) VALUES (?, ?, ?, ?)`,
+		o.ChatID, o.Payload, OutboxPending, formatTime(now))
+	if err != nil {
+		return 0, fmt.Errorf("insert outbound: %w", err)
+	}
+	return res.LastInsertId()
+}
+
+// MarkSent records that an outbound batch reached Telegram.
+func (db *DB) MarkSent(ctx context.Context, id int64) error {
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return fmt.Errorf("mark outbound %d sent: %w", id, err)
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, `UPDATE outbox SET state = ?, sent_at = ? WHERE id = ? AND state = ?`,
+		OutboxSent, formatTime(db.now()), id, OutboxPending)
+	if err := checkAffected(res, err); err != nil {
+		return fmt.Errorf("mark outbound %d sent: %w", id, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("mark outbound %d sent: %w", id, err)
+	}
+	return nil
+}
+
+// CountAttempt adds one failed sending attempt to an outbound batch.
+func (db *DB) CountAttempt(ctx context.Context, id int64) error {
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return fmt.Errorf("count outbound %d attempt: %w", id, err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `UPDATE outbox SET attempts = attempts + 1 WHERE id = ?`, id); err != nil {
+		return fmt.Errorf("count outbound %d attempt: %w", id, err)
+	}
+	return tx.Commit()
+}
+
+// PendingOutbound lists the unsent batches, oldest first (so in order per
+// chat); chatID 0 lists every chat's, limit <= 0 means no limit.
+func (db *DB) PendingOutbound(ctx context.Context, chatID int64, limit int) ([]Outbound, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("pending outbound: %w", err)
+	}
+	defer tx.Rollback()
+	q := `SELECT id, chat_id, payload, attempts, created_at FROM outbox WHERE state = ?`
+	args := []any{OutboxPending}
+	if chatID != 0 {
+		q += ` AND chat_id = ?`
+		args = append(args, chatID)
+	}
+	q += ` ORDER BY id LIMIT ?`
+	args = append(args, limitArg(limit))
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("pending outbound: %w", err)
+	}
+	defer rows.Close()
+	var out []Outbound
+	for rows.Next() {
+		var o Outbound
+		if err := rows.Scan(&o.ID, &o.ChatID, &o.Payload, &o.Attempts, timeColumn{&o.CreatedAt}); err != nil {
+			return nil, fmt.Errorf("pending outbound: %w", err)
+		}
+		out = append(out, o)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("pending outbound: %w", err)
+	}
+	return out, nil
+}
