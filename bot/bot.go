@@ -133,6 +133,8 @@ func (b *Bot) Run(ctx context.Context) error {
 	// work outlives ctx by ShutdownGrace so that updates in flight finish.
 	work, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelWork()
+	// Replies a crash left unsent go out before any new update is applied.
+	b.drainOutbox(work)
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {

@@ -56,14 +56,16 @@ func (db *DB) MarkSent(ctx context.Context, id int64) error {
 	return nil
 }
 
-// CountAttempt adds one failed sending attempt to an outbound batch.
-func (db *DB) CountAttempt(ctx context.Context, id int64) error {
+// CountAttempt adds one failed sending attempt to an outbound batch and,
+// when payload is set, replaces what is left to send (the part Telegram
+// already took is not sent again).
+func (db *DB) CountAttempt(ctx context.Context, id int64, payload []byte) error {
 	tx, err := db.beginWrite(ctx)
 	if err != nil {
 		return fmt.Errorf("count outbound %d attempt: %w", id, err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `UPDATE outbox SET attempts = attempts + 1 WHERE id = ?`, id); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE outbox SET attempts = attempts + 1, payload = COALESCE(?, payload) WHERE id = ?`, payload, id); err != nil {
 		return fmt.Errorf("count outbound %d attempt: %w", id, err)
 	}
 	return tx.Commit()

@@ -28,7 +28,7 @@ func TestOutboxRidesTheTurn(t *testing.T) {
 	assert.Equal(t, []byte("a"), one[0].Payload)
 	assert.Equal(t, []byte("c"), one[1].Payload)
 
-	require.NoError(t, db.CountAttempt(ctx, one[0].ID))
+	require.NoError(t, db.CountAttempt(ctx, one[0].ID, nil))
 	require.NoError(t, db.MarkSent(ctx, one[0].ID))
 	assert.ErrorIs(t, db.MarkSent(ctx, one[0].ID), ErrNotFound, "sent once")
 	one, err = db.PendingOutbound(ctx, 1, 0)
