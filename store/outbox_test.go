@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -42,4 +44,36 @@ func TestOutboxRidesTheTurn(t *testing.T) {
 	none, err := db.PendingOutbound(ctx, 3, 0)
 	require.NoError(t, err)
 	assert.Empty(t, none)
+}
+
+// TestUpgradeFromSchema6 opens a database written by the schema of
+// migration 0006 (testdata/schema6.db: the rows of schema5.db, with the
+// inbox's failure columns) and checks that the outbox arrives empty beside
+// the old rows, which are all still there.
+func TestUpgradeFromSchema6(t *testing.T) {
+	ctx := context.Background()
+	src, err := os.ReadFile(filepath.Join("testdata", "schema6.db"))
+	require.NoError(t, err)
+	path := filepath.Join(t.TempDir(), "specbot.db")
+	require.NoError(t, os.WriteFile(path, src, 0o600))
+	db := mustOpenPath(t, path)
+
+	chat, err := db.Chat(ctx, 7)
+	require.NoError(t, err)
+	require.True(t, chat.Found)
+	assert.Equal(t, "Acme", chat.Partner.Company)
+	pending, err := db.PendingUpdates(ctx, 0)
+	require.NoError(t, err)
+	require.Len(t, pending, 1)
+	assert.Equal(t, int64(101), pending[0].UpdateID)
+
+	none, err := db.PendingOutbound(ctx, 0, 0)
+	require.NoError(t, err)
+	assert.Empty(t, none)
+	turn := &Turn{Partner: chat.Partner, Session: chat.Session, UpdateID: 101, Outbox: &Outbound{Payload: []byte(`{}`)}}
+	require.NoError(t, db.SaveTurn(ctx, turn))
+	one, err := db.PendingOutbound(ctx, 7, 0)
+	require.NoError(t, err)
+	require.Len(t, one, 1)
+	assert.Equal(t, turn.Outbox.ID, one[0].ID)
 }
