@@ -38,6 +38,7 @@ type Bot struct {
 	managers *groupPacer
 
 	anchors       *anchorCache
+	sentOnly      sentSet          // outbox ids sent, not yet marked
 	apologies     *apologyThrottle // chats told about a storage outage
 	configGapOnce sync.Once
 	listening     chan string // receives the HTTP address once listening

@@ -2,6 +2,9 @@ package bot
 
 import (
 	"context"
+	"errors"
+	"net"
+	"sync"
 
 	"specbot/app"
 	"specbot/dialogs"
@@ -24,9 +27,7 @@ func (b *Bot) deliver(ctx context.Context, o app.Outbound, anchor int, forgotten
 	// The outcome is recorded even when ctx ended mid-send.
 	rec := context.WithoutCancel(ctx)
 	if n == len(o.Messages) {
-		if err := b.app.Sent(rec, o.ID); err != nil {
-			b.log.Warn("mark replies sent", "chat_id", o.ChatID, "outbox_id", o.ID, "err", err)
-		}
+		b.markSent(rec, o)
 		return true
 	}
 	b.log.Warn("replies kept for a later attempt", "chat_id", o.ChatID, "outbox_id", o.ID, "delivered", n, "of", len(o.Messages))
@@ -37,20 +38,27 @@ func (b *Bot) deliver(ctx context.Context, o app.Outbound, anchor int, forgotten
 }
 
 // resendUnsent sends a chat's unsent batches, oldest first, and returns how
-// many there were. It stops at the first that does not go through, so the
-// order holds.
+// many the partner had not seen (those sent but not yet marked so do not
+// count). It stops at the first that does not go through, so the order
+// holds.
 func (b *Bot) resendUnsent(ctx context.Context, chatID int64) int {
 	unsent, err := b.app.Unsent(ctx, chatID, 0)
 	if err != nil {
 		b.log.Warn("list unsent replies", "chat_id", chatID, "err", err)
 		return 0
 	}
+	unseen := 0
 	for _, o := range unsent {
+		if b.sentOnly.has(o.ID) {
+			b.markSent(ctx, o)
+			continue
+		}
+		unseen++
 		if !b.resendOne(ctx, o) {
 			break
 		}
 	}
-	return len(unsent)
+	return unseen
 }
 
 // drainOutbox sends every chat's unsent batches at start, before any new
@@ -75,7 +83,60 @@ func (b *Bot) drainOutbox(ctx context.Context) {
 	}
 }
 
+// markSent records a sent batch; when the database refuses (a full disk),
+// the batch is remembered as sent in memory so that it is not sent again
+// while this process lives, and marked at the next chance.
+func (b *Bot) markSent(ctx context.Context, o app.Outbound) {
+	if err := b.app.Sent(ctx, o.ID); err != nil && !isNotFound(err) {
+		b.log.Warn("mark replies sent", "chat_id", o.ChatID, "outbox_id", o.ID, "err", err)
+		b.sentOnly.add(o.ID)
+		return
+	}
+	b.sentOnly.remove(o.ID)
+}
+
+// sentSet holds the outbox ids sent but not yet marked so.
+type sentSet struct {
+	mu  sync.Mutex
+	ids map[int64]bool
+}
+
+func (s *sentSet) add(id int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ids == nil {
+		s.ids = map[int64]bool{}
+	}
+	s.ids[id] = true
+}
+
+func (s *sentSet) remove(id int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.ids, id)
+}
+
+func (s *sentSet) has(id int64) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.ids[id]
+}
+
+// ambiguous is a failure after the request was sent, whose effect is
+// unknown: the wait for the answer ran out or was cancelled.
+func ambiguous(err error) bool {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return true
+	}
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
 func (b *Bot) resendOne(ctx context.Context, o app.Outbound) bool {
+	if b.sentOnly.has(o.ID) {
+		b.markSent(ctx, o)
+		return true
+	}
 	if o.Err != nil {
 		// Unreadable: nothing can be sent; drop it rather than block the chat.
 		b.log.Error("unsent replies unreadable", "chat_id", o.ChatID, "outbox_id", o.ID, "err", o.Err)

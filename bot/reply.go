@@ -109,6 +109,11 @@ func (b *Bot) sendOK(ctx context.Context, chatID int64, m dialogs.Message) (int,
 		case "400":
 			return 0, true
 		}
+		if ambiguous(err) {
+			// The request went out and may have been applied: sending it
+			// again could show the partner the same message twice.
+			return 0, true
+		}
 		return 0, false
 	}
 	return id, true
