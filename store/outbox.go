@@ -22,16 +22,27 @@ type Outbound struct {
 	ID        int64
 	ChatID    int64
 	Payload   []byte
+	// HandoffID, for a post into the managers' chat, is the handoff whose
+	// card it shows; SaveHandoffPost fills it in.
+	HandoffID int64
 	Attempts  int
 	CreatedAt time.Time
 }
 
 func insertOutbound(ctx context.Context, tx *sql.Tx, o *Outbound, now time.Time) (int64, error) {
-	if o.ChatID == 0 || len(o.Payload) == 0 {
+	if o.ChatID == 0 || (len(o.Payload) == 0 && o.HandoffID == 0) {
 		return 0, fmt.Errorf("outbound of chat %d: %w", o.ChatID, ErrInvalid)
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO outbox (chat_id, payload, state, created_at) VALUES (?, ?, ?, ?)`,
-		o.ChatID, o.Payload, OutboxPending, formatTime(now))
+	var handoff any
+	if o.HandoffID != 0 {
+		handoff = o.HandoffID
+	}
+	payload := o.Payload
+	if payload == nil {
+		payload = []byte{}
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO outbox (chat_id, payload, handoff_id, state, created_at) VALUES (?, ?, ?, ?, ?)`,
+		o.ChatID, payload, handoff, OutboxPending, formatTime(now))
 	if err != nil {
 		return 0, fmt.Errorf("insert outbound: %w", err)
 	}
@@ -79,7 +90,7 @@ func (db *DB) PendingOutbound(ctx context.Context, chatID int64, limit int) ([]O
 		return nil, fmt.Errorf("pending outbound: %w", err)
 	}
 	defer tx.Rollback()
-	q := `SELECT id, chat_id, payload, attempts, created_at FROM outbox WHERE state = ?`
+	q := `SELECT id, chat_id, payload, COALESCE(handoff_id, 0), attempts, created_at FROM outbox WHERE state = ?`
 	args := []any{OutboxPending}
 	if chatID != 0 {
 		q += ` AND chat_id = ?`
@@ -95,7 +106,7 @@ func (db *DB) PendingOutbound(ctx context.Context, chatID int64, limit int) ([]O
 	var out []Outbound
 	for rows.Next() {
 		var o Outbound
-		if err := rows.Scan(&o.ID, &o.ChatID, &o.Payload, &o.Attempts, timeColumn{&o.CreatedAt}); err != nil {
+		if err := rows.Scan(&o.ID, &o.ChatID, &o.Payload, &o.HandoffID, &o.Attempts, timeColumn{&o.CreatedAt}); err != nil {
 			return nil, fmt.Errorf("pending outbound: %w", err)
 		}
 		out = append(out, o)

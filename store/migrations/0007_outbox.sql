@@ -5,6 +5,9 @@ CREATE TABLE outbox (
 	id         INTEGER PRIMARY KEY AUTOINCREMENT,
 	chat_id    INTEGER NOT NULL,
 	payload    BLOB    NOT NULL,
+	-- handoff_id names the handoff whose card (posted or edited as it
+	-- stands when its turn comes) this entry shows in the managers' chat.
+	handoff_id INTEGER,
 	state      TEXT    NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent')),
 	attempts   INTEGER NOT NULL DEFAULT 0,
 	created_at TEXT    NOT NULL,
