@@ -22,7 +22,10 @@ type Outbound struct {
 	Pressed  int
 	Anchor   int
 	Messages []dialogs.Message
-	Attempts int
+	// HandoffID is set for a card to post or edit in the managers' chat
+	// (the group sender's); Messages is then empty.
+	HandoffID int64
+	Attempts  int
 	// Err is set when the stored batch cannot be read.
 	Err error
 }
@@ -42,7 +45,10 @@ func encodeOutbound(pressed, anchor int, msgs []dialogs.Message) (*store.Outboun
 }
 
 func decodeOutbound(o store.Outbound) Outbound {
-	out := Outbound{ID: o.ID, ChatID: o.ChatID, Attempts: o.Attempts}
+	out := Outbound{ID: o.ID, ChatID: o.ChatID, Attempts: o.Attempts, HandoffID: o.HandoffID}
+	if o.HandoffID != 0 {
+		return out
+	}
 	var p outboundPayload
 	if err := json.Unmarshal(o.Payload, &p); err != nil {
 		out.Err = fmt.Errorf("decode replies %d: %w", o.ID, err)

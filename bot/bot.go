@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"golang.org/x/time/rate"
 	"io"
 	"log/slog"
 	"net"
@@ -26,16 +27,17 @@ import (
 
 // Bot is the running Telegram adapter.
 type Bot struct {
-	cfg      Config
-	db       *store.DB
-	app      *app.App
-	tg       *tgbot.Bot
-	gate     *gate
-	log      *slog.Logger
-	metrics  *Metrics
-	registry *prometheus.Registry
-	dispatch *dispatcher
-	managers *groupPacer
+	cfg       Config
+	db        *store.DB
+	app       *app.App
+	tg        *tgbot.Bot
+	gate      *gate
+	log       *slog.Logger
+	metrics   *Metrics
+	registry  *prometheus.Registry
+	dispatch  *dispatcher
+	managers  *rate.Limiter // the managers' group budget, waited on by the group sender only
+	groupWake chan struct{}
 
 	anchors       *anchorCache
 	sentOnly      sentSet          // outbox ids sent, not yet marked
@@ -63,7 +65,7 @@ func New(ctx context.Context, cfg Config, db *store.DB, engine *dialogs.Engine, 
 		app:       &app.App{DB: db, Engine: engine, ContactConfigured: cfg.ManagersChatID != 0, Log: log},
 	}
 	b.anchors, b.apologies = newAnchorCache(b.app, log), newApologyThrottle(cfg.Now)
-	b.managers = newGroupPacer(cfg.GroupInterval)
+	b.managers, b.groupWake = newLimiter(cfg.GroupInterval, 1), make(chan struct{}, 1)
 	b.dispatch = newDispatcher(b)
 	b.gate = newGate(&http.Client{Timeout: cfg.PollTimeout + 10*time.Second}, func(ctx context.Context, batch []*models.Update) error {
 		return b.store(ctx, batch...)
@@ -142,6 +144,11 @@ func (b *Bot) Run(ctx context.Context) error {
 		defer wg.Done()
 		b.dispatch.run(ctx, work)
 	}()
+	groupDone := make(chan struct{})
+	go func() {
+		defer close(groupDone)
+		b.runGroup(ctx)
+	}()
 	anchorsDone := make(chan struct{})
 	go func() {
 		defer close(anchorsDone)
@@ -197,6 +204,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		<-finished
 	}
 	<-anchorsDone
+	<-groupDone
 	b.anchors.flush(shutdown)
 	if err := <-httpDone; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err

@@ -49,6 +49,9 @@ func (b *Bot) resendUnsent(ctx context.Context, chatID int64) int {
 	}
 	unseen := 0
 	for _, o := range unsent {
+		if o.HandoffID != 0 {
+			continue // the group sender's
+		}
 		if b.sentOnly.has(o.ID) {
 			b.markSent(ctx, o)
 			continue
@@ -74,7 +77,7 @@ func (b *Bot) drainOutbox(ctx context.Context) {
 	}
 	stuck := map[int64]bool{}
 	for _, o := range unsent {
-		if stuck[o.ChatID] || ctx.Err() != nil {
+		if o.HandoffID != 0 || stuck[o.ChatID] || ctx.Err() != nil {
 			continue
 		}
 		if !b.resendOne(ctx, o) {

@@ -116,3 +116,23 @@ func (db *DB) PendingOutbound(ctx context.Context, chatID int64, limit int) ([]O
 	}
 	return out, nil
 }
+
+// AddOutbound adds one entry to the outbox on its own (an edit of a card
+// after a manager's tap), filling in its ID and CreatedAt.
+func (db *DB) AddOutbound(ctx context.Context, o *Outbound) error {
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return fmt.Errorf("add outbound: %w", err)
+	}
+	defer tx.Rollback()
+	now := db.now()
+	id, err := insertOutbound(ctx, tx, o, now)
+	if err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("add outbound: %w", err)
+	}
+	o.ID, o.CreatedAt = id, now
+	return nil
+}
