@@ -2,12 +2,17 @@ package bot_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"specbot/bot"
+	"specbot/bot/telegramtest"
 )
 
 // loseNextReply makes every attempt at the next sendMessage fail, as when
@@ -78,4 +83,83 @@ func TestOutboxTypedAnswerGoesToTheQuestionSeen(t *testing.T) {
 
 	next := p.typ("no")
 	assert.Contains(t, next.Text, questionOf(t, p, "verified_solutions")[:20], "an answer to the question seen counts")
+}
+
+// askingForManager brings n partners (ids from first) to the contact
+// comment prompt.
+func askingForManager(t *testing.T, h *harness, first int64, n int) []*partner {
+	t.Helper()
+	var ps []*partner
+	for i := range n {
+		p := h.partner(t, first+int64(i), fmt.Sprintf("P%d", i), "en")
+		p.typ("/start")
+		p.pressFor(p.T("button.start_check"), p.T("check.question.company"))
+		p.say("/manager", p.T("contact.ask_comment"))
+		ps = append(ps, p)
+	}
+	h.settle()
+	return ps
+}
+
+// sendRequests presses "Send without a comment" for every partner at once
+// and returns the marks taken before.
+func sendRequests(ps []*partner) map[*partner]mark {
+	marks := map[*partner]mark{}
+	for _, p := range ps {
+		marks[p] = p.mark()
+		msg, d := p.button(p.T("button.send_without_comment"))
+		p.srv.PressButton(p.chat, p.user, msg.ID, d)
+	}
+	return marks
+}
+
+// TestOutboxCardsBehindThePacerSurviveAStop: six partners ask for a manager
+// at once; the cards wait for the group's slots; the bot stops after the
+// first card. Every partner was told at once, and after the restart every
+// card arrives, once.
+func TestOutboxCardsBehindThePacerSurviveAStop(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, withManagers("ru"), func(c *bot.Config) { c.GroupInterval = 400 * time.Millisecond })
+	g := h.managers(t)
+	ps := askingForManager(t, h, 42, 6)
+	marks := sendRequests(ps)
+	for _, p := range ps {
+		p.waitText(marks[p], p.T("contact.sent"))
+	}
+	h.srv.WaitFor(t, waitFor, func([]telegramtest.Call) bool { return g.posts() >= 1 })
+	h.stop()
+	require.Less(t, g.posts(), 6, "cards were still waiting at the stop")
+
+	h.start()
+	h.settle()
+	assert.Equal(t, 6, g.posts(), "every card posted, once")
+	for _, p := range ps {
+		n := 0
+		for _, c := range g.cards() {
+			if strings.Contains(c.Text, fmt.Sprintf("tg://user?id=%d", p.user.ID)) {
+				n++
+			}
+		}
+		assert.Equal(t, 1, n, "the card of chat %d", p.chat)
+	}
+}
+
+// TestOutboxManyHandoffsDoNotDelayAPartner: 40 partners ask for a manager
+// at once, with Telegram's group pace; each is told at once, and a partner
+// who has nothing to do with it gets its answer within a second.
+func TestOutboxManyHandoffsDoNotDelayAPartner(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, withManagers("ru"), func(c *bot.Config) { c.GroupInterval = 3 * time.Second })
+	ps := askingForManager(t, h, 1000, 40)
+	other := h.partner(t, 42, "Alice", "en")
+	start := time.Now()
+	marks := sendRequests(ps)
+	m := other.mark()
+	h.srv.SendText(other.chat, other.user, "/start")
+	other.waitStep(m)
+	assert.Less(t, time.Since(start), time.Second, "the unrelated partner's reply is not held by the cards")
+	for _, p := range ps {
+		p.waitText(marks[p], p.T("contact.sent"))
+	}
+	assert.Less(t, time.Since(start), 3*time.Second, "every partner is told before the cards went out")
 }
