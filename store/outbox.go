@@ -19,9 +19,9 @@ const (
 // Outbound is one batch of replies a turn produced, kept until it was sent.
 // The store does not read Payload: app encodes and decodes it.
 type Outbound struct {
-	ID        int64
-	ChatID    int64
-	Payload   []byte
+	ID      int64
+	ChatID  int64
+	Payload []byte
 	// HandoffID, for a post into the managers' chat, is the handoff whose
 	// card it shows; SaveHandoffPost fills it in.
 	HandoffID int64
