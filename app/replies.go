@@ -72,6 +72,9 @@ func (a *App) Unsent(ctx context.Context, chatID int64, limit int) ([]Outbound, 
 	return out, nil
 }
 
+// Sending records that a reply batch's first request is going out.
+func (a *App) Sending(ctx context.Context, id int64) error { return a.DB.MarkSending(ctx, id) }
+
 // Sent records that a reply batch reached Telegram.
 func (a *App) Sent(ctx context.Context, id int64) error { return a.DB.MarkSent(ctx, id) }
 

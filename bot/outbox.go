@@ -20,6 +20,11 @@ import (
 // deliver sends one stored batch and records the outcome: sent, or kept
 // with what is left for a later attempt. It reports whether all of it went.
 func (b *Bot) deliver(ctx context.Context, o app.Outbound, anchor int, forgotten bool) bool {
+	if o.ID != 0 {
+		if err := b.app.Sending(ctx, o.ID); err != nil {
+			b.log.Warn("mark replies sending", "chat_id", o.ChatID, "outbox_id", o.ID, "err", err)
+		}
+	}
 	n := b.reply(ctx, o.ChatID, o.Messages, o.Pressed, anchor, forgotten)
 	if o.ID == 0 {
 		return n == len(o.Messages)

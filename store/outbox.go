@@ -13,6 +13,7 @@ type OutboxState string
 // The outbox states.
 const (
 	OutboxPending OutboxState = "pending"
+	OutboxSending OutboxState = "sending"
 	OutboxSent    OutboxState = "sent"
 )
 
@@ -56,8 +57,8 @@ func (db *DB) MarkSent(ctx context.Context, id int64) error {
 		return fmt.Errorf("mark outbound %d sent: %w", id, err)
 	}
 	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, `UPDATE outbox SET state = ?, sent_at = ? WHERE id = ? AND state = ?`,
-		OutboxSent, formatTime(db.now()), id, OutboxPending)
+	res, err := tx.ExecContext(ctx, `UPDATE outbox SET state = ?, sent_at = ? WHERE id = ? AND state IN (?, ?)`,
+		OutboxSent, formatTime(db.now()), id, OutboxPending, OutboxSending)
 	if err := checkAffected(res, err); err != nil {
 		return fmt.Errorf("mark outbound %d sent: %w", id, err)
 	}
@@ -67,7 +68,23 @@ func (db *DB) MarkSent(ctx context.Context, id int64) error {
 	return nil
 }
 
-// CountAttempt adds one failed sending attempt to an outbound batch and,
+// MarkSending records that the first request of a batch is about to go
+// out: from then on a crash leaves it 'sending', maybe arrived, and it is
+// not sent again (CountAttempt puts back one Telegram refused).
+func (db *DB) MarkSending(ctx context.Context, id int64) error {
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return fmt.Errorf("mark outbound %d sending: %w", id, err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `UPDATE outbox SET state = ? WHERE id = ? AND state = ?`, OutboxSending, id, OutboxPending); err != nil {
+		return fmt.Errorf("mark outbound %d sending: %w", id, err)
+	}
+	return tx.Commit()
+}
+
+// CountAttempt adds one failed sending attempt to an outbound batch, puts it
+// back to pending and,
 // when payload is set, replaces what is left to send (the part Telegram
 // already took is not sent again).
 func (db *DB) CountAttempt(ctx context.Context, id int64, payload []byte) error {
@@ -76,7 +93,8 @@ func (db *DB) CountAttempt(ctx context.Context, id int64, payload []byte) error 
 		return fmt.Errorf("count outbound %d attempt: %w", id, err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `UPDATE outbox SET attempts = attempts + 1, payload = COALESCE(?, payload) WHERE id = ?`, payload, id); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE outbox SET state = ?, attempts = attempts + 1, payload = COALESCE(?, payload) WHERE id = ? AND state <> ?`,
+		OutboxPending, payload, id, OutboxSent); err != nil {
 		return fmt.Errorf("count outbound %d attempt: %w", id, err)
 	}
 	return tx.Commit()
