@@ -125,4 +125,3 @@ func MakeReadOnly(tb testing.TB, path string) {
 		tb.Logf("open for writing: %v", err)
 	}
 }
-
