@@ -23,7 +23,9 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	fs.SetOutput(io.Discard)
 	chatID := fs.Int64("chat", terminalChatID, "chat id to play (each id is a separate partner)")
 	lang := fs.String("lang", "", "language at first contact: en or ru (default from $LANG)")
-	if err := fs.Parse(args); err != nil {
+	if help, err := parseFlags(fs, args, stdout); help {
+		return exitOK
+	} else if err != nil {
 		return fail(stderr, exitUsage, "chat: %v", err)
 	}
 	if *lang == "" {

@@ -20,7 +20,9 @@ func runCheck(args []string, stdout, stderr io.Writer, getenv func(string) strin
 	format := fs.String("format", "text", "output format: text or json")
 	rules := fs.String("rules", getenv("SPECBOT_RULES"), "rules catalogue file (default: the embedded edition)")
 	today := fs.String("today", "", "the date to check on, YYYY-MM-DD (default: today)")
-	if err := fs.Parse(args); err != nil {
+	if help, err := parseFlags(fs, args, stdout); help {
+		return exitOK
+	} else if err != nil {
 		return fail(stderr, exitUsage, "check: %v", err)
 	}
 	if fs.NArg() > 0 {

@@ -73,7 +73,7 @@ func loadConfig(getenv func(string) string, fs *flag.FlagSet, args []string) (*c
 	if fs != nil {
 		fs.SetOutput(io.Discard)
 		if err := fs.Parse(args); err != nil {
-			return nil, err
+			return nil, err // flag.ErrHelp unwrapped: the caller prints the flags
 		}
 		if fs.NArg() > 0 {
 			return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -28,6 +29,10 @@ func runRemind(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	nowFlag := fs.String("now", "", "the moment to act at, RFC3339 (default: now)")
 	dryRun := fs.Bool("dry-run", false, "list who would get what; send and write nothing")
 	cfg, err := loadConfig(getenv, fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		printFlags(stdout, fs)
+		return exitOK
+	}
 	if err != nil {
 		return fail(stderr, exitUsage, "remind: %v", err)
 	}

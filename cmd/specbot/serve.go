@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"io"
 	"log/slog"
@@ -15,7 +16,12 @@ import (
 )
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
-	cfg, err := loadConfig(getenv, flag.NewFlagSet("serve", flag.ContinueOnError), args)
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	cfg, err := loadConfig(getenv, fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		printFlags(stdout, fs)
+		return exitOK
+	}
 	if err != nil {
 		return fail(stderr, exitUsage, "serve: %v", err)
 	}
