@@ -5,7 +5,7 @@ GO        ?= go
 CGO_ENABLED = 1
 export CGO_ENABLED
 
-.PHONY: run test bench load fuzz lint build clean
+.PHONY: run test bench load fuzz lint lint-deploy build clean
 
 build:
 	$(GO) build -o bin/specbot ./cmd/specbot
@@ -39,6 +39,22 @@ lint:
 	$(GO) vet ./...
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	@$(MAKE) --no-print-directory lint-deploy
+
+# The unit files and the Dockerfile, where the tools exist on this machine.
+# systemd-analyze verify wants ExecStart's binary: it checks a copy of the
+# units that points at a freshly built one.
+lint-deploy: build
+	@if command -v systemd-analyze >/dev/null 2>&1; then \
+		tmp=$$(mktemp -d) && \
+		for u in deploy/*.service deploy/*.timer; do \
+			sed "s|/usr/local/bin/specbot|$(CURDIR)/bin/specbot|g" $$u > $$tmp/$$(basename $$u); \
+		done && \
+		systemd-analyze verify $$tmp/*.service $$tmp/*.timer; rc=$$?; rm -rf $$tmp; \
+		[ $$rc -eq 0 ] && echo "systemd-analyze verify: deploy/ ok" || exit $$rc; \
+	else echo "systemd-analyze not found: skipping the check of deploy/*.service"; fi
+	@if command -v hadolint >/dev/null 2>&1; then hadolint Dockerfile && echo "hadolint: Dockerfile ok"; \
+	else echo "hadolint not found: skipping the Dockerfile lint"; fi
 
 clean:
 	rm -rf bin

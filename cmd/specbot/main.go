@@ -40,6 +40,7 @@ const usage = `usage:
   specbot rules validate FILE   check a rules catalogue
   specbot remind [--now RFC3339] [--dry-run]   send the reminders due now once
   specbot backup --to FILE      a consistent copy of the live database, integrity-checked
+  specbot health [--url URL]    probe a running serve (the image's HEALTHCHECK)
   specbot --version             module version and VCS revision
 
 Every command answers --help with its flags.`
@@ -63,6 +64,8 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runRemind(ctx, args[1:], stdout, stderr, getenv)
 	case "backup":
 		return runBackup(ctx, args[1:], stdout, stderr, getenv)
+	case "health":
+		return runHealth(ctx, args[1:], stdout, stderr)
 	case "version", "-version", "--version":
 		fmt.Fprintln(stdout, version())
 		return exitOK
