@@ -103,7 +103,11 @@ func (b *Bot) Run(ctx context.Context) error {
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", b.healthz)
-	mux.Handle("GET /metrics", promhttp.HandlerFor(b.registry, promhttp.HandlerOpts{}))
+	if b.cfg.MetricsAddr == "" {
+		mux.Handle("GET /metrics", promhttp.HandlerFor(b.registry, promhttp.HandlerOpts{}))
+	} else if err := b.serveMetrics(ctx); err != nil {
+		return err
+	}
 	webhook := b.cfg.WebhookURL != ""
 	if webhook {
 		path, err := b.cfg.webhookPath()
@@ -112,7 +116,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		}
 		mux.HandleFunc("POST "+path, b.webhookHandler)
 	}
-	srv := &http.Server{Addr: b.cfg.HTTPAddr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	srv := newHTTPServer(mux, b.cfg.HTTPTimeouts)
 	ln, err := net.Listen("tcp", b.cfg.HTTPAddr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", b.cfg.HTTPAddr, err)

@@ -29,6 +29,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return fail(stderr, exitUsage, "serve: TELEGRAM_BOT_TOKEN: required; get one from @BotFather (see README)")
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	if cfg.TokenOnCommandLine {
+		log.Warn("--token on the command line can be read by other local users (ps, /proc): prefer TELEGRAM_BOT_TOKEN_FILE or TELEGRAM_BOT_TOKEN")
+	}
 	db, err := store.Open(ctx, cfg.DB)
 	if err != nil {
 		return fail(stderr, exitError, "serve: %v", err)
@@ -37,7 +40,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	engine := dialogs.NewEngine(cfg.Catalog, cfg.Location)
 	b, err := bot.New(ctx, bot.Config{
 		Token: cfg.Token, APIURL: cfg.APIURL, ManagersChatID: cfg.ManagersChatID, ManagerIDs: cfg.ManagerIDs,
-		ManagersLang: cfg.ManagersLang, HTTPAddr: cfg.HTTPAddr, WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret,
+		ManagersLang: cfg.ManagersLang, HTTPAddr: cfg.HTTPAddr, MetricsAddr: cfg.MetricsAddr, WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret,
 	}, db, engine, log)
 	if err != nil {
 		return fail(stderr, exitError, "serve: %v", err)
