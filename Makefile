@@ -5,10 +5,10 @@ GO        ?= go
 CGO_ENABLED = 1
 export CGO_ENABLED
 
-.PHONY: run test bench load fuzz lint lint-deploy build clean
+.PHONY: run test bench load fuzz lint build clean
 
 build:
-	$(GO) build -o bin/specbot ./cmd/specbot
+	$(GO) build -buildvcs=auto -o bin/specbot ./cmd/specbot
 
 run: build
 	@if [ -n "$$TELEGRAM_BOT_TOKEN" ]; then \
@@ -35,26 +35,15 @@ fuzz:
 	$(GO) test ./eligibility -run '^$$' -fuzz '^FuzzParseFacts$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./eligibility -run '^$$' -fuzz '^FuzzParseCatalog$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s
 
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
 lint:
 	$(GO) vet ./...
+	$(GO) mod tidy -diff
+	$(GO) run $(STATICCHECK) ./...
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
-	@$(MAKE) --no-print-directory lint-deploy
-
-# The unit files and the Dockerfile, where the tools exist on this machine.
-# systemd-analyze verify wants ExecStart's binary: it checks a copy of the
-# units that points at a freshly built one.
-lint-deploy: build
-	@if command -v systemd-analyze >/dev/null 2>&1; then \
-		tmp=$$(mktemp -d) && \
-		for u in deploy/*.service deploy/*.timer; do \
-			sed "s|/usr/local/bin/specbot|$(CURDIR)/bin/specbot|g" $$u > $$tmp/$$(basename $$u); \
-		done && \
-		systemd-analyze verify $$tmp/*.service $$tmp/*.timer; rc=$$?; rm -rf $$tmp; \
-		[ $$rc -eq 0 ] && echo "systemd-analyze verify: deploy/ ok" || exit $$rc; \
-	else echo "systemd-analyze not found: skipping the check of deploy/*.service"; fi
-	@if command -v hadolint >/dev/null 2>&1; then hadolint Dockerfile && echo "hadolint: Dockerfile ok"; \
-	else echo "hadolint not found: skipping the Dockerfile lint"; fi
+	bash deploy/lint.sh
 
 clean:
 	rm -rf bin

@@ -23,6 +23,10 @@ func keyboard(rows [][]dialogs.Button) models.ReplyMarkup {
 	for _, row := range rows {
 		r := make([]inlineButton, 0, len(row))
 		for _, btn := range row {
+			if btn.WebApp != "" {
+				r = append(r, inlineButton{Text: btn.Label, WebApp: &models.WebAppInfo{URL: btn.WebApp}})
+				continue
+			}
 			if btn.URL != "" {
 				r = append(r, inlineButton{Text: btn.Label, URL: btn.URL})
 				continue
@@ -43,9 +47,10 @@ type inlineMarkup struct {
 }
 
 type inlineButton struct {
-	Text         string `json:"text"`
-	URL          string `json:"url,omitempty"`
-	CallbackData string `json:"callback_data,omitempty"`
+	Text         string             `json:"text"`
+	URL          string             `json:"url,omitempty"`
+	CallbackData string             `json:"callback_data,omitempty"`
+	WebApp       *models.WebAppInfo `json:"web_app,omitempty"`
 }
 
 var noKeyboard = &inlineMarkup{InlineKeyboard: [][]inlineButton{}}
@@ -59,10 +64,7 @@ var noKeyboard = &inlineMarkup{InlineKeyboard: [][]inlineButton{}}
 // session at the chat's next turn, which saves a disk write per update.
 func (b *Bot) reply(ctx context.Context, chatID int64, msgs []dialogs.Message, pressed, anchor int, forgotten bool) {
 	if forgotten {
-		b.anchors.Delete(chatID)
-		b.dirtyMu.Lock()
-		delete(b.dirty, chatID)
-		b.dirtyMu.Unlock()
+		b.anchors.forget(chatID)
 	}
 	edited := 0
 	for _, m := range msgs {
@@ -86,7 +88,7 @@ func (b *Bot) reply(ctx context.Context, chatID int64, msgs []dialogs.Message, p
 			}
 			anchor = id
 			if !forgotten {
-				b.noteAnchor(chatID, id)
+				b.anchors.note(chatID, id)
 			}
 		}
 	}
@@ -100,7 +102,7 @@ func (b *Bot) send(ctx context.Context, chatID int64, m dialogs.Message) int {
 	if err != nil {
 		b.log.Warn("send message", "chat_id", chatID, "err", b.redact(err))
 		if apiCode(err) == "403" {
-			_ = b.db.SetUnreachable(ctx, chatID, true)
+			_ = b.app.SetUnreachable(ctx, chatID, true)
 		}
 		return 0
 	}
