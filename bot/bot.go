@@ -100,6 +100,9 @@ func (b *Bot) Run(ctx context.Context) error {
 	if err := b.setCommands(ctx); err != nil {
 		b.log.Warn("set commands", "err", b.redact(err))
 	}
+	if err := b.setDescriptions(ctx); err != nil {
+		b.log.Warn("set descriptions", "err", b.redact(err))
+	}
 	if err := b.setMenuButton(ctx); err != nil {
 		b.log.Warn("set menu button", "err", b.redact(err))
 	}

@@ -182,3 +182,18 @@ func TestCommandMenusWithoutManagers(t *testing.T) {
 		assert.Equal(t, "default", scopeOf(t, c)["type"])
 	}
 }
+
+// TestDescriptions: the description and the short description are set at
+// start in English by default and in Russian for language_code ru, from the
+// locale files.
+func TestDescriptions(t *testing.T) {
+	h := newHarness(t)
+	h.settle()
+	for code, lang := range map[string]string{"": "en", "ru": "ru"} {
+		p := locales.For(lang)
+		assert.Equal(t, p.T("bot.description"), h.srv.Description(code), "description %q", code)
+		assert.Equal(t, p.T("bot.short_description"), h.srv.ShortDescription(code), "short description %q", code)
+		assert.NotEmpty(t, h.srv.ShortDescription(code))
+	}
+	assert.NotEqual(t, h.srv.Description(""), h.srv.Description("ru"))
+}
