@@ -41,6 +41,7 @@ type Bot struct {
 	apologies     *apologyThrottle // chats told about a storage outage
 	configGapOnce sync.Once
 	listening     chan string // receives the HTTP address once listening
+	ready         readiness
 
 	// beforeHandle, when set, is called with each update before it is
 	// handled: the test seam through which a test makes an update panic.
@@ -64,7 +65,7 @@ func New(ctx context.Context, cfg Config, db *store.DB, engine *dialogs.Engine, 
 	b.anchors, b.apologies = newAnchorCache(b.app, log), newApologyThrottle(cfg.Now)
 	b.managers = newGroupPacer(cfg.GroupInterval)
 	b.dispatch = newDispatcher(b)
-	b.gate = newGate(&http.Client{Timeout: cfg.PollTimeout + 10*time.Second}, func(ctx context.Context, batch []*models.Update) error {
+	b.gate = newGate(&http.Client{Timeout: cfg.PollTimeout + 10*time.Second, Transport: b.observe(http.DefaultTransport)}, func(ctx context.Context, batch []*models.Update) error {
 		return b.store(ctx, batch...)
 	})
 	b.gate.tell = b.apologizeOnce
@@ -112,6 +113,10 @@ func (b *Bot) Run(ctx context.Context) error {
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", b.healthz)
+	mux.HandleFunc("GET /readyz", b.readyz)
+	// On SIGTERM readiness fails first, so a balancer stops sending webhooks
+	// before the server stops taking them.
+	go func() { <-ctx.Done(); b.ready.stopping.Store(true) }()
 	if b.cfg.MetricsAddr == "" {
 		mux.Handle("GET /metrics", promhttp.HandlerFor(b.registry, promhttp.HandlerOpts{}))
 	} else if err := b.serveMetrics(ctx); err != nil {
@@ -252,5 +257,6 @@ func (b *Bot) webhookHandler(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "try again", http.StatusServiceUnavailable)
 		return
 	}
+	b.ready.record(true) // a delivery is an exchange with Telegram
 	w.WriteHeader(http.StatusOK)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"time"
@@ -69,4 +70,42 @@ func (b *Bot) serveMetrics(ctx context.Context) error {
 		_ = srv.Shutdown(shutdown)
 	}()
 	return nil
+}
+
+// observe wraps the Bot API client's transport to follow readiness.
+func (b *Bot) observe(next http.RoundTripper) http.RoundTripper {
+	return &observed{next: next, ready: &b.ready}
+}
+
+// readyz is 200 only while the bot can do its job: not shutting down, the
+// catalogue loaded, the database writable, and the Bot API answering (the
+// last exchange succeeded within readyWindow, or a getMe asked now does).
+// /healthz stays liveness only.
+func (b *Bot) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+	defer cancel()
+	var why string
+	switch {
+	case b.ready.stopping.Load():
+		why = "shutting down"
+	case b.app == nil || b.app.Engine == nil || b.app.Engine.Catalog == nil:
+		why = "catalogue not loaded"
+	case b.db.Writable(ctx) != nil:
+		why = "database not writable"
+	case !b.ready.fresh() && b.probeAPI(ctx) != nil:
+		why = "Bot API unreachable"
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if why != "" {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		io.WriteString(w, why+"\n")
+		return
+	}
+	io.WriteString(w, "ready\n")
+}
+
+// probeAPI asks getMe once; the observed transport records the outcome.
+func (b *Bot) probeAPI(ctx context.Context) error {
+	_, err := b.tg.GetMe(ctx)
+	return err
 }
