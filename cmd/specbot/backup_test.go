@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"database/sql"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +17,7 @@ import (
 
 	"specbot/bot/telegramtest"
 	"specbot/locales"
+	"specbot/store"
 )
 
 // TestBackupOfALiveDatabase: while the real program serves partners, a
@@ -153,4 +156,51 @@ func TestVersion(t *testing.T) {
 	out, err = exec.Command(bin, "--version").CombinedOutput()
 	require.NoError(t, err, "%s", out)
 	assert.Contains(t, string(out), "revision abc123")
+}
+
+// TestServeRefusesAnUnusableDatabase: a database file that cannot be
+// written, or whose schema is newer than this binary's, stops serve at
+// start with one line, before it logs "serving".
+func TestServeRefusesAnUnusableDatabase(t *testing.T) {
+	srv := telegramtest.NewServer(t, serveToken)
+	prepare := func(t *testing.T) string {
+		path := filepath.Join(t.TempDir(), "specbot.db")
+		code, _, stderr := run(t, env{"SPECBOT_DB": path}, "backup", "--to", filepath.Join(t.TempDir(), "x.db"))
+		require.Equal(t, exitUsage, code, "no database yet: %s", stderr)
+		db, err := store.Open(context.Background(), path)
+		require.NoError(t, err)
+		require.NoError(t, db.Close())
+		return path
+	}
+	cases := map[string]func(t *testing.T, path string) string{
+		"read-only file": func(t *testing.T, path string) string {
+			if os.Geteuid() != 0 {
+				require.NoError(t, os.Chmod(path, 0o444))
+			} else if out, err := exec.Command("chattr", "+i", path).CombinedOutput(); err != nil {
+				t.Skipf("root without chattr +i: %v %s", err, out)
+			} else {
+				t.Cleanup(func() { exec.Command("chattr", "-i", path).Run() })
+			}
+			return "not writable"
+		},
+		"newer schema": func(t *testing.T, path string) string {
+			c, err := sql.Open("sqlite3", path)
+			require.NoError(t, err)
+			_, err = c.Exec(`INSERT INTO migrations (name, applied_at) VALUES ('9999_future.sql', 'x')`)
+			require.NoError(t, err)
+			require.NoError(t, c.Close())
+			return "newer than this specbot"
+		},
+	}
+	for name, spoil := range cases {
+		t.Run(name, func(t *testing.T) {
+			path := prepare(t)
+			want := spoil(t, path)
+			code, stdout, stderr := run(t, env{"TELEGRAM_BOT_TOKEN": serveToken, "TELEGRAM_API_URL": srv.URL(),
+				"SPECBOT_DB": path, "SPECBOT_HTTP_ADDR": "127.0.0.1:0"}, "serve")
+			assert.NotEqual(t, exitOK, code)
+			requireOneLine(t, stderr, want)
+			assert.NotContains(t, stdout+stderr, `"serving"`)
+		})
+	}
 }
