@@ -86,6 +86,9 @@ func New(ctx context.Context, cfg Config, db *store.DB, engine *dialogs.Engine, 
 	}
 	tg, err := tgbot.New(cfg.Token, opts...)
 	if err != nil {
+		if errors.Is(err, tgbot.ErrorUnauthorized) || errors.Is(err, tgbot.ErrorNotFound) {
+			return nil, fmt.Errorf("connect to the Bot API: %s: %w", b.redact(err), ErrTokenRefused)
+		}
 		return nil, fmt.Errorf("connect to the Bot API: %s", b.redact(err))
 	}
 	b.tg = tg

@@ -72,6 +72,10 @@ func (b *Bot) serveMetrics(ctx context.Context) error {
 	return nil
 }
 
+// ErrTokenRefused is returned by New when Telegram refuses the token:
+// retrying would get the same answer.
+var ErrTokenRefused = errors.New("the Bot API refused the token")
+
 // observe wraps the Bot API client's transport to follow readiness.
 func (b *Bot) observe(next http.RoundTripper) http.RoundTripper {
 	return &observed{next: next, ready: &b.ready}

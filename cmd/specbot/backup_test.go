@@ -3,6 +3,10 @@ package main
 import (
 	"context"
 	"database/sql"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -203,4 +207,47 @@ func TestServeRefusesAnUnusableDatabase(t *testing.T) {
 			assert.NotContains(t, stdout+stderr, `"serving"`)
 		})
 	}
+}
+
+// TestServeWaitsForTheBotAPI: a Bot API unreachable at start is retried
+// with backoff; once it answers the bot serves.
+func TestServeWaitsForTheBotAPI(t *testing.T) {
+	srv := telegramtest.NewServer(t, serveToken)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close()) // nobody listens: unreachable
+
+	target, err := url.Parse(srv.URL())
+	require.NoError(t, err)
+	go func() {
+		time.Sleep(1500 * time.Millisecond)
+		ln, err := net.Listen("tcp", addr)
+		if err != nil {
+			t.Errorf("listen again on %s: %v", addr, err)
+			return
+		}
+		proxy := &http.Server{Handler: httputil.NewSingleHostReverseProxy(target)}
+		t.Cleanup(func() { proxy.Close() })
+		proxy.Serve(ln)
+	}()
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out := &lockedBuffer{}
+	done := make(chan int, 1)
+	e := env{"TELEGRAM_BOT_TOKEN": serveToken, "TELEGRAM_API_URL": "http://" + addr,
+		"SPECBOT_DB": filepath.Join(t.TempDir(), "specbot.db"), "SPECBOT_HTTP_ADDR": "127.0.0.1:0"}
+	go func() { done <- Run(ctx, []string{"serve"}, strings.NewReader(""), out, out, e.get) }()
+	deadline := time.Now().Add(15 * time.Second)
+	for !strings.Contains(out.String(), `"msg":"serving"`) {
+		if time.Now().After(deadline) {
+			t.Fatalf("not serving after the Bot API came back:\n%s", out.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	assert.Contains(t, out.String(), "retrying")
+	cancel()
+	assert.Equal(t, exitOK, <-done, out.String())
+	assert.NotContains(t, out.String(), serveToken)
 }

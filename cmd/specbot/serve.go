@@ -41,11 +41,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	defer db.Close()
 	engine := dialogs.NewEngine(cfg.Catalog, cfg.Location)
 	engine.WebAppURL = cfg.WebAppURL()
-	b, err := bot.New(ctx, bot.Config{
-		Token: cfg.Token, APIURL: cfg.APIURL, ManagersChatID: cfg.ManagersChatID, ManagerIDs: cfg.ManagerIDs,
-		ManagersLang: cfg.ManagersLang, HTTPAddr: cfg.HTTPAddr, MetricsAddr: cfg.MetricsAddr, WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret,
-		WebAppURL: cfg.WebAppURL(),
-	}, db, engine, log)
+	b, err := startBot(ctx, log, func(ctx context.Context) (*bot.Bot, error) {
+		return bot.New(ctx, bot.Config{
+			Token: cfg.Token, APIURL: cfg.APIURL, ManagersChatID: cfg.ManagersChatID, ManagerIDs: cfg.ManagerIDs,
+			ManagersLang: cfg.ManagersLang, HTTPAddr: cfg.HTTPAddr, MetricsAddr: cfg.MetricsAddr, WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret,
+			WebAppURL: cfg.WebAppURL(),
+		}, db, engine, log)
+	})
 	if err != nil {
 		return fail(stderr, exitError, "serve: %v", err)
 	}
@@ -70,4 +72,28 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	}
 	log.Info("specbot stopped")
 	return exitOK
+}
+
+// startBackoff bounds the wait between two tries to reach the Bot API at
+// start.
+var startBackoff = struct{ first, max time.Duration }{time.Second, 30 * time.Second}
+
+// startBot builds the bot, retrying with backoff while the Bot API cannot
+// be reached (a network not up yet, Telegram down), until ctx ends. A token
+// Telegram refuses is final.
+func startBot(ctx context.Context, log *slog.Logger, build func(context.Context) (*bot.Bot, error)) (*bot.Bot, error) {
+	wait := startBackoff.first
+	for attempt := 1; ; attempt++ {
+		b, err := build(ctx)
+		if err == nil || errors.Is(err, bot.ErrTokenRefused) || ctx.Err() != nil {
+			return b, err
+		}
+		log.Warn("Bot API unreachable at start; retrying", "attempt", attempt, "wait", wait, "err", err.Error())
+		select {
+		case <-ctx.Done():
+			return nil, err
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, startBackoff.max)
+	}
 }
