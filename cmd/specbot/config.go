@@ -161,6 +161,9 @@ func loadConfig(getenv func(string) string, fs *flag.FlagSet, args []string) (*c
 		if u, err := url.Parse(c.WebhookURL); err != nil || u.Scheme != "https" || u.Host == "" {
 			return nil, fmt.Errorf("SPECBOT_WEBHOOK_URL: want an https:// URL, got %q", c.WebhookURL)
 		}
+		if err := checkWebhookPort(c.WebhookURL, c.HTTPAddr); err != nil {
+			return nil, err
+		}
 		if !secretRE.MatchString(c.WebhookSecret) {
 			// The secret itself is never printed.
 			return nil, fmt.Errorf("SPECBOT_WEBHOOK_SECRET: required in webhook mode: 16-256 characters of A-Z, a-z, 0-9, _ and -")
@@ -244,4 +247,26 @@ func parseDays(v string) ([]int, error) {
 		}
 	}
 	return days, nil
+}
+
+// webhookPorts are the ports Telegram delivers webhooks to.
+var webhookPorts = map[string]bool{"443": true, "80": true, "88": true, "8443": true}
+
+// checkWebhookPort refuses a webhook URL Telegram would never call: a port
+// other than 443, 80, 88 or 8443. The bot itself listens on SPECBOT_HTTP_ADDR
+// behind a TLS proxy, unless both ports agree.
+func checkWebhookPort(webhookURL, httpAddr string) error {
+	u, err := url.Parse(webhookURL)
+	if err != nil {
+		return fmt.Errorf("SPECBOT_WEBHOOK_URL: %w", err)
+	}
+	port := u.Port()
+	if port == "" {
+		port = "443"
+	}
+	if webhookPorts[port] {
+		return nil
+	}
+	_, served, _ := net.SplitHostPort(httpAddr)
+	return fmt.Errorf("SPECBOT_WEBHOOK_URL: port %s is not one Telegram delivers to (443, 80, 88, 8443); the bot serves SPECBOT_HTTP_ADDR port %s: put a TLS proxy on 443 in front of it", port, served)
 }

@@ -77,6 +77,7 @@ func TestServeRejectsBadConfiguration(t *testing.T) {
 		{"webhook url not http", env{"SPECBOT_WEBHOOK_URL": "ftp://bot.example.com/hook", "SPECBOT_WEBHOOK_SECRET": longSecret}, nil, []string{"SPECBOT_WEBHOOK_URL"}},
 		{"webhook url without host", env{"SPECBOT_WEBHOOK_URL": "https:///hook", "SPECBOT_WEBHOOK_SECRET": longSecret}, nil, []string{"SPECBOT_WEBHOOK_URL"}},
 		{"webhook url plain http", env{"SPECBOT_WEBHOOK_URL": "http://bot.example.com/hook", "SPECBOT_WEBHOOK_SECRET": longSecret}, nil, []string{"SPECBOT_WEBHOOK_URL", "https"}},
+		{"webhook port Telegram never calls", env{"SPECBOT_WEBHOOK_URL": "https://bot.example.com:9000/hook", "SPECBOT_WEBHOOK_SECRET": longSecret, "SPECBOT_HTTP_ADDR": "127.0.0.1:8080"}, nil, []string{"SPECBOT_WEBHOOK_URL", "9000", "SPECBOT_HTTP_ADDR", "8080"}},
 		{"webhook secret too short", env{"SPECBOT_WEBHOOK_URL": "https://bot.example.com/hook", "SPECBOT_WEBHOOK_SECRET": "short_secret_15"}, nil, []string{"SPECBOT_WEBHOOK_SECRET", "16"}},
 		{"metrics address", env{"SPECBOT_METRICS_ADDR": "nowhere"}, nil, []string{"SPECBOT_METRICS_ADDR"}},
 		{"metrics address shared", env{"SPECBOT_METRICS_ADDR": "127.0.0.1:0"}, nil, []string{"SPECBOT_METRICS_ADDR", "SPECBOT_HTTP_ADDR"}},
