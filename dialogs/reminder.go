@@ -48,7 +48,7 @@ func (e *Engine) Reminder(in ReminderInput) (m Message, kind ReminderKind, ok bo
 			switch {
 			case res.Status == eligibility.Eligible:
 				eligible = append(eligible, res.Specialization)
-			case res.Status == eligibility.NotEligible && res.Gaps() == 1:
+			case res.Close():
 				close = append(close, res.Specialization)
 			}
 		}

@@ -79,7 +79,7 @@ func (w *reportWriter) levelName(spec, level string) string {
 
 func (w *reportWriter) result(res eligibility.Result) {
 	name := "<b>" + esc(w.specName(res.Specialization)) + "</b>"
-	gaps := int64(res.Gaps())
+	gaps := int64(res.GapCount())
 	switch {
 	case res.Level != "" && res.Target != "":
 		fmt.Fprintf(&w.b, "%s %s — %s\n", statusIcon(res.Status), name,
@@ -100,7 +100,7 @@ func (w *reportWriter) result(res eligibility.Result) {
 		fmt.Fprintf(&w.b, "  %s\n", w.p.T("report.for_level", "Level", esc(w.levelName(res.Specialization, res.Target))))
 	}
 	var unknown []string
-	for _, cr := range res.Conditions {
+	for _, cr := range res.Ahead() {
 		w.gap(cr, "  • ", &unknown)
 	}
 	if len(unknown) > 0 {
