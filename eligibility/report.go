@@ -68,9 +68,9 @@ type ConditionResult struct {
 	Name   Text            `json:"name,omitempty"`
 	Status ConditionStatus `json:"status"`
 	// Gap says what is missing, typed by kind; nil when the condition is met.
-	Gap *Gap `json:"gap,omitempty"`
-	Fact   string          `json:"fact,omitempty"`
-	Key    string          `json:"key,omitempty"`
+	Gap  *Gap   `json:"gap,omitempty"`
+	Fact string `json:"fact,omitempty"`
+	Key  string `json:"key,omitempty"`
 
 	// Thresholds (at_least, exceeds, count_keys): the threshold, whether it
 	// must be exceeded rather than reached, the actual value when known and

@@ -177,4 +177,3 @@ func assignRoles(roles []*Role, f Facts) ([]RoleResult, ConditionStatus) {
 	}
 	return results, status
 }
-
