@@ -148,6 +148,10 @@ func (t *turn) askForget() {
 func (t *turn) askContact() {
 	s := t.s()
 	if !t.env.ContactConfigured {
+		if t.e.Contact != "" {
+			t.say(Message{Text: t.p.T("contact.not_configured_team", "Contact", esc(t.e.Contact))})
+			return
+		}
 		t.say(Message{Text: t.p.T("contact.not_configured")})
 		return
 	}

@@ -87,6 +87,9 @@ type Engine struct {
 	Catalog *eligibility.Catalog
 	// Now returns the current time; its location is the program's time zone.
 	Now func() time.Time
+	// Contact is how to reach the partnership team (SPECBOT_CONTACT), ""
+	// when not configured: partners are then sent to their account manager.
+	Contact string
 }
 
 // NewEngine returns an engine for a catalogue, with dates in loc.

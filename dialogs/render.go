@@ -213,8 +213,15 @@ func (w *reportWriter) bar(actual, threshold int64, short bool) string {
 	if short {
 		pct, filled = min(pct, 99), min(filled, 9)
 	}
+	// A short amount never reads as the threshold: when the compact forms
+	// would round to the same figure (₽12M of ₽12M) or within half a
+	// percent of it, the amounts are written in full.
+	a1, t1 := w.p.MoneyShort(actual), w.p.MoneyShort(threshold)
+	if short && (a1 == t1 || (threshold-actual) < threshold/200+1) {
+		a1, t1 = w.p.Money(actual), w.p.Money(threshold)
+	}
 	return "<code>" + strings.Repeat("▓", int(filled)) + strings.Repeat("░", 10-int(filled)) + "</code> " +
-		w.p.T("report.bar", "Percent", pct, "Actual", w.p.MoneyShort(actual), "Threshold", w.p.MoneyShort(threshold))
+		w.p.T("report.bar", "Percent", pct, "Actual", a1, "Threshold", t1)
 }
 
 func indent(bullet string) string { return strings.Repeat(" ", len([]rune(bullet))+1) }
@@ -234,7 +241,11 @@ func (w *reportWriter) rolesGap(cr eligibility.ConditionResult, bullet, name str
 		default:
 			needs = w.certList(r.AllOf, "and")
 		}
-		fmt.Fprintf(&w.b, "%s%s\n", bullet, w.p.T("report.gap.role", "Name", name, "Role", esc(role), "Certs", needs))
+		certs := int64(len(r.AllOf))
+		if len(r.AnyOf) > 0 {
+			certs++ // "A or B" is one certificate to hold
+		}
+		fmt.Fprintf(&w.b, "%s%s\n", bullet, w.p.N("report.gap.role", certs, "Name", name, "Role", esc(role), "Certs", needs))
 		if r.Closest != "" && len(r.Lacks) > 0 && len(r.Lacks) < len(r.AllOf)+len(r.AnyOf) {
 			fmt.Fprintf(&w.b, "%s%s\n", indent(bullet), w.p.T("report.gap.closest", "Employee", esc(r.Closest), "Certs", w.certList(r.Lacks, "and")))
 		}
@@ -330,6 +341,10 @@ func (e *Engine) verdictMessage(lang string, r eligibility.Report, specs []strin
 		text += "\n\n👉 " + p.T("report.nudge.eligible")
 	} else {
 		text += "\n\n👉 " + p.T("report.nudge.gaps")
+	}
+	text += "\n\nℹ️ " + p.T("report.preliminary")
+	if e.Contact != "" {
+		text += "\n" + p.T("report.contact_team", "Contact", esc(e.Contact))
 	}
 	buttons := [][]Button{
 		{{Label: p.T("button.contact"), Data: cbContact}},

@@ -41,7 +41,7 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	defer db.Close()
 
-	conv := &bot.Conversations{DB: db, Engine: dialogs.NewEngine(cfg.Catalog, cfg.Location), ContactConfigured: cfg.ManagersChatID != 0}
+	conv := &bot.Conversations{DB: db, Engine: cfg.engine(), ContactConfigured: cfg.ManagersChatID != 0}
 	t := &terminal{out: stdout, conv: conv, who: bot.Who{ChatID: *chatID, UserID: *chatID, Name: "terminal", LangCode: *lang}}
 	fmt.Fprintf(stdout, "specbot chat: database %s, chat %d. Type an answer, a button's letter, a /command; /quit or Ctrl-D to leave.\n\n", cfg.DB, *chatID)
 

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"specbot/dialogs"
 	"specbot/eligibility"
 )
 
@@ -30,6 +31,7 @@ type config struct {
 	HTTPAddr       string
 	WebhookURL     string
 	WebhookSecret  string
+	Contact        string // how to reach the partnership team, shown to partners
 
 	Catalog  *eligibility.Catalog
 	Location *time.Location
@@ -54,6 +56,7 @@ var settings = []setting{
 	{"SPECBOT_HTTP_ADDR", "http-addr", "127.0.0.1:8080", "address of /healthz, /metrics and the webhook"},
 	{"SPECBOT_WEBHOOK_URL", "webhook-url", "", "public https URL of the webhook (webhook mode when set)"},
 	{"SPECBOT_WEBHOOK_SECRET", "webhook-secret", "", "secret Telegram sends with every webhook request"},
+	{"SPECBOT_CONTACT", "contact", "", "how to reach the partnership team (an address or a link), shown to partners"},
 }
 
 // loadConfig reads the environment, then the flags of fs (when given), and
@@ -84,6 +87,7 @@ func loadConfig(getenv func(string) string, fs *flag.FlagSet, args []string) (*c
 		Token: get("TELEGRAM_BOT_TOKEN"), APIURL: strings.TrimRight(get("TELEGRAM_API_URL"), "/"), DB: get("SPECBOT_DB"),
 		Rules: get("SPECBOT_RULES"), ManagersLang: get("SPECBOT_MANAGERS_LANG"), TZ: get("SPECBOT_TZ"),
 		HTTPAddr: get("SPECBOT_HTTP_ADDR"), WebhookURL: get("SPECBOT_WEBHOOK_URL"), WebhookSecret: get("SPECBOT_WEBHOOK_SECRET"),
+		Contact: strings.TrimSpace(get("SPECBOT_CONTACT")),
 	}
 	var err error
 	if u, perr := url.Parse(c.APIURL); perr != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -152,4 +156,11 @@ func parseDays(v string) ([]int, error) {
 		}
 	}
 	return days, nil
+}
+
+// engine is the conversation engine the configuration describes.
+func (c *config) engine() *dialogs.Engine {
+	e := dialogs.NewEngine(c.Catalog, c.Location)
+	e.Contact = c.Contact
+	return e
 }

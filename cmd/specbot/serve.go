@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"specbot/bot"
-	"specbot/dialogs"
 	"specbot/reminders"
 	"specbot/store"
 )
@@ -28,7 +27,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return fail(stderr, exitError, "serve: %v", err)
 	}
 	defer db.Close()
-	engine := dialogs.NewEngine(cfg.Catalog, cfg.Location)
+	engine := cfg.engine()
 	b, err := bot.New(ctx, bot.Config{
 		Token: cfg.Token, APIURL: cfg.APIURL, ManagersChatID: cfg.ManagersChatID, ManagerIDs: cfg.ManagerIDs,
 		ManagersLang: cfg.ManagersLang, HTTPAddr: cfg.HTTPAddr, WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret,
