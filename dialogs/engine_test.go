@@ -71,7 +71,7 @@ func TestCheckEndsInEachVerdict(t *testing.T) {
 				"ru": {"❌ <b>DevOps</b> — пока нет: не выполнено 1 условие",
 					"• Потребление сервисов DevOps в год: не хватает 500 000 ₽ до 2 000 000 ₽",
 					"75% · 1,5 млн ₽ из 2 млн ₽",
-					"👉 Чего не хватает — перечислено выше"},
+					"👉 Чего не хватает — выше"},
 			},
 			facts: func(t *testing.T, f eligibility.Facts) {
 				assert.Equal(t, int64(1_500_000), f.Numbers[ref(factConsume, specDevOps)])
@@ -661,8 +661,8 @@ func TestFirstCheckAsksAboutReminders(t *testing.T) {
 			assert.Contains(t, v, u.changesTitle)
 			assert.Contains(t, v, "Infrastructure: ✅ → ❌")
 			assert.Contains(t, v, map[string]string{
-				"en": "Infrastructure · Infrastructure consumption per year: ₽12M → ₽11.5M",
-				"ru": "Infrastructure · Потребление сервисов Infrastructure в год: 12 млн ₽ → 11,5 млн ₽"}[u.lang])
+				"en": "Infrastructure · Infrastructure consumption per year: ₽12,000,000 → ₽11,500,000",
+				"ru": "Infrastructure · Потребление сервисов Infrastructure в год: 12 000 000 ₽ → 11 500 000 ₽"}[u.lang])
 			assert.Equal(t, 2, d.s.Checks)
 		})
 		t.Run(u.lang+"/declined", func(t *testing.T) {

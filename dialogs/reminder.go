@@ -36,7 +36,11 @@ type ReminderInput struct {
 // day only partners with an eligible specialization are told.
 func (e *Engine) Reminder(in ReminderInput) (m Message, kind ReminderKind, ok bool) {
 	p := locales.For(in.Lang)
-	w := &reportWriter{c: e.Catalog, p: p, lang: in.Lang}
+	report := &eligibility.Report{}
+	if in.Past != nil {
+		report = &in.Past.Report
+	}
+	w := &reportWriter{r: report, p: p, lang: in.Lang}
 	month := p.T(fmt.Sprintf("month.%d.name", int(in.Opens.Month())))
 	opens := w.date(in.Opens.Format(time.DateOnly))
 	var eligible, close []string

@@ -25,9 +25,10 @@ func statusIcon(s eligibility.Status) string {
 	return "❔"
 }
 
-// reportWriter renders a report in one language.
+// reportWriter renders a report in one language. It reads nothing but the
+// report: a report decoded from storage renders as it did when evaluated.
 type reportWriter struct {
-	c    *eligibility.Catalog
+	r    *eligibility.Report
 	p    *locales.Printer
 	lang string
 	b    strings.Builder
@@ -36,8 +37,8 @@ type reportWriter struct {
 // RenderReport writes the verdict for the given specializations (all when
 // specs is empty) as HTML: per specialization its verdict and every gap in
 // plain words, then the qualification window.
-func RenderReport(c *eligibility.Catalog, r eligibility.Report, specs []string, lang string) string {
-	w := &reportWriter{c: c, p: locales.For(lang), lang: lang}
+func RenderReport(r eligibility.Report, specs []string, lang string) string {
+	w := &reportWriter{r: &r, p: locales.For(lang), lang: lang}
 	w.b.WriteString("<b>" + w.p.T("report.title") + "</b>\n")
 	for _, res := range r.Results {
 		if len(specs) > 0 && !contains(specs, res.Specialization) {
@@ -60,19 +61,15 @@ func contains(list []string, s string) bool {
 }
 
 func (w *reportWriter) specName(id string) string {
-	if s, ok := w.c.Specialization(id); ok {
-		return s.Name.Get(w.lang)
+	if res, ok := w.r.Result(id); ok && len(res.Name) > 0 {
+		return res.Name.Get(w.lang)
 	}
 	return id
 }
 
 func (w *reportWriter) levelName(spec, level string) string {
-	if s, ok := w.c.Specialization(spec); ok {
-		for _, l := range s.Levels {
-			if l.ID == level {
-				return l.Name.Get(w.lang)
-			}
-		}
+	if res, ok := w.r.Result(spec); ok {
+		return res.LevelName(level, w.lang)
 	}
 	return level
 }
@@ -111,92 +108,80 @@ func (w *reportWriter) result(res eligibility.Result) {
 // gap writes what is missing for one condition; unknown conditions are
 // collected by name instead.
 func (w *reportWriter) gap(cr eligibility.ConditionResult, bullet string, unknown *[]string) {
-	name := ""
-	if cr.Condition != nil {
-		name = cr.Condition.Name.Get(w.lang)
-	}
-	switch cr.Status {
-	case eligibility.Met:
-		return
-	case eligibility.Unknown:
-		if cr.Mode == "all" {
-			for _, k := range cr.Children {
-				w.gap(k, bullet, unknown)
-			}
-			return
-		}
-		*unknown = append(*unknown, name)
+	g := cr.Gap
+	if cr.Status == eligibility.Met || g == nil {
 		return
 	}
-	n := esc(name)
-	c := cr.Condition
-	switch {
-	case c.Is != nil:
+	n := esc(cr.Name.Get(w.lang))
+	if cr.Status == eligibility.Unknown && g.Kind != eligibility.GapAll {
+		*unknown = append(*unknown, cr.Name.Get(w.lang))
+		return
+	}
+	switch g.Kind {
+	case eligibility.GapYesNo:
 		fmt.Fprintf(&w.b, "%s%s\n", bullet, w.p.T("report.gap.bool", "Name", n))
-	case c.AtLeast != nil || c.Exceeds != nil:
-		w.thresholdGap(cr, bullet, n)
-	case c.Equals != "":
+	case eligibility.GapAmount, eligibility.GapCount:
+		w.thresholdGap(g, bullet, n)
+	case eligibility.GapState:
 		fmt.Fprintf(&w.b, "%s%s\n", bullet, w.p.T("report.gap.enum", "Name", n,
-			"State", esc(w.valueName(cr.Fact, cr.State)), "Want", esc(w.valueName(cr.Fact, cr.Want))))
-	case c.CountKeys != nil:
-		fmt.Fprintf(&w.b, "%s%s\n", bullet, w.p.N("report.gap.count_keys", int64(cr.Need), "Name", n,
-			"Threshold", w.p.Money(*cr.Threshold), "Have", len(cr.Qualified)))
-	case len(c.Roles) > 0:
-		w.rolesGap(cr, bullet, n)
-	case cr.Mode == "any":
+			"State", esc(nameOr(g.StateName, g.State, w.lang)), "Want", esc(nameOr(g.WantName, g.Want, w.lang))))
+	case eligibility.GapServices:
+		fmt.Fprintf(&w.b, "%s%s\n", bullet, w.p.N("report.gap.count_keys", int64(g.Need), "Name", n,
+			"Threshold", w.p.Money(g.Threshold), "Have", g.Have))
+	case eligibility.GapRoles:
+		w.rolesGap(g, bullet, n)
+	case eligibility.GapAlternatives:
 		fmt.Fprintf(&w.b, "%s%s\n", bullet, w.p.T("report.gap.any", "Name", n))
-		for _, k := range cr.Children {
-			if k.Mode == "all" && k.Condition != nil {
+		for _, k := range g.Alternatives {
+			if k.Gap != nil && k.Gap.Kind == eligibility.GapAll {
 				// An alternative of several conditions (a track): name
 				// it, then what it lacks beneath it.
-				fmt.Fprintf(&w.b, "      ◦ %s:\n", esc(k.Condition.Name.Get(w.lang)))
-				for _, kk := range k.Children {
+				fmt.Fprintf(&w.b, "      ◦ %s:\n", esc(k.Name.Get(w.lang)))
+				for _, kk := range k.Gap.Alternatives {
 					w.gap(kk, "          – ", unknown)
 				}
 				continue
 			}
 			w.gap(k, "      ◦ ", unknown)
 		}
-	case cr.Mode == "all":
-		for _, k := range cr.Children {
+		return
+	case eligibility.GapAll:
+		for _, k := range g.Alternatives {
 			w.gap(k, bullet, unknown)
 		}
+		return
+	}
+	if step := g.NextStep.Get(w.lang); step != "" {
+		fmt.Fprintf(&w.b, "%s👉 %s\n", indent(bullet), esc(step))
 	}
 }
 
-func (w *reportWriter) valueName(fact, id string) string {
-	if f, ok := w.c.Fact(fact); ok {
-		for _, v := range f.Values {
-			if v.ID == id {
-				return v.Name.Get(w.lang)
-			}
-		}
+// nameOr is a catalogue name in lang, or the id when the report has none.
+func nameOr(t eligibility.Text, id, lang string) string {
+	if s := t.Get(lang); s != "" {
+		return s
 	}
 	return id
 }
 
-func (w *reportWriter) thresholdGap(cr eligibility.ConditionResult, bullet, name string) {
-	f, _ := w.c.Fact(cr.Fact)
-	money := f != nil && f.Type == eligibility.FactMoney
+func (w *reportWriter) thresholdGap(g *eligibility.Gap, bullet, name string) {
+	money := g.Kind == eligibility.GapAmount
 	format := w.p.Number
 	if money {
 		format = w.p.Money
 	}
-	actual := int64(0)
-	if cr.Actual != nil {
-		actual = *cr.Actual
-	}
+	actual := g.Actual
 	id := "report.gap.at_least"
-	if cr.Exceeds {
+	if g.Exceeds {
 		id = "report.gap.exceeds"
 	}
 	if !money {
 		id += "_count"
 	}
-	fmt.Fprintf(&w.b, "%s%s\n", bullet, w.p.N(id, cr.Short, "Name", name,
-		"Short", format(cr.Short), "Threshold", format(*cr.Threshold), "Actual", format(actual)))
-	if money && *cr.Threshold > 0 {
-		fmt.Fprintf(&w.b, "%s\n", indent(bullet)+w.bar(actual, *cr.Threshold, cr.Short > 0))
+	fmt.Fprintf(&w.b, "%s%s\n", bullet, w.p.N(id, g.Short, "Name", name,
+		"Short", format(g.Short), "Threshold", format(g.Threshold), "Actual", format(actual)))
+	if money && g.Threshold > 0 {
+		fmt.Fprintf(&w.b, "%s\n", indent(bullet)+w.bar(actual, g.Threshold, g.Short > 0))
 	}
 }
 
@@ -226,12 +211,9 @@ func (w *reportWriter) bar(actual, threshold int64, short bool) string {
 
 func indent(bullet string) string { return strings.Repeat(" ", len([]rune(bullet))+1) }
 
-func (w *reportWriter) rolesGap(cr eligibility.ConditionResult, bullet, name string) {
-	for _, r := range cr.Roles {
-		if r.Filled {
-			continue
-		}
-		role := r.Role.Name.Get(w.lang)
+func (w *reportWriter) rolesGap(g *eligibility.Gap, bullet, name string) {
+	for _, r := range g.Roles {
+		role := r.Name.Get(w.lang)
 		var needs string
 		switch {
 		case len(r.AllOf) > 0 && len(r.AnyOf) > 0:
@@ -246,8 +228,8 @@ func (w *reportWriter) rolesGap(cr eligibility.ConditionResult, bullet, name str
 			certs++ // "A or B" is one certificate to hold
 		}
 		fmt.Fprintf(&w.b, "%s%s\n", bullet, w.p.N("report.gap.role", certs, "Name", name, "Role", esc(role), "Certs", needs))
-		if r.Closest != "" && len(r.Lacks) > 0 && len(r.Lacks) < len(r.AllOf)+len(r.AnyOf) {
-			fmt.Fprintf(&w.b, "%s%s\n", indent(bullet), w.p.T("report.gap.closest", "Employee", esc(r.Closest), "Certs", w.certList(r.Lacks, "and")))
+		if r.Closest != "" && len(r.Lacks) > 0 {
+			fmt.Fprintf(&w.b, "%s%s\n", indent(bullet), w.p.T("report.gap.closest", "Employee", esc(r.Closest), "Certs", w.lackList(r)))
 		}
 		lacks := r.Lacks
 		if r.Closest == "" || len(lacks) == 0 {
@@ -255,7 +237,7 @@ func (w *reportWriter) rolesGap(cr eligibility.ConditionResult, bullet, name str
 		}
 		var links []string
 		for _, id := range lacks {
-			if cert, ok := w.c.Certificate(id); ok && cert.URL != "" {
+			if cert, ok := w.r.Certificates[id]; ok && cert.URL != "" {
 				links = append(links, fmt.Sprintf(`<a href="%s">%s</a>`, esc(cert.URL), esc(cert.Name.Get(w.lang))))
 			}
 		}
@@ -265,11 +247,31 @@ func (w *reportWriter) rolesGap(cr eligibility.ConditionResult, bullet, name str
 	}
 }
 
+// lackList names what the closest employee lacks: the missing AllOf
+// certificates, and AnyOf as alternatives.
+func (w *reportWriter) lackList(r eligibility.RoleResult) string {
+	var all, anyOf []string
+	for _, id := range r.Lacks {
+		if contains(r.AnyOf, id) {
+			anyOf = append(anyOf, id)
+		} else {
+			all = append(all, id)
+		}
+	}
+	switch {
+	case len(all) > 0 && len(anyOf) > 0:
+		return w.p.T("report.certs.all_and_any", "All", w.certList(all, "and"), "Any", w.certList(anyOf, "or"))
+	case len(anyOf) > 0:
+		return w.certList(anyOf, "or")
+	}
+	return w.certList(all, "and")
+}
+
 // certList joins certificate names: "A, B and C" or "A or B".
 func (w *reportWriter) certList(ids []string, conj string) string {
 	names := make([]string, 0, len(ids))
 	for _, id := range ids {
-		if cert, ok := w.c.Certificate(id); ok {
+		if cert, ok := w.r.Certificates[id]; ok {
 			names = append(names, esc(cert.Name.Get(w.lang)))
 		} else {
 			names = append(names, esc(id))
@@ -296,23 +298,14 @@ func (w *reportWriter) window(win eligibility.WindowInfo) string {
 		// A window that grants only some levels (a fast track) says which.
 		names := make([]string, len(win.Levels))
 		for i, l := range win.Levels {
-			names[i] = esc(w.anyLevelName(l))
+			names[i] = esc(l)
+			if i < len(win.LevelNames) {
+				names[i] = esc(nameOr(win.LevelNames[i], l, w.lang))
+			}
 		}
 		line += " " + w.p.T("report.window.levels", "Levels", strings.Join(names, ", "))
 	}
 	return line
-}
-
-// anyLevelName names a level id by the first specialization that has it.
-func (w *reportWriter) anyLevelName(id string) string {
-	for _, s := range w.c.Specializations {
-		for _, l := range s.Levels {
-			if l.ID == id {
-				return l.Name.Get(w.lang)
-			}
-		}
-	}
-	return id
 }
 
 // date writes YYYY-MM-DD as "1 April 2027" / "1 апреля 2027".
@@ -327,9 +320,9 @@ func (w *reportWriter) date(iso string) string {
 // verdictMessage is the verdict with the nudge and the buttons to act on it.
 func (e *Engine) verdictMessage(lang string, r eligibility.Report, specs []string, prev *eligibility.Report, contact bool) Message {
 	p := locales.For(lang)
-	text := RenderReport(e.Catalog, r, specs, lang)
+	text := RenderReport(r, specs, lang)
 	if prev != nil {
-		text += "\n\n" + changes(e.Catalog, *prev, r, specs, lang)
+		text += "\n\n" + changes(*prev, r, specs, lang)
 	}
 	eligible := false
 	for _, res := range r.Results {
@@ -354,8 +347,8 @@ func (e *Engine) verdictMessage(lang string, r eligibility.Report, specs []strin
 }
 
 // changes lists what moved since the previous check.
-func changes(c *eligibility.Catalog, prev, cur eligibility.Report, specs []string, lang string) string {
-	w := &reportWriter{c: c, p: locales.For(lang), lang: lang}
+func changes(prev, cur eligibility.Report, specs []string, lang string) string {
+	w := &reportWriter{r: &cur, p: locales.For(lang), lang: lang}
 	var lines []string
 	for _, res := range cur.Results {
 		if !contains(specs, res.Specialization) {
@@ -373,13 +366,12 @@ func changes(c *eligibility.Catalog, prev, cur eligibility.Report, specs []strin
 				if oc.ID != cr.ID || cr.Actual == nil || oc.Actual == nil || *oc.Actual == *cr.Actual {
 					continue
 				}
-				f, _ := c.Fact(cr.Fact)
 				format := w.p.Number
-				if f != nil && f.Type == eligibility.FactMoney {
-					format = w.p.MoneyShort
+				if cr.Money {
+					format = w.p.Money
 				}
 				lines = append(lines, fmt.Sprintf("%s · %s: %s → %s", esc(w.specName(res.Specialization)),
-					esc(cr.Condition.Name.Get(lang)), format(*oc.Actual), format(*cr.Actual)))
+					esc(cr.Name.Get(lang)), format(*oc.Actual), format(*cr.Actual)))
 			}
 		}
 	}

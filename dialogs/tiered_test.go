@@ -505,7 +505,7 @@ func TestTieredRenderNamesEachTrack(t *testing.T) {
 			"          – Потребление сервисов DevOps в год: не хватает 800 000 ₽ до 2 000 000 ₽\n"},
 	}
 	for _, tt := range cases {
-		assert.Contains(t, RenderReport(c, r, []string{"infrastructure_devops"}, tt.lang), tt.want)
+		assert.Contains(t, RenderReport(r, []string{"infrastructure_devops"}, tt.lang), tt.want)
 	}
 }
 
@@ -527,10 +527,10 @@ func TestTieredRenderFastTrackWindow(t *testing.T) {
 		{"en", time.Date(2026, time.October, 10, 12, 0, 0, 0, msk), "The October qualification window is open until 31 October 2026: 22 days left. It grants Professional only."},
 	}
 	for _, tt := range cases {
-		got := RenderReport(c, eligibility.Evaluate(c, f, tt.day), nil, tt.lang)
+		got := RenderReport(eligibility.Evaluate(c, f, tt.day), nil, tt.lang)
 		assert.Contains(t, got, tt.want)
 	}
-	april := RenderReport(c, eligibility.Evaluate(c, f, tieredNow(t)), nil, "en")
+	april := RenderReport(eligibility.Evaluate(c, f, tieredNow(t)), nil, "en")
 	assert.Contains(t, april, "Next qualification window: April, opens 1 April 2027, in 127 days.")
 	assert.NotContains(t, april, "only.")
 }
@@ -587,7 +587,7 @@ func TestTieredRenderLevels(t *testing.T) {
 	}
 	for _, tt := range cases {
 		t.Run(tt.lang, func(t *testing.T) {
-			got := RenderReport(c, r, nil, tt.lang)
+			got := RenderReport(r, nil, tt.lang)
 			for _, w := range tt.want {
 				assert.Contains(t, got, w)
 			}

@@ -66,7 +66,7 @@ func runCheck(args []string, stdout, stderr io.Writer, getenv func(string) strin
 		}
 		return exitOK
 	}
-	fmt.Fprintln(stdout, dialogs.PlainText(dialogs.RenderReport(cat, report, nil, *lang)))
+	fmt.Fprintln(stdout, dialogs.PlainText(dialogs.RenderReport(report, nil, *lang)))
 	return exitOK
 }
 
