@@ -32,12 +32,20 @@ type reportWriter struct {
 	p    *locales.Printer
 	lang string
 	b    strings.Builder
+	// steps say what to do about the gaps, sources where the unknown
+	// figures are found: each written once, after the specializations.
+	steps, sources []string
 }
 
 // RenderReport writes the verdict for the given specializations (all when
 // specs is empty) as HTML: per specialization its verdict and every gap in
 // plain words, then the qualification window.
 func RenderReport(r eligibility.Report, specs []string, lang string) string {
+	return renderReport(r, specs, lang, true)
+}
+
+// renderReport writes the report, with the block of next steps when steps is set.
+func renderReport(r eligibility.Report, specs []string, lang string, steps bool) string {
 	w := &reportWriter{r: &r, p: locales.For(lang), lang: lang}
 	w.b.WriteString("<b>" + w.p.T("report.title") + "</b>\n")
 	for _, res := range r.Results {
@@ -46,6 +54,15 @@ func RenderReport(r eligibility.Report, specs []string, lang string) string {
 		}
 		w.b.WriteString("\n")
 		w.result(res)
+	}
+	if steps && len(w.steps)+len(w.sources) > 0 {
+		w.b.WriteString("\n<b>" + w.p.T("report.next_steps") + "</b>\n")
+		for _, step := range w.steps {
+			w.b.WriteString("👉 " + esc(step) + "\n")
+		}
+		for _, src := range w.sources {
+			w.b.WriteString("🔎 " + esc(src) + "\n")
+		}
 	}
 	w.b.WriteString("\n" + w.window(r.Window))
 	return strings.TrimRight(w.b.String(), "\n")
@@ -115,6 +132,9 @@ func (w *reportWriter) gap(cr eligibility.ConditionResult, bullet string, unknow
 	n := esc(cr.Name.Get(w.lang))
 	if cr.Status == eligibility.Unknown && g.Kind != eligibility.GapAll {
 		*unknown = append(*unknown, cr.Name.Get(w.lang))
+		if src := g.Source.Get(w.lang); src != "" && !contains(w.sources, src) {
+			w.sources = append(w.sources, src)
+		}
 		return
 	}
 	switch g.Kind {
@@ -151,8 +171,8 @@ func (w *reportWriter) gap(cr eligibility.ConditionResult, bullet string, unknow
 		}
 		return
 	}
-	if step := g.NextStep.Get(w.lang); step != "" {
-		fmt.Fprintf(&w.b, "%s👉 %s\n", indent(bullet), esc(step))
+	if step := g.NextStep.Get(w.lang); step != "" && !contains(w.steps, step) {
+		w.steps = append(w.steps, step)
 	}
 }
 
@@ -321,6 +341,11 @@ func (w *reportWriter) date(iso string) string {
 func (e *Engine) verdictMessage(lang string, r eligibility.Report, specs []string, prev *eligibility.Report, contact bool) Message {
 	p := locales.For(lang)
 	text := RenderReport(r, specs, lang)
+	if len([]rune(text)) > 3500 {
+		// A verdict over many specializations and employees must still fit
+		// one Telegram message with its closing lines: the next steps go.
+		text = renderReport(r, specs, lang, false)
+	}
 	if prev != nil {
 		text += "\n\n" + changes(*prev, r, specs, lang)
 	}
