@@ -8,7 +8,7 @@ export CGO_ENABLED
 .PHONY: run test bench load fuzz lint build clean
 
 build:
-	$(GO) build -o bin/specbot ./cmd/specbot
+	$(GO) build -buildvcs=auto -o bin/specbot ./cmd/specbot
 
 run: build
 	@if [ -n "$$TELEGRAM_BOT_TOKEN" ]; then \
@@ -35,10 +35,15 @@ fuzz:
 	$(GO) test ./eligibility -run '^$$' -fuzz '^FuzzParseFacts$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./eligibility -run '^$$' -fuzz '^FuzzParseCatalog$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s
 
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
 lint:
 	$(GO) vet ./...
+	$(GO) mod tidy -diff
+	$(GO) run $(STATICCHECK) ./...
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	bash deploy/lint.sh
 
 clean:
 	rm -rf bin

@@ -16,8 +16,10 @@ import (
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"specbot/app"
 	"specbot/dialogs"
 	"specbot/store"
 )
@@ -26,7 +28,7 @@ import (
 type Bot struct {
 	cfg      Config
 	db       *store.DB
-	conv     *Conversations
+	app      *app.App
 	tg       *tgbot.Bot
 	gate     *gate
 	log      *slog.Logger
@@ -35,13 +37,14 @@ type Bot struct {
 	dispatch *dispatcher
 	managers *groupPacer
 
-	anchors       sync.Map // chat id -> message id of its current question
-	apologyMu     sync.Mutex
-	apologized    map[int64]time.Time // chats told about a storage outage
-	dirtyMu       sync.Mutex
-	dirty         map[int64]int // anchors not yet written down
+	anchors       *anchorCache
+	apologies     *apologyThrottle // chats told about a storage outage
 	configGapOnce sync.Once
 	listening     chan string // receives the HTTP address once listening
+
+	// beforeHandle, when set, is called with each update before it is
+	// handled: the test seam through which a test makes an update panic.
+	beforeHandle func(*models.Update)
 }
 
 // New builds the adapter; it calls getMe to check the token unless the
@@ -52,13 +55,13 @@ func New(ctx context.Context, cfg Config, db *store.DB, engine *dialogs.Engine, 
 		log = slog.Default()
 	}
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	b := &Bot{
 		cfg: cfg, db: db, log: log, registry: reg, metrics: NewMetrics(reg),
-		listening: make(chan string, 1), dirty: map[int64]int{},
-		apologized: map[int64]time.Time{},
-		conv:       &Conversations{DB: db, Engine: engine, ContactConfigured: cfg.ManagersChatID != 0, Log: log},
+		listening: make(chan string, 1),
+		app:       &app.App{DB: db, Engine: engine, ContactConfigured: cfg.ManagersChatID != 0, Log: log},
 	}
+	b.anchors, b.apologies = newAnchorCache(b.app, log), newApologyThrottle(cfg.Now)
 	b.managers = newGroupPacer(cfg.GroupInterval)
 	b.dispatch = newDispatcher(b)
 	b.gate = newGate(&http.Client{Timeout: cfg.PollTimeout + 10*time.Second}, func(ctx context.Context, batch []*models.Update) error {
@@ -97,6 +100,9 @@ func (b *Bot) Run(ctx context.Context) error {
 	if err := b.setCommands(ctx); err != nil {
 		b.log.Warn("set commands", "err", b.redact(err))
 	}
+	if err := b.setMenuButton(ctx); err != nil {
+		b.log.Warn("set menu button", "err", b.redact(err))
+	}
 	if b.cfg.ManagersChatID == 0 {
 		b.log.Warn("SPECBOT_MANAGERS_CHAT_ID is not set: partners asking for a manager get the partnership team's address")
 	}
@@ -104,6 +110,9 @@ func (b *Bot) Run(ctx context.Context) error {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", b.healthz)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(b.registry, promhttp.HandlerOpts{}))
+	for pattern, h := range b.cfg.Extra {
+		mux.Handle(pattern, h)
+	}
 	webhook := b.cfg.WebhookURL != ""
 	if webhook {
 		path, err := b.cfg.webhookPath()
@@ -133,7 +142,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	anchorsDone := make(chan struct{})
 	go func() {
 		defer close(anchorsDone)
-		b.saveAnchors(ctx)
+		b.anchors.run(ctx)
 	}()
 
 	if webhook {
@@ -185,49 +194,11 @@ func (b *Bot) Run(ctx context.Context) error {
 		<-finished
 	}
 	<-anchorsDone
-	b.flushAnchors(shutdown)
+	b.anchors.flush(shutdown)
 	if err := <-httpDone; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
 	return runErr
-}
-
-// anchorFlushEvery is how often the questions' message ids kept in memory
-// are written down: one transaction for all chats, so that a crash loses at
-// most this much of them (the next process then clears an older keyboard).
-const anchorFlushEvery = 200 * time.Millisecond
-
-// noteAnchor remembers the message id of a chat's current question.
-func (b *Bot) noteAnchor(chatID int64, id int) {
-	b.anchors.Store(chatID, id)
-	b.dirtyMu.Lock()
-	b.dirty[chatID] = id
-	b.dirtyMu.Unlock()
-}
-
-// flushAnchors writes the anchors noted since the last flush.
-func (b *Bot) flushAnchors(ctx context.Context) {
-	b.dirtyMu.Lock()
-	batch := b.dirty
-	b.dirty = map[int64]int{}
-	b.dirtyMu.Unlock()
-	if err := b.db.SetAnchors(ctx, batch); err != nil {
-		b.log.Warn("save anchors", "count", len(batch), "err", err)
-	}
-}
-
-// saveAnchors flushes anchors every anchorFlushEvery until ctx ends.
-func (b *Bot) saveAnchors(ctx context.Context) {
-	t := time.NewTicker(anchorFlushEvery)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			b.flushAnchors(ctx)
-		}
-	}
 }
 
 // Addr waits until Run listens and returns the HTTP address (useful with

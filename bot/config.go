@@ -2,6 +2,7 @@ package bot
 
 import (
 	"errors"
+	"net/http"
 	"net/url"
 	"time"
 )
@@ -26,6 +27,15 @@ type Config struct {
 	// GroupInterval spaces messages posted into the managers' group
 	// (Telegram allows about 20 a minute in a group).
 	GroupInterval time.Duration
+	// WebAppURL, when set, is the Mini App's https URL: the chat menu
+	// button opens it.
+	WebAppURL string
+	// Extra handlers (the Mini App) served on HTTPAddr, by pattern.
+	Extra map[string]http.Handler
+
+	// Now is the clock of the apology throttle, the inbox pruning and the
+	// export's file name; nil means time.Now. Tests move it.
+	Now func() time.Time
 }
 
 func (c *Config) defaults() {
@@ -43,6 +53,9 @@ func (c *Config) defaults() {
 	}
 	if c.ManagersLang == "" {
 		c.ManagersLang = "ru"
+	}
+	if c.Now == nil {
+		c.Now = time.Now
 	}
 }
 

@@ -1,6 +1,7 @@
 // Package bot is specbot's Telegram adapter on github.com/go-telegram/bot
-// (imported as tgbot): updates become dialog input, dialog messages become
-// Telegram messages with inline keyboards, and managers get handoff cards.
+// (imported as tgbot): updates become input to app (a partner's turn, a
+// handoff, the managers' commands), and what app returns becomes Telegram
+// messages with inline keyboards; managers get handoff cards.
 //
 // Nothing a partner sends is lost or applied twice. The library confirms an
 // update to Telegram as soon as it is queued (polling) or answers 200 before
@@ -10,5 +11,7 @@
 // batch is stored; in webhook mode our handler stores the update before it
 // answers 200. A dispatcher then applies inbox updates in order per chat,
 // chats in parallel, and marks each done in the same transaction as the
-// session it changed.
+// session it changed. An update whose handling panics is recovered,
+// counted in the inbox across restarts and, after a few attempts, parked
+// there: it never crashes the bot nor replays forever.
 package bot

@@ -14,7 +14,7 @@ import (
 	"specbot/bot"
 )
 
-var stepRE = regexp.MustCompile(`^<b>(?:Step|Шаг) (\d+) (?:of|из) (\d+)`)
+var stepRE = regexp.MustCompile(`^<b>(?:Step|Шаг) (\d+)(?: (?:of|из) (\d+))?`)
 
 // TestTwentyPartnersAtOnce: twenty partners chat at the same time, each
 // typing some answers faster than the bot replies; every one gets its own

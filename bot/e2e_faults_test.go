@@ -24,11 +24,11 @@ import (
 // parallel with each other: most of their time is spent waiting (backoffs,
 // hangs, and the webhook handler's 10 s of retries).
 
-// faultDiskFull is what SQLite says when the disk is full.
-var faultDiskFull = errors.New("database or disk is full")
+// errDiskFull is what SQLite says when the disk is full.
+var errDiskFull = errors.New("database or disk is full")
 
-// faultReadOnly is what SQLite says when the file became read-only.
-var faultReadOnly = errors.New("attempt to write a readonly database")
+// errReadOnly is what SQLite says when the file became read-only.
+var errReadOnly = errors.New("attempt to write a readonly database")
 
 // faultWords are the answers of the DevOps check in each language: partner
 // agreement, business plan, verified solutions, consumption, interview.
@@ -119,7 +119,7 @@ func TestFaultDiskFullBeforeStoring(t *testing.T) {
 		name, lang string
 		fault      error
 	}{
-		{"full/en", "en", faultDiskFull}, {"read-only/ru", "ru", faultReadOnly},
+		{"full/en", "en", errDiskFull}, {"read-only/ru", "ru", errReadOnly},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -186,7 +186,7 @@ func TestFaultDiskFullBeforeApplying(t *testing.T) {
 		h.srv.SendText(p.chat, p.user, faultWords[p.p.Lang()][2])
 	}
 	h.srv.WaitFor(t, waitFor, func([]telegramtest.Call) bool { return h.srv.Pending() == 0 }) // stored
-	h.db.SetWriteFault(faultDiskFull)
+	h.db.SetWriteFault(errDiskFull)
 	h.srv.SetHang("sendMessage", 0)
 	for _, p := range partners {
 		saved[p] = faultSession(t, h, p)
@@ -231,7 +231,7 @@ func TestFaultOutageTellsEveryPartner(t *testing.T) {
 	}
 	h.settle()
 
-	h.db.SetWriteFault(faultDiskFull)
+	h.db.SetWriteFault(errDiskFull)
 	ma, mo := alice.mark(), olga.mark()
 	h.srv.SendText(alice.chat, alice.user, faultWords["en"][1])
 	alice.waitText(ma, alice.T("error.storage"))
@@ -272,7 +272,7 @@ func TestFaultApologyDoesNotAskForACopy(t *testing.T) {
 	p.waitText(m, questionOf(t, p, "verified_solutions")[:20])
 	h.srv.SendText(p.chat, p.user, words[2])
 	h.srv.WaitFor(t, waitFor, func([]telegramtest.Call) bool { return h.srv.Pending() == 0 })
-	h.db.SetWriteFault(faultDiskFull)
+	h.db.SetWriteFault(errDiskFull)
 	h.srv.SetHang("sendMessage", 0)
 	apology := faultWaitApology(t, p, m)
 
@@ -311,7 +311,7 @@ func TestFaultDiskFullWebhook(t *testing.T) {
 	h.settle()
 	saved := faultSession(t, h, p)
 
-	h.db.SetWriteFault(faultDiskFull)
+	h.db.SetWriteFault(errDiskFull)
 	m := p.mark()
 	id := h.srv.SendText(p.chat, p.user, words[1])
 	start := time.Now()

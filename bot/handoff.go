@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -13,18 +12,11 @@ import (
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"specbot/app"
 	"specbot/dialogs"
 	"specbot/locales"
 	"specbot/store"
 )
-
-// handoffPrefix starts the payload of a card's buttons: "h:t:<id>" takes,
-// "h:d:<id>" closes.
-const handoffPrefix = "h:"
-
-// handoffWindow is how long a new request updates the open card instead of
-// posting a new one.
-const handoffWindow = 24 * time.Hour
 
 // groupPacer spaces messages to the managers' group: Telegram allows about
 // 20 messages a minute in a group.
@@ -56,85 +48,41 @@ func (g *groupPacer) wait(ctx context.Context) error {
 
 // handoff posts (or updates) the card for a partner's request and returns
 // what to tell the partner.
-func (b *Bot) handoff(ctx context.Context, turn Turn, who Who, comment string) []dialogs.Message {
+func (b *Bot) handoff(ctx context.Context, turn app.Turn, who app.Who, comment string) []dialogs.Message {
 	lang := turn.Outcome.Session.Lang
 	if b.cfg.ManagersChatID == 0 {
 		b.configGapOnce.Do(func() { b.log.Warn("a partner asked for a manager, but SPECBOT_MANAGERS_CHAT_ID is not set") })
 		return []dialogs.Message{{Text: locales.For(lang).T("contact.not_configured")}}
 	}
-	h, err := b.db.RecentHandoff(ctx, who.ChatID, time.Now().Add(-handoffWindow))
-	updated := err == nil
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		b.log.Error("load handoff", "chat_id", who.ChatID, "err", err)
-		return []dialogs.Message{dialogs.ContactFailed(lang)}
-	}
-	if !updated {
-		h = store.Handoff{ChatID: who.ChatID, State: store.HandoffOpen}
-	}
-	if comment != "" {
-		h.Comment = comment
-	}
-	if r, err := b.db.LatestReport(ctx, who.ChatID); err == nil {
-		h.ReportID = r.ID
-	}
-	if err := b.db.SaveHandoff(ctx, &h); err != nil {
-		b.log.Error("save handoff", "chat_id", who.ChatID, "err", err)
-		return []dialogs.Message{dialogs.ContactFailed(lang)}
-	}
-	text, markup, err := b.card(ctx, h)
+	h, err := b.app.RequestHandoff(ctx, who.ChatID, comment, b.cfg.ManagersLang)
 	if err != nil {
-		b.log.Error("render card", "handoff", h.ID, "err", err)
+		b.log.Error("handoff", "chat_id", who.ChatID, "err", err)
 		return []dialogs.Message{dialogs.ContactFailed(lang)}
 	}
+	text, markup := fitCard(h.Card.Text, who.ChatID), cardMarkup(h.Card)
 	posted := false
 	if h.CardMessageID != 0 {
-		posted = b.editCard(ctx, h, text, markup)
+		posted = b.editCard(ctx, h.Handoff, text, markup)
 	}
 	if !posted {
 		id := b.postCard(ctx, text, markup)
 		if id == 0 {
 			return []dialogs.Message{dialogs.ContactFailed(lang)}
 		}
-		h.CardChatID, h.CardMessageID = b.cfg.ManagersChatID, id
-		if err := b.db.SaveHandoff(ctx, &h); err != nil {
+		if err := b.app.CardPosted(ctx, &h, b.cfg.ManagersChatID, id); err != nil {
 			b.log.Error("save handoff card", "handoff", h.ID, "err", err)
 		}
 	}
-	b.log.Info("handoff", "chat_id", who.ChatID, "handoff", h.ID, "updated", updated)
-	return []dialogs.Message{dialogs.ContactSent(lang, updated && posted)}
+	b.log.Info("handoff", "chat_id", who.ChatID, "handoff", h.ID, "updated", h.Updated)
+	return []dialogs.Message{dialogs.ContactSent(lang, h.Updated && posted)}
 }
 
-// card renders a handoff's card with its buttons, in the managers' language.
-func (b *Bot) card(ctx context.Context, h store.Handoff) (string, models.ReplyMarkup, error) {
-	partner, err := b.db.Partner(ctx, h.ChatID)
-	if err != nil {
-		return "", nil, fmt.Errorf("card of %d: %w", h.ChatID, err)
+// cardMarkup is a card's keyboard; a card without buttons removes the old ones.
+func cardMarkup(card dialogs.Message) models.ReplyMarkup {
+	if markup := keyboard(card.Buttons); markup != nil {
+		return markup
 	}
-	c := dialogs.Card{
-		Company: partner.Company, PartnerName: partner.Name, Username: partner.Username, UserID: partner.UserID,
-		PartnerLang: partner.Lang, Comment: h.Comment, State: h.State, TakenName: h.TakenName,
-	}
-	if c.UserID == 0 {
-		c.UserID = partner.ChatID
-	}
-	if past, err := b.conv.Past(ctx, h.ChatID); err == nil {
-		c.Past = past
-	}
-	text := fitCard(b.conv.Engine.RenderCard(c, b.cfg.ManagersLang), h.ChatID)
-	p := locales.For(b.cfg.ManagersLang)
-	id := strconv.FormatInt(h.ID, 10)
-	var rows [][]dialogs.Button
-	switch h.State {
-	case store.HandoffOpen:
-		rows = [][]dialogs.Button{{{Label: p.T("button.take"), Data: handoffPrefix + "t:" + id}, {Label: p.T("button.handoff_done"), Data: handoffPrefix + "d:" + id}}}
-	case store.HandoffTaken:
-		rows = [][]dialogs.Button{{{Label: p.T("button.handoff_done"), Data: handoffPrefix + "d:" + id}}}
-	}
-	markup := keyboard(rows)
-	if markup == nil {
-		markup = noKeyboard
-	}
-	return text, markup, nil
+	return noKeyboard
 }
 
 // fitCard keeps a card in one message, so that Take, Done and a second
@@ -193,27 +141,18 @@ func (b *Bot) editCard(ctx context.Context, h store.Handoff, text string, markup
 func (b *Bot) onHandoffButton(ctx context.Context, u *models.Update, data string, pressed int) error {
 	q := u.CallbackQuery
 	p := locales.For(b.cfg.ManagersLang)
-	act, idStr, _ := strings.Cut(data, ":")
-	id, err := strconv.ParseInt(idStr, 10, 64)
-	if err != nil || (act != "t" && act != "d") {
-		b.answerCallback(ctx, q.ID, p.T("button.stale"))
-		return b.done(ctx, u.ID)
-	}
-	if !b.cfg.isManager(q.From.ID) {
-		b.answerCallback(ctx, q.ID, p.T("handoff.not_manager"))
-		return b.done(ctx, u.ID)
-	}
 	name := strings.TrimSpace(q.From.FirstName + " " + q.From.LastName)
 	if q.From.Username != "" {
 		name += " (@" + q.From.Username + ")"
 	}
-	var h store.Handoff
-	if act == "t" {
-		h, err = b.db.TakeHandoff(ctx, id, q.From.ID, name)
-	} else {
-		h, err = b.db.CloseHandoff(ctx, id, q.From.ID)
-	}
+	h, taken, err := b.app.HandoffButton(ctx, data, app.Manager{UserID: q.From.ID, Name: name, Allowed: b.cfg.isManager(q.From.ID)}, b.cfg.ManagersLang)
 	switch {
+	case errors.Is(err, app.ErrStaleButton):
+		b.answerCallback(ctx, q.ID, p.T("button.stale"))
+		return b.done(ctx, u.ID)
+	case errors.Is(err, app.ErrNotManager):
+		b.answerCallback(ctx, q.ID, p.T("handoff.not_manager"))
+		return b.done(ctx, u.ID)
 	case errors.Is(err, store.ErrTaken):
 		msg := p.T("handoff.already_taken", "Name", h.TakenName)
 		if h.State == store.HandoffDone {
@@ -227,22 +166,20 @@ func (b *Bot) onHandoffButton(ctx context.Context, u *models.Update, data string
 	case err != nil:
 		return err
 	}
-	if act == "t" {
+	if taken {
 		b.answerCallback(ctx, q.ID, p.T("handoff.taken_you"))
 	} else {
 		b.answerCallback(ctx, q.ID, p.T("handoff.closed"))
 	}
-	if text, markup, err := b.card(ctx, h); err == nil {
+	if h.Card.Text != "" {
 		h.CardChatID = chatOf(u)
 		if pressed != 0 {
 			h.CardMessageID = pressed
 		}
-		b.editCard(ctx, h, text, markup)
+		b.editCard(ctx, h.Handoff, fitCard(h.Card.Text, h.ChatID), cardMarkup(h.Card))
 	}
-	if act == "t" {
-		if partner, err := b.db.Partner(ctx, h.ChatID); err == nil && !partner.Unreachable {
-			b.send(ctx, h.ChatID, dialogs.ContactTaken(partner.Lang, q.From.FirstName))
-		}
+	if taken && h.Partner.ChatID != 0 && !h.Partner.Unreachable {
+		b.send(ctx, h.ChatID, dialogs.ContactTaken(h.Partner.Lang, q.From.FirstName))
 	}
 	return b.done(ctx, u.ID)
 }

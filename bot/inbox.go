@@ -49,7 +49,7 @@ func (b *Bot) store(ctx context.Context, batch ...*models.Update) error {
 	}
 	backoff := 50 * time.Millisecond
 	for {
-		_, err := b.db.EnqueueUpdates(ctx, rows)
+		_, err := b.app.Receive(ctx, rows)
 		if err == nil {
 			// Stored: hand them to the dispatcher directly; the inbox scan
 			// is for retries and for what a previous run left.
@@ -72,9 +72,6 @@ func (b *Bot) store(ctx context.Context, batch ...*models.Update) error {
 	}
 }
 
-// apologyEvery bounds the apologies a chat gets during one outage.
-const apologyEvery = 5 * time.Minute
-
 // apologizeOnce apologizes for an update that cannot be stored yet, at most
 // once per chat per apologyEvery.
 func (b *Bot) apologizeOnce(ctx context.Context, u *models.Update) {
@@ -82,14 +79,9 @@ func (b *Bot) apologizeOnce(ctx context.Context, u *models.Update) {
 	if chat == 0 {
 		return
 	}
-	b.apologyMu.Lock()
-	last, ok := b.apologized[chat]
-	if ok && time.Since(last) < apologyEvery {
-		b.apologyMu.Unlock()
+	if !b.apologies.allow(chat) {
 		return
 	}
-	b.apologized[chat] = time.Now()
-	b.apologyMu.Unlock()
 	p := locales.For(b.langOf(ctx, chat, langCode(sender(u))))
 	if u.CallbackQuery != nil {
 		b.answerCallback(ctx, u.CallbackQuery.ID, p.T("error.apology_short"))
@@ -162,7 +154,7 @@ const (
 )
 
 func (d *dispatcher) prune(ctx context.Context) {
-	n, err := d.b.db.PruneUpdates(ctx, time.Now().Add(-keepDone))
+	n, err := d.b.app.PruneInbox(ctx, d.b.cfg.Now().Add(-keepDone))
 	if err != nil {
 		if ctx.Err() == nil {
 			d.b.log.Warn("prune inbox", "err", err)
@@ -206,7 +198,7 @@ func (d *dispatcher) queueLocked(work context.Context, u store.InboxUpdate) {
 }
 
 func (d *dispatcher) feed(ctx, work context.Context) {
-	pending, err := d.b.db.PendingUpdates(ctx, 500)
+	pending, err := d.b.app.Pending(ctx, 500)
 	if err != nil {
 		if ctx.Err() == nil {
 			d.b.metrics.Errors.WithLabelValues("inbox").Inc()

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -12,6 +13,7 @@ import (
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"specbot/app"
 	"specbot/dialogs"
 	"specbot/locales"
 	"specbot/store"
@@ -21,7 +23,7 @@ import (
 const maxTextRunes = 2000
 
 // giveUpAfter is how many failed attempts an update gets before it is
-// dropped with an apology.
+// dropped (after errors) or parked (after panics) with an apology.
 const giveUpAfter = 5
 
 // process applies one stored update. An error leaves it pending for a retry.
@@ -34,20 +36,10 @@ func (b *Bot) process(ctx context.Context, in store.InboxUpdate) error {
 		return b.done(ctx, in.UpdateID)
 	}
 	log := b.log.With("update_id", u.ID, "chat_id", in.ChatID)
-	var err error
-	switch {
-	case u.CallbackQuery != nil:
-		b.metrics.Updates.WithLabelValues("callback").Inc()
-		err = b.onCallback(ctx, &u)
-	case u.Message != nil:
-		b.metrics.Updates.WithLabelValues("message").Inc()
-		err = b.onMessage(ctx, &u)
-	case u.MyChatMember != nil:
-		b.metrics.Updates.WithLabelValues("member").Inc()
-		err = b.onMember(ctx, &u)
-	default:
-		b.metrics.Updates.WithLabelValues("other").Inc()
-		err = b.done(ctx, u.ID)
+	err := b.handle(ctx, &u)
+	var pe *panicError
+	if errors.As(err, &pe) {
+		return b.park(ctx, in, &u, pe)
 	}
 	if err == nil {
 		return nil
@@ -63,7 +55,7 @@ func (b *Bot) process(ctx context.Context, in store.InboxUpdate) error {
 	}
 	if attempts >= giveUpAfter {
 		log.Error("update dropped after retries", "attempts", attempts)
-		if derr := b.db.MarkUpdateDone(ctx, u.ID); derr == nil {
+		if derr := b.app.Done(ctx, u.ID); derr == nil {
 			// Dropped: only now must the partner send it again.
 			b.apologize(ctx, &u, in.ChatID)
 			return nil
@@ -72,9 +64,69 @@ func (b *Bot) process(ctx context.Context, in store.InboxUpdate) error {
 	return err
 }
 
+// handle routes one update to its handler. A panic in a handler is
+// recovered and returned as a *panicError.
+func (b *Bot) handle(ctx context.Context, u *models.Update) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &panicError{value: r, stack: debug.Stack()}
+		}
+	}()
+	if b.beforeHandle != nil {
+		b.beforeHandle(u)
+	}
+	switch {
+	case u.CallbackQuery != nil:
+		b.metrics.Updates.WithLabelValues("callback").Inc()
+		return b.onCallback(ctx, u)
+	case u.Message != nil:
+		b.metrics.Updates.WithLabelValues("message").Inc()
+		return b.onMessage(ctx, u)
+	case u.MyChatMember != nil:
+		b.metrics.Updates.WithLabelValues("member").Inc()
+		return b.onMember(ctx, u)
+	default:
+		b.metrics.Updates.WithLabelValues("other").Inc()
+		return b.done(ctx, u.ID)
+	}
+}
+
+// panicError is a panic recovered while handling an update.
+type panicError struct {
+	value any
+	stack []byte
+}
+
+func (e *panicError) Error() string { return fmt.Sprintf("panic: %v", e.value) }
+
+// park counts a panic against its update in the inbox, where the count
+// survives a restart. Below giveUpAfter the update is tried again (the
+// partner is told once that it is not lost); at giveUpAfter it is parked,
+// never replayed, and the partner is asked, in its language, to send it
+// again. A poisonous update thus neither crashes the bot nor replays forever.
+func (b *Bot) park(ctx context.Context, in store.InboxUpdate, u *models.Update, pe *panicError) error {
+	b.metrics.Errors.WithLabelValues("panic").Inc()
+	log := b.log.With("update_id", u.ID, "chat_id", in.ChatID)
+	log.Error("panic while handling update", "panic", b.redact(pe), "stack", string(pe.stack))
+	attempts, parked, err := b.app.Failed(ctx, u.ID, giveUpAfter)
+	if err != nil {
+		log.Error("record failed attempt", "err", err)
+		return pe
+	}
+	if parked {
+		log.Error("update parked after panics", "attempts", attempts)
+		b.apologize(ctx, u, in.ChatID)
+		return nil
+	}
+	if attempts == 1 && in.ChatID != b.cfg.ManagersChatID {
+		b.apologizeOnce(ctx, u)
+	}
+	return pe
+}
+
 // done marks an update that changes no session.
 func (b *Bot) done(ctx context.Context, updateID int64) error {
-	if err := b.db.MarkUpdateDone(ctx, updateID); err != nil {
+	if err := b.app.Done(ctx, updateID); err != nil {
 		return fmt.Errorf("mark update %d done: %w", updateID, err)
 	}
 	return nil
@@ -82,10 +134,7 @@ func (b *Bot) done(ctx context.Context, updateID int64) error {
 
 // langOf is the language to answer a chat in before its session is loaded.
 func (b *Bot) langOf(ctx context.Context, chatID int64, code string) string {
-	if p, err := b.db.Partner(ctx, chatID); err == nil && p.Lang != "" {
-		return p.Lang
-	}
-	return locales.Normalize(code)
+	return b.app.Lang(ctx, chatID, code)
 }
 
 // apologize tells the partner something went wrong on our side; their
@@ -115,8 +164,8 @@ func sender(u *models.Update) *models.User {
 	return nil
 }
 
-func whoOf(chatID int64, from *models.User) Who {
-	w := Who{ChatID: chatID}
+func whoOf(chatID int64, from *models.User) app.Who {
+	w := app.Who{ChatID: chatID}
 	if from != nil {
 		w.UserID, w.Username, w.LangCode = from.ID, from.Username, from.LanguageCode
 		w.Name = strings.TrimSpace(from.FirstName + " " + from.LastName)
@@ -198,7 +247,7 @@ func (b *Bot) onCallback(ctx context.Context, u *models.Update) error {
 	if m := q.Message.Message; m != nil {
 		pressed = m.ID
 	}
-	if data, ok := strings.CutPrefix(q.Data, handoffPrefix); ok {
+	if data, ok := strings.CutPrefix(q.Data, app.HandoffPrefix); ok {
 		return b.onHandoffButton(ctx, u, data, pressed)
 	}
 	if q.Message.Message != nil && q.Message.Message.Chat.Type != models.ChatTypePrivate {
@@ -214,7 +263,7 @@ func (b *Bot) onMember(ctx context.Context, u *models.Update) error {
 	cm := u.MyChatMember
 	if cm.Chat.Type == models.ChatTypePrivate {
 		blocked := cm.NewChatMember.Type == models.ChatMemberTypeBanned
-		if err := b.db.SetUnreachable(ctx, cm.Chat.ID, blocked); err != nil && !isNotFound(err) {
+		if err := b.app.SetUnreachable(ctx, cm.Chat.ID, blocked); err != nil && !isNotFound(err) {
 			return err
 		}
 	}
@@ -223,9 +272,9 @@ func (b *Bot) onMember(ctx context.Context, u *models.Update) error {
 
 // converse runs an input through the dialogs and sends the replies. pressed
 // is the message whose button was pressed, 0 for typed input.
-func (b *Bot) converse(ctx context.Context, updateID int64, who Who, in dialogs.Input, pressed int, callbackID ...string) error {
-	anchor := b.anchor(ctx, who.ChatID)
-	turn, err := b.conv.HandleAnchored(ctx, who, in, updateID, anchor)
+func (b *Bot) converse(ctx context.Context, updateID int64, who app.Who, in dialogs.Input, pressed int, callbackID ...string) error {
+	anchor := b.anchors.get(ctx, who.ChatID)
+	turn, err := b.app.Handle(ctx, who, in, updateID, anchor)
 	if errors.Is(err, store.ErrAlreadyDone) {
 		b.log.Info("update applied before; skipped", "update_id", updateID, "chat_id", who.ChatID)
 		return nil
@@ -242,19 +291,6 @@ func (b *Bot) converse(ctx context.Context, updateID int64, who Who, in dialogs.
 	}
 	b.reply(ctx, who.ChatID, out.Messages, pressed, anchor, turn.Forgotten)
 	return nil
-}
-
-// anchor is the message id of the chat's current question: remembered
-// since this process sent it, else as stored with the session.
-func (b *Bot) anchor(ctx context.Context, chatID int64) int {
-	if v, ok := b.anchors.Load(chatID); ok {
-		return v.(int)
-	}
-	id, err := b.db.Anchor(ctx, chatID)
-	if err != nil {
-		b.log.Warn("load anchor", "chat_id", chatID, "err", err)
-	}
-	return id
 }
 
 // answerCallback answers a callback query, with a toast when text is set.

@@ -23,6 +23,10 @@ func keyboard(rows [][]dialogs.Button) models.ReplyMarkup {
 	for _, row := range rows {
 		r := make([]models.InlineKeyboardButton, 0, len(row))
 		for _, btn := range row {
+			if btn.WebApp != "" {
+				r = append(r, models.InlineKeyboardButton{Text: btn.Label, WebApp: &models.WebAppInfo{URL: btn.WebApp}})
+				continue
+			}
 			if btn.URL != "" {
 				r = append(r, models.InlineKeyboardButton{Text: btn.Label, URL: btn.URL})
 				continue
@@ -45,10 +49,7 @@ var noKeyboard = &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineK
 // session at the chat's next turn, which saves a disk write per update.
 func (b *Bot) reply(ctx context.Context, chatID int64, msgs []dialogs.Message, pressed, anchor int, forgotten bool) {
 	if forgotten {
-		b.anchors.Delete(chatID)
-		b.dirtyMu.Lock()
-		delete(b.dirty, chatID)
-		b.dirtyMu.Unlock()
+		b.anchors.forget(chatID)
 	}
 	edited := 0
 	for _, m := range msgs {
@@ -72,7 +73,7 @@ func (b *Bot) reply(ctx context.Context, chatID int64, msgs []dialogs.Message, p
 			}
 			anchor = id
 			if !forgotten {
-				b.noteAnchor(chatID, id)
+				b.anchors.note(chatID, id)
 			}
 		}
 	}
@@ -86,7 +87,7 @@ func (b *Bot) send(ctx context.Context, chatID int64, m dialogs.Message) int {
 	if err != nil {
 		b.log.Warn("send message", "chat_id", chatID, "err", b.redact(err))
 		if apiCode(err) == "403" {
-			_ = b.db.SetUnreachable(ctx, chatID, true)
+			_ = b.app.SetUnreachable(ctx, chatID, true)
 		}
 		return 0
 	}

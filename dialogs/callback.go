@@ -45,6 +45,8 @@ const (
 	actConfirm  = "fy"
 	actDecline  = "fn"
 	actContinue = "cont"
+	actStop     = "stop"
+	actKeepAll  = "ka" // keep every earlier answer, go to the summary
 )
 
 // callback is a decoded button payload.

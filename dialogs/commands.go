@@ -17,11 +17,8 @@ func (t *turn) command(name, args string) {
 		}
 		t.welcome()
 	case "check":
-		if s.State == Checking || s.State == Summary || s.State == Idle && s.Key != "" {
-			t.say(Message{Text: t.p.T("check.in_progress"), Buttons: [][]Button{{
-				{Label: t.p.T("button.continue"), Data: cbContinue},
-				{Label: t.p.T("button.restart"), Data: cbRestart},
-			}}})
+		if t.inProgress() {
+			t.offerContinue()
 			return
 		}
 		t.startCheck()
@@ -51,6 +48,7 @@ func (t *turn) welcome() {
 		// between saving it and sending it): offer it again.
 		rows = append(rows, []Button{{Label: t.p.T("button.last_report"), Data: cbReport}})
 	}
+	rows = append(rows, t.e.webAppRow(t.p)...)
 	rows = append(rows, []Button{{Label: t.p.T("button.other_language"), Data: cbLangPrefix + otherLang(t.s().Lang)}})
 	t.say(Message{Text: t.p.T("start.welcome", "Specializations", esc(t.specNames())), Buttons: rows})
 }

@@ -94,16 +94,7 @@ func (t *turn) employeesButton(cb callback) {
 		m.Edit = true
 		t.say(m)
 	case s.Sub == empCerts && cb.act == actDone:
-		d := *s.Draft
-		s.Facts.EmployeesKnown = true
-		s.Facts.Employees = append(s.Facts.Employees, d)
-		s.Draft, s.Sub = nil, empMore
-		certs := t.certNames(d.Certs)
-		if certs == "" {
-			certs = t.p.T("answer.no_certs")
-		}
-		t.echo(t.p.T("check.employees.certs", "Name", esc(d.Name)), certs)
-		t.ask()
+		t.saveDraft(true)
 	case s.Sub == empMore && cb.act == actAdd:
 		s.Sub = empName
 		t.say(Message{Text: t.p.T("check.employees.more", "List", esc(t.employeeList())), Edit: true})
@@ -139,11 +130,75 @@ func (t *turn) employeesButton(cb callback) {
 	}
 }
 
+// saveDraft puts the employee being written on the list (in its place
+// when it was already there) and asks for another; echo edits the
+// certificates question to show the answer.
+func (t *turn) saveDraft(echo bool) {
+	s := t.s()
+	d := *s.Draft
+	s.Facts.EmployeesKnown = true
+	if i := s.EmpIndex - 1; i >= 0 && i < len(s.Facts.Employees) {
+		s.Facts.Employees[i] = d
+	} else {
+		s.Facts.Employees = append(s.Facts.Employees, d)
+	}
+	s.Draft, s.Sub, s.EmpIndex = nil, empMore, 0
+	certs := t.certNames(d.Certs)
+	if certs == "" {
+		certs = t.p.T("answer.no_certs")
+	}
+	if echo {
+		t.echo(t.p.T("check.employees.certs", "Name", esc(d.Name)), certs)
+	} else {
+		t.say(Message{Text: "✔️ <b>" + esc(d.Name) + "</b>: " + esc(certs)})
+	}
+	t.ask()
+}
+
+// findEmployee returns the index of the listed employee with that name,
+// trimmed and case-folded: one person is one person.
+func (t *turn) findEmployee(name string) int {
+	for i, e := range t.s().Facts.Employees {
+		if strings.EqualFold(strings.TrimSpace(e.Name), strings.TrimSpace(name)) {
+			return i
+		}
+	}
+	return -1
+}
+
+// certsHint explains a certificate name that matched nothing, listing the
+// names the chosen specializations' roles use.
+func (t *turn) certsHint(bad []string) string {
+	s := t.s()
+	var names []string
+	for _, c := range relevantCerts(t.e.Catalog, s.Specs) {
+		n := c.Name.Get(s.Lang)
+		_, short := certForms(c)
+		if i := min(len(short)-1, map[bool]int{true: 1}[s.Lang == "ru"]); i >= 0 && len([]rune(short[i])) <= 4 {
+			n += " (" + strings.ToUpper(short[i]) + ")"
+		}
+		names = append(names, n)
+	}
+	return t.p.T("check.hint.cert_unknown", "Typed", esc(strings.Join(bad, ", ")), "Names", esc(strings.Join(names, "; ")))
+}
+
 func (t *turn) employeesText(txt string) {
 	s := t.s()
 	switch s.Sub {
 	case empCerts:
-		t.retry(t.p.T("check.hint.tick_certs"))
+		// The certificates typed instead of ticked: they are the
+		// employee's certificates.
+		var ids []string
+		if !noCerts(txt) {
+			var bad []string
+			ids, bad = parseCerts(t.e.Catalog, txt)
+			if len(bad) > 0 || len(ids) == 0 {
+				t.retry(t.certsHint(append(bad, txt)[:max(1, len(bad))]))
+				return
+			}
+		}
+		s.Draft.Certs = ids
+		t.saveDraft(false)
 		return
 	case empMore:
 		if yes, ok := ParseYesNo(txt); ok && !yes {
@@ -151,7 +206,9 @@ func (t *turn) employeesText(txt string) {
 			return
 		}
 	}
-	name := strings.TrimSpace(txt)
+	name, certs, oneLine := strings.Cut(strings.TrimSpace(txt), ":")
+	name = strings.TrimSpace(name)
+	existing := t.findEmployee(name)
 	switch {
 	case name == "":
 		t.retry(t.p.T("check.hint.employee_name"))
@@ -159,11 +216,37 @@ func (t *turn) employeesText(txt string) {
 	case len([]rune(name)) > 100:
 		t.retry(t.p.T("check.hint.employee_name"))
 		return
-	case len(s.Facts.Employees) >= maxEmployees:
+	case existing < 0 && len(s.Facts.Employees) >= maxEmployees:
 		t.retry(t.p.T("check.hint.employees_max", "Max", maxEmployees))
 		return
 	}
-	s.Draft = &eligibility.Employee{Name: name, Certs: []string{}}
+	d := &eligibility.Employee{Name: name, Certs: []string{}}
+	s.EmpIndex = 0
+	if existing >= 0 {
+		// A name already on the list opens that person, certificates
+		// ticked, to change them.
+		e := s.Facts.Employees[existing]
+		d = &eligibility.Employee{Name: e.Name, Certs: slices.Clone(e.Certs)}
+		s.EmpIndex = existing + 1
+	}
+	if oneLine && strings.TrimSpace(certs) != "" {
+		// "Anna: CSE, infrastructure protection" in one message.
+		var ids []string
+		if !noCerts(certs) {
+			var bad []string
+			ids, bad = parseCerts(t.e.Catalog, certs)
+			if len(bad) > 0 || len(ids) == 0 {
+				s.EmpIndex = 0
+				t.retry(t.certsHint(append(bad, certs)[:max(1, len(bad))]))
+				return
+			}
+		}
+		d.Certs = ids
+		s.Draft = d
+		t.saveDraft(false)
+		return
+	}
+	s.Draft = d
 	s.Sub = empCerts
 	t.ask()
 }

@@ -17,6 +17,9 @@ type Input struct {
 	Args    string
 	// LangCode is the user's language_code, used at first contact.
 	LangCode string
+	// Lang, when set, is the language the partner asked for explicitly
+	// (the terminal's --lang): it wins over the stored one.
+	Lang string
 }
 
 // Message is a reply: HTML text and rows of buttons.
@@ -30,11 +33,13 @@ type Message struct {
 	Question bool
 }
 
-// Button is a labelled payload, or a link when URL is set.
+// Button is a labelled payload, or a link when URL is set, or the Mini App
+// when WebApp (its https URL) is set.
 type Button struct {
-	Label string
-	Data  string
-	URL   string
+	Label  string
+	Data   string
+	URL    string
+	WebApp string
 }
 
 // Past is a check the partner completed before.
@@ -90,6 +95,9 @@ type Engine struct {
 	// Contact is how to reach the partnership team (SPECBOT_CONTACT), ""
 	// when not configured: partners are then sent to their account manager.
 	Contact string
+	// WebAppURL, when set, is the Mini App's https URL: the welcome, the
+	// check's first question and the verdict offer a button to open it.
+	WebAppURL string
 }
 
 // NewEngine returns an engine for a catalogue, with dates in loc.
@@ -129,6 +137,9 @@ func (e *Engine) Handle(s Session, in Input, env Env) Outcome {
 	if s.Facts.Numbers == nil {
 		s.Facts = eligibility.NewFacts()
 	}
+	if in.Lang != "" {
+		s.Lang = locales.Normalize(in.Lang)
+	}
 	t := &turn{e: e, env: env, out: Outcome{Session: s}, p: locales.For(s.Lang)}
 	switch {
 	case in.Command != "":
@@ -158,10 +169,23 @@ func (t *turn) button(data string) {
 		return
 	}
 	switch {
-	case cb.global == cbCheck, cb.global == cbRestart:
+	case cb.global == cbCheck:
+		// Every way in (the welcome, a stale button's reply, a reminder,
+		// Check again) keeps a check under way.
+		if t.inProgress() {
+			t.offerContinue()
+			return
+		}
+		t.startCheck()
+		return
+	case cb.global == cbRestart:
 		t.startCheck()
 		return
 	case cb.global == cbContinue:
+		if s.State == ConfirmForget || s.State == ContactNote {
+			s.State, s.Note = s.Resume, ""
+			s.Resume = Idle
+		}
 		if s.State == Idle && s.Key != "" {
 			s.State = Checking
 			if s.Key == stateSummaryKey {
@@ -264,9 +288,16 @@ func (t *turn) text(txt string) {
 	case Checking:
 		t.answerText(txt)
 	case Summary:
+		if t.typedButton(txt) || t.summaryNumber(txt) {
+			return
+		}
 		t.say(Message{Text: t.p.T("summary.use_buttons")})
 		t.ask()
 	case ContactNote:
+		if acts := typedActions(txt); len(acts) > 0 && acts[0] == actCancel {
+			t.cancel()
+			return
+		}
 		if txt == "" {
 			t.askContact()
 			return

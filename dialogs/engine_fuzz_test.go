@@ -21,7 +21,7 @@ var fzDefaultCatalog = sync.OnceValue(eligibility.DefaultCatalog)
 const fzMaxSteps = 300
 
 // FuzzEngine plays a fuzzed conversation through Engine.Handle the way the
-// bot does (bot/conversation.go): the session is encoded after every input
+// app does (app/turn.go): the session is encoded after every input
 // and decoded again before the next, a completed check comes back as the
 // partner's previous report. The script is one input a line:
 //
@@ -157,7 +157,7 @@ func fzRun(t *testing.T, e *Engine, lang string, flags uint8, script string) {
 		if out.Report != nil {
 			fzCheckFacts(fail, "completed check", out.Report.Facts)
 			// The bot stores the facts as JSON with the verdicts and reads
-			// them back as the previous report (bot.Conversations.Past).
+			// them back as the previous report (app.App's past).
 			data, err := out.Report.Facts.MarshalJSON()
 			if err != nil {
 				fail("encode the completed facts: %v", err)

@@ -15,35 +15,139 @@ const stateSummaryKey = "summary"
 // maxCompany bounds a company name.
 const maxCompany = 200
 
+// startCheck starts a check from the answers the bot already has: those of
+// the check in progress or paused, else those of the latest completed one.
+// Nothing is erased: each earlier answer is the current answer of its
+// question, one tap to keep.
 func (t *turn) startCheck() {
 	s := t.s()
-	s.State, s.Key, s.Sub, s.Editing, s.Draft = Checking, stepCompany, empList, false, nil
-	s.Specs, s.Picking = nil, nil
-	s.Facts = eligibility.NewFacts()
+	specs := s.Specs
+	if len(specs) == 0 {
+		specs = s.Prev
+	}
+	if past := t.previous(); past != nil {
+		if factsEmpty(s.Facts) {
+			s.Facts = past.Facts.Clone()
+		}
+		if len(specs) == 0 {
+			specs = past.Specs
+		}
+	}
+	s.State, s.Key, s.Sub, s.Editing, s.Draft, s.EmpIndex = Checking, stepCompany, empList, false, nil, 0
+	s.Gate, s.GoOn = false, false
+	s.Specs, s.Picking, s.Prev = nil, nil, t.knownSpecs(specs)
 	s.Answered = map[string]bool{}
 	t.ask()
 }
 
-func (t *turn) steps() []Step { return steps(t.e.Catalog, t.s().Specs) }
-
-// current returns the current step, its index and the list. Before the
-// specializations are chosen the list assumes all of them, so that the
-// progress line never promises fewer steps than there will be.
-func (t *turn) current() (Step, int, []Step) {
-	list := t.steps()
-	if len(t.s().Specs) == 0 {
-		list = steps(t.e.Catalog, t.specIDs())
+// knownSpecs keeps the ids the catalogue still has, in catalogue order.
+func (t *turn) knownSpecs(ids []string) []string {
+	var out []string
+	for _, id := range t.specIDs() {
+		if slices.Contains(ids, id) {
+			out = append(out, id)
+		}
 	}
-	i := stepIndex(list, t.s().Key)
+	return out
+}
+
+// factsEmpty reports whether nothing at all is known.
+func factsEmpty(f eligibility.Facts) bool {
+	return len(f.Bools) == 0 && len(f.Numbers) == 0 && len(f.Enums) == 0 && !f.EmployeesKnown
+}
+
+// inProgress reports whether a check is under way or paused.
+func (t *turn) inProgress() bool {
+	s := t.s()
+	switch s.State {
+	case Checking, Summary:
+		return true
+	case ConfirmForget, ContactNote:
+		return s.Resume == Checking || s.Resume == Summary || s.Key != ""
+	}
+	return s.Key != ""
+}
+
+// offerContinue answers every way of starting a check while one is under
+// way: continue it, or start over from its answers.
+func (t *turn) offerContinue() {
+	t.say(Message{Text: t.p.T("check.in_progress"), Buttons: [][]Button{{
+		{Label: t.p.T("button.continue"), Data: cbContinue},
+		{Label: t.p.T("button.restart"), Data: cbRestart},
+	}}})
+}
+
+// steps lists the questions of the check as it stands: those whose answer
+// can still change a verdict of the chosen specializations (see needed),
+// and those already answered in this check, so that a step once counted
+// stays counted.
+func (t *turn) steps() []Step {
+	s := t.s()
+	all := steps(t.e.Catalog, s.Specs)
+	if len(s.Specs) == 0 {
+		return all
+	}
+	n := t.needs()
+	out := make([]Step, 0, len(all))
+	for _, st := range all {
+		if n.has(st) || s.Answered[st.Key] {
+			out = append(out, st)
+		}
+	}
+	return out
+}
+
+// needs evaluates what the chosen specializations still need.
+func (t *turn) needs() needs {
+	s := t.s()
+	return needed(t.e.Catalog, s.Specs, s.Facts, eligibility.Evaluate(t.e.Catalog, s.Facts, t.e.Now()))
+}
+
+// has reports whether a step is needed.
+func (n needs) has(st Step) bool {
+	switch st.Key {
+	case stepCompany, stepSpecs:
+		return true
+	case stepEmployees:
+		return n.roles
+	}
+	return n.refs[st.Ref]
+}
+
+// current returns the current step, its index and the list. A current step
+// that is no longer listed gives way to the next listed one.
+func (t *turn) current() (Step, int, []Step) {
+	s := t.s()
+	list := t.steps()
+	i := stepIndex(list, s.Key)
 	if i < 0 {
 		i = 0
-		t.s().Key = list[0].Key
+		all := steps(t.e.Catalog, s.Specs)
+		if at := stepIndex(all, s.Key); at >= 0 {
+			i = len(list) - 1
+			for j, st := range list {
+				if stepIndex(all, st.Key) > at {
+					i = j
+					break
+				}
+			}
+		}
+		s.Key = list[i].Key
 	}
 	return list[i], i, list
 }
 
-// ask renders the current question (or the summary) as a new message.
+// ask renders the current question (or the summary) as a new message. A
+// current step that is no longer needed (a session stored before an answer
+// made it so) gives way to the next one, or to the summary.
 func (t *turn) ask() {
+	s := t.s()
+	if s.State == Checking && len(s.Specs) > 0 && stepIndex(t.steps(), s.Key) < 0 {
+		all, list := steps(t.e.Catalog, s.Specs), t.steps()
+		if at := stepIndex(all, s.Key); at >= 0 && stepIndex(all, list[len(list)-1].Key) < at {
+			s.State, s.Key, s.Editing, s.Sub, s.Draft, s.EmpIndex, s.Gate = Summary, stateSummaryKey, false, empList, nil, 0, false
+		}
+	}
 	t.s().Seq++
 	if t.s().State == Summary {
 		t.say(t.summary())
@@ -52,14 +156,20 @@ func (t *turn) ask() {
 	t.say(t.question())
 }
 
-// advance moves past the current step once it is answered.
+// advance moves past the current step once it is answered, to the next
+// step that is still needed.
 func (t *turn) advance() {
 	s := t.s()
-	st, i, list := t.current()
+	st, _, _ := t.current()
 	s.Answered[st.Key] = true
+	if s.Gate {
+		// The note was read and the partner went on.
+		s.Gate, s.GoOn = false, true
+	}
+	list, n := t.steps(), t.needs()
 	if s.Editing {
 		for _, next := range list {
-			if !s.Answered[next.Key] {
+			if !s.Answered[next.Key] && n.has(next) {
 				s.Key = next.Key
 				t.ask()
 				return
@@ -68,17 +178,114 @@ func (t *turn) advance() {
 		t.toSummary()
 		return
 	}
-	if i+1 < len(list) {
-		s.Key = list[i+1].Key
-		t.ask()
-		return
+	for j := stepIndex(list, st.Key) + 1; j < len(list); j++ {
+		if n.has(list[j]) {
+			s.Key = list[j].Key
+			if cond := t.failedCommon(st); cond != nil && !s.GoOn {
+				s.Gate = true
+			}
+			t.ask()
+			return
+		}
 	}
 	t.toSummary()
 }
 
+// commonResults returns the results of the conditions every
+// specialization has, as they stand.
+func (t *turn) commonResults() []eligibility.ConditionResult {
+	s := t.s()
+	if len(s.Specs) == 0 {
+		return nil
+	}
+	r := eligibility.Evaluate(t.e.Catalog, s.Facts, t.e.Now())
+	res, ok := r.Result(s.Specs[0])
+	if !ok {
+		return nil
+	}
+	conds := res.Conditions
+	if len(res.Levels) > 0 {
+		conds = res.Levels[0].Conditions
+	}
+	var out []eligibility.ConditionResult
+	for _, cr := range conds {
+		if slices.Contains(t.e.Catalog.Common, cr.Condition) {
+			out = append(out, cr)
+		}
+	}
+	return out
+}
+
+// failedCommon returns the condition every specialization has that the
+// answer to st has just failed, if any.
+func (t *turn) failedCommon(st Step) *eligibility.Condition {
+	if st.Fact == nil {
+		return nil
+	}
+	for _, cr := range t.commonResults() {
+		if cr.Condition.Fact == st.Ref.Fact && cr.Condition.Key == st.Ref.Key && cr.Status == eligibility.NotMet {
+			return cr.Condition
+		}
+	}
+	return nil
+}
+
+// gateNote tells the partner, above the next question, that a condition
+// every specialization needs is not met: answering goes on, so that every
+// other gap shows; the Stop here button goes to the summary.
+func (t *turn) gateNote() string {
+	s := t.s()
+	var names []string
+	for _, cr := range t.commonResults() {
+		if cr.Status == eligibility.NotMet {
+			names = append(names, cr.Condition.Name.Get(s.Lang))
+		}
+	}
+	return t.p.T("check.gate", "Condition", esc(strings.Join(names, "; ")))
+}
+
+// keepAll keeps every earlier answer the chosen specializations need and
+// goes on to the first question without one, or to the summary.
+func (t *turn) keepAll() {
+	s := t.s()
+	if !t.canKeepAll() {
+		t.stale()
+		return
+	}
+	t.say(Message{Text: t.p.T("check.question."+s.Key) + "\n\n✔️ <b>" + esc(t.p.T("button.keep_all")) + "</b>", Edit: true})
+	if len(s.Specs) == 0 {
+		s.Specs, s.Picking = s.Prev, nil
+	}
+	s.Answered[stepCompany], s.Answered[stepSpecs] = true, true
+	n := t.needs()
+	for _, st := range steps(t.e.Catalog, s.Specs) {
+		known := st.Key == stepEmployees && s.Facts.EmployeesKnown || st.Fact != nil && s.Facts.Known(st.Ref)
+		if known && n.has(st) {
+			s.Answered[st.Key] = true
+		}
+	}
+	for _, st := range t.steps() {
+		if !s.Answered[st.Key] && n.has(st) {
+			// Only the questions without an answer are left: each goes
+			// on to the next one of them, then to the summary.
+			s.Key, s.Sub, s.Editing = st.Key, empList, true
+			t.ask()
+			return
+		}
+	}
+	t.toSummary()
+}
+
+// canKeepAll reports whether the check started from earlier answers that
+// can all be kept at once: before the specializations are chosen again.
+func (t *turn) canKeepAll() bool {
+	s := t.s()
+	return len(s.Specs) == 0 && len(s.Prev) > 0 && !factsEmpty(s.Facts)
+}
+
 func (t *turn) toSummary() {
 	s := t.s()
-	s.State, s.Key, s.Editing, s.Sub, s.Draft = Summary, stateSummaryKey, false, empList, nil
+	s.State, s.Key, s.Editing, s.Sub, s.Draft, s.EmpIndex, s.Gate = Summary, stateSummaryKey, false, empList, nil, 0, false
 	t.ask()
 }
 
@@ -94,7 +301,7 @@ func (t *turn) back() {
 		t.ask()
 		return
 	}
-	s.Key, s.Sub, s.Draft = list[i-1].Key, empList, nil
+	s.Key, s.Sub, s.Draft, s.EmpIndex, s.Gate = list[i-1].Key, empList, nil, 0, false
 	t.ask()
 }
 
@@ -107,9 +314,19 @@ func (t *turn) answerButton(cb callback) {
 	s := t.s()
 	st, _, _ := t.current()
 	switch cb.act {
+	case actStop:
+		if !s.Gate {
+			t.stale()
+			return
+		}
+		t.toSummary()
+		return
+	case actKeepAll:
+		t.keepAll()
+		return
 	case actBack:
 		if st.Key == stepEmployees && s.Sub != empList {
-			s.Sub, s.Draft = empList, nil
+			s.Sub, s.Draft, s.EmpIndex = empList, nil, 0
 			t.ask()
 			return
 		}
@@ -132,6 +349,9 @@ func (t *turn) answerButton(cb callback) {
 }
 
 func (t *turn) answerText(txt string) {
+	if t.typedButton(txt) {
+		return
+	}
 	st, _, _ := t.current()
 	switch {
 	case st.Key == stepCompany:
@@ -211,6 +431,13 @@ func (t *turn) specsButton(cb callback) {
 		t.say(m)
 	case actAll, actNotSure, actUnknown:
 		t.chooseSpecs(all)
+	case actKeep:
+		keep := t.keptSpecs()
+		if len(keep) == 0 {
+			t.stale()
+			return
+		}
+		t.chooseSpecs(keep)
 	case actDone:
 		if len(s.Picking) == 0 {
 			t.out.Notice = t.p.T("check.hint.specs_none")
@@ -221,6 +448,15 @@ func (t *turn) specsButton(cb callback) {
 	default:
 		t.stale()
 	}
+}
+
+// keptSpecs are the specializations one tap keeps: those chosen in this
+// check, else those of the check it started from.
+func (t *turn) keptSpecs() []string {
+	if s := t.s(); len(s.Specs) > 0 {
+		return s.Specs
+	}
+	return t.knownSpecs(t.s().Prev)
 }
 
 // chooseSpecs records the chosen specializations in catalogue order.
@@ -292,6 +528,11 @@ func (t *turn) factButton(st Step, cb callback) {
 			return
 		}
 		s.Facts.Enums[st.Ref] = st.Fact.Values[i].ID
+	case actKeep:
+		if !s.Facts.Known(st.Ref) {
+			t.stale()
+			return
+		}
 	case actNumber:
 		n, err := strconv.ParseInt(cb.arg, 10, 64)
 		if (st.Fact.Type != eligibility.FactCount && st.Fact.Type != eligibility.FactMoney) || err != nil || n < 0 ||

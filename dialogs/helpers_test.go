@@ -66,6 +66,7 @@ type ui struct {
 	paused, forgetConfirm, forgetDone, remindAsk    string
 	changesTitle, changesNone, reportNone           string
 	summaryTitle, languageSet                       string
+	stop, goOnQ, keepAll, restart, stepOpen         string
 }
 
 var uiEN = ui{
@@ -103,6 +104,8 @@ var uiEN = ui{
 	reportNone:      "You have no verdict yet.",
 	summaryTitle:    "Your answers",
 	languageSet:     "I'll speak English.",
+	stop:            "⏹ Stop here", goOnQ: "Every specialization needs this",
+	keepAll: "⏩ Keep all my previous answers", restart: "🔁 Start over", stepOpen: "Step %d",
 }
 
 var uiRU = ui{
@@ -140,6 +143,8 @@ var uiRU = ui{
 	reportNone:      "Вердикта пока нет.",
 	summaryTitle:    "Ваши ответы",
 	languageSet:     "Буду говорить по-русски.",
+	stop:            "⏹ Остановиться", goOnQ: "Это нужно для любой специализации",
+	keepAll: "⏩ Оставить все прежние ответы", restart: "🔁 Начать заново", stepOpen: "Шаг %d",
 }
 
 func uis() []ui { return []ui{uiEN, uiRU} }
@@ -323,25 +328,6 @@ func (d *driver) play(script ...act) {
 	}
 }
 
-// startCheck starts a check from the welcome message, types the company
-// and checks that the specializations question follows.
-func (d *driver) startCheck(u ui, company string) {
-	d.t.Helper()
-	d.press(u.startCheck)
-	d.requireAsks(u.companyQ)
-	d.typ(company)
-	d.requireAsks(u.specsQ)
-}
-
-// pick ticks specializations by name and presses Done.
-func (d *driver) pick(u ui, names ...string) {
-	d.t.Helper()
-	for _, n := range names {
-		d.press(n)
-	}
-	d.press(u.done)
-}
-
 // Scripts of whole checks, from the welcome message to the summary.
 
 // infraScript checks Infrastructure only: agreement and plan yes, one
@@ -360,6 +346,13 @@ func infraEmployees(u ui) []act {
 		press(u.another), typ("Oleg"), press(u.cse), press(u.done),
 		press(u.done),
 	}
+}
+
+// recheckInfra goes through a second check of Infrastructure from the
+// specializations question, keeping the employees and typing the rest.
+func recheckInfra(u ui, consumption string) []act {
+	keep := map[string]string{"en": "Keep: Infrastructure", "ru": "Оставить: Infrastructure"}[u.lang]
+	return []act{press(keep), press(u.yes), press(u.yes), typ("1"), typ(consumption), press(u.passed), press(u.done)}
 }
 
 // devopsScript checks DevOps only with both roles filled and the interview

@@ -368,6 +368,7 @@ func (e *Engine) verdictMessage(lang string, r eligibility.Report, specs []strin
 		{{Label: p.T("button.contact"), Data: cbContact}},
 		{{Label: p.T("button.check_again"), Data: cbCheck}},
 	}
+	buttons = append(buttons, e.webAppRow(p)...)
 	return Message{Text: text, Buttons: buttons}
 }
 

@@ -46,6 +46,9 @@ type Session struct {
 	// Specs are the chosen specializations; Picking those being ticked.
 	Specs   []string `json:"specs,omitempty"`
 	Picking []string `json:"picking,omitempty"`
+	// Prev are the specializations of the check this one started from,
+	// one tap to keep.
+	Prev []string `json:"prev,omitempty"`
 	// Answered holds the keys of steps answered, "I don't know" included.
 	Answered map[string]bool       `json:"answered,omitempty"`
 	Draft    *eligibility.Employee `json:"draft,omitempty"`
@@ -58,6 +61,14 @@ type Session struct {
 	Checks int `json:"checks,omitempty"`
 	// Note is the comment being written to the account manager.
 	Note string `json:"note,omitempty"`
+	// Gate is set while the partner is told that a condition every
+	// specialization needs is not met, and asked whether to go on; GoOn
+	// once the partner chose to.
+	Gate bool `json:"gate,omitempty"`
+	GoOn bool `json:"go_on,omitempty"`
+	// EmpIndex is 1 + the index of the listed employee whose certificates
+	// Draft changes, 0 for a new employee.
+	EmpIndex int `json:"emp,omitempty"`
 
 	Facts eligibility.Facts `json:"-"`
 }

@@ -34,6 +34,17 @@ func (t *turn) summaryButton(cb callback) {
 	}
 }
 
+// summaryNumber opens the answer whose number the partner typed ("4",
+// "✏️ 4", "#4"), as its ✏️ button does, and reports whether it did.
+func (t *turn) summaryNumber(txt string) bool {
+	n, err := strconv.Atoi(strings.TrimSpace(strings.TrimLeft(txt, "#\u270f\ufe0f \u00a0")))
+	if err != nil || n < 1 || n > len(t.steps()) {
+		return false
+	}
+	t.summaryButton(callback{seq: t.s().Seq, act: actEdit, arg: strconv.Itoa(n - 1)})
+	return true
+}
+
 func (t *turn) summary() Message {
 	s := t.s()
 	list := t.steps()

@@ -48,11 +48,6 @@ func (v *validator) id(path, id string, seen map[string]bool) {
 	seen[id] = true
 }
 
-// validate checks the decoded catalogue and builds its indexes.
-func (c *Catalog) validate() error {
-	return c.validateWith(nil)
-}
-
 func (c *Catalog) validateWith(decodeProblems []string) error {
 	if len(c.Languages) == 0 {
 		c.Languages = []string{"en", "ru"}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"specbot/app"
 	"specbot/bot/telegramtest"
 	"specbot/reminders"
 )
@@ -49,7 +50,7 @@ func BenchmarkBroadcast10k(b *testing.B) {
 				if n := enqueueAt(b, db, at); n != c.partners {
 					b.Fatalf("enqueued %d reminders, want %d", n, c.partners)
 				}
-				br := &reminders.Broadcaster{DB: db, Sender: sender, Rate: c.rate, Log: quiet, Now: now}
+				br := &reminders.Broadcaster{App: &app.App{DB: db}, Sender: sender, Rate: c.rate, Log: quiet, Now: now}
 				before := len(srv.Calls("sendMessage"))
 				b.StartTimer()
 				st, err := br.Drain(ctx)

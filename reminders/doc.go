@@ -3,8 +3,9 @@
 //
 // A Schedule says which reminders are due at a moment (each window's
 // opening day minus each configured lead time, at a sensible local hour).
-// A Planner renders each consenting partner's personal message and writes
-// it to the store's outbox once per (partner, window, lead time). A
+// A Planner asks app to render each consenting partner's personal message
+// for the due rounds and write it to the store's outbox once per (partner,
+// window, lead time). A
 // Broadcaster drains the outbox through a Sender at a paced rate under
 // Telegram's broadcast limit: a 429 pauses all sending for its retry_after,
 // a 403 marks the partner unreachable, other failures are retried with

@@ -14,6 +14,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"specbot/app"
 	"specbot/dialogs"
 	"specbot/eligibility"
 	"specbot/reminders"
@@ -125,7 +126,7 @@ func schedule(tb testing.TB) reminders.Schedule {
 type partner struct {
 	chatID      int64
 	lang        string
-	reminders   string // "", "on", "off"
+	reminders   store.Consent // "", "on", "off"
 	unreachable bool
 	facts       string   // the last check's facts; "" when never checked
 	specs       []string // the specializations of that check (default: infrastructure)
@@ -173,11 +174,11 @@ func makeReport(tb testing.TB, factsJSON string, specs []string) *store.Report {
 	require.NoError(tb, err)
 	verdict, err := json.Marshal(rep)
 	require.NoError(tb, err)
-	r := &store.Report{Facts: stored, Verdict: verdict, Statuses: map[string]string{}, Gaps: map[string]int{}}
+	r := &store.Report{Facts: stored, Verdict: verdict, Statuses: map[string]eligibility.Status{}, Gaps: map[string]int{}}
 	for _, spec := range specs {
 		res, ok := rep.Result(spec)
 		require.True(tb, ok, spec)
-		r.Statuses[spec] = string(res.Status)
+		r.Statuses[spec] = res.Status
 		r.Gaps[spec] = res.Gaps()
 	}
 	return r
@@ -201,7 +202,7 @@ func consenting(tb testing.TB, db *store.DB, first int64, n int) []int64 {
 // returns how many reminders were written.
 func enqueueAt(tb testing.TB, db *store.DB, at time.Time) int {
 	tb.Helper()
-	p := &reminders.Planner{DB: db, Engine: newEngine(tb, func() time.Time { return at }), Schedule: schedule(tb)}
+	p := &reminders.Planner{App: &app.App{DB: db, Engine: newEngine(tb, func() time.Time { return at })}, Schedule: schedule(tb)}
 	n, err := p.Enqueue(context.Background(), at)
 	require.NoError(tb, err)
 	return n

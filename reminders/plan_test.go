@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"specbot/app"
 	"specbot/dialogs"
 	"specbot/reminders"
 	"specbot/store"
@@ -79,7 +80,7 @@ func TestPlannerAcrossYear(t *testing.T) {
 
 	clk := newClock(time.Date(2027, 1, 1, 0, 0, 0, 0, msk).UTC())
 	db.Now = clk.Now
-	planner := &reminders.Planner{DB: db, Engine: newEngine(t, clk.Now), Schedule: schedule(t)}
+	planner := &reminders.Planner{App: &app.App{DB: db, Engine: newEngine(t, clk.Now)}, Schedule: schedule(t)}
 
 	type written struct {
 		at  time.Time // local time of the step that wrote it
@@ -223,7 +224,7 @@ func TestPlannerEnqueueTwice(t *testing.T) {
 	}
 	counts, err := db.ReminderCounts(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, map[string]int{store.ReminderPending: 5, store.ReminderSending: 1, store.ReminderSent: 1, store.ReminderFailed: 1}, counts)
+	assert.Equal(t, map[store.ReminderState]int{store.ReminderPending: 5, store.ReminderSending: 1, store.ReminderSent: 1, store.ReminderFailed: 1}, counts)
 }
 
 // TestReminderContent: the personal message in both languages.
@@ -305,7 +306,7 @@ func TestReminderContent(t *testing.T) {
 			db, _ := newDB(t)
 			tt.p.chatID, tt.p.reminders = 7, "on"
 			addPartner(t, db, tt.p)
-			planner := &reminders.Planner{DB: db, Engine: newEngine(t, func() time.Time { return tt.at }), Schedule: schedule(t)}
+			planner := &reminders.Planner{App: &app.App{DB: db, Engine: newEngine(t, func() time.Time { return tt.at })}, Schedule: schedule(t)}
 			planned, err := planner.Plan(context.Background(), tt.at)
 			require.NoError(t, err)
 			require.Len(t, planned, 1)
@@ -371,7 +372,7 @@ func TestPlannerNobodyElse(t *testing.T) {
 			tt.p.chatID = 9
 			addPartner(t, db, tt.p)
 			for _, at := range days {
-				planner := &reminders.Planner{DB: db, Engine: newEngine(t, func() time.Time { return at }), Schedule: schedule(t)}
+				planner := &reminders.Planner{App: &app.App{DB: db, Engine: newEngine(t, func() time.Time { return at })}, Schedule: schedule(t)}
 				planned, err := planner.Plan(context.Background(), at)
 				require.NoError(t, err)
 				assert.Empty(t, planned, "%s", at)
@@ -391,7 +392,7 @@ func TestPlannerConsentChanges(t *testing.T) {
 
 	steps := []struct {
 		name      string
-		reminders string
+		reminders store.Consent
 		at        time.Time
 		want      int
 	}{

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"specbot/app"
 	"specbot/bot/telegramtest"
 	"specbot/dialogs"
 	"specbot/reminders"
@@ -72,7 +73,7 @@ func TestRestartAfterShutdown(t *testing.T) {
 			runCtx, cancel := context.WithCancel(ctx)
 			defer cancel()
 			wrapped := &cancelAfter{Sender: first, n: 10, cancel: cancel}
-			br1 := &reminders.Broadcaster{DB: db1, Sender: wrapped, Rate: 100, Workers: 4, Log: quiet, Now: clk.Now, Backoff: time.Millisecond}
+			br1 := &reminders.Broadcaster{App: &app.App{DB: db1}, Sender: wrapped, Rate: 100, Workers: 4, Log: quiet, Now: clk.Now, Backoff: time.Millisecond}
 			if tt.hang > 0 {
 				// Every answer is held: stop once ten sends reached the server.
 				go func() {
@@ -101,7 +102,7 @@ func TestRestartAfterShutdown(t *testing.T) {
 			if srv != nil {
 				second = newBot(t, srv, db2)
 			}
-			br2 := &reminders.Broadcaster{DB: db2, Sender: second, Rate: 100, Workers: 4, Log: quiet, Now: clk.Now, Backoff: time.Millisecond}
+			br2 := &reminders.Broadcaster{App: &app.App{DB: db2}, Sender: second, Rate: 100, Workers: 4, Log: quiet, Now: clk.Now, Backoff: time.Millisecond}
 			st2 := drainUntilSettled(t, db2, br2, 20*time.Second)
 
 			per := rec.perChat()
@@ -114,7 +115,7 @@ func TestRestartAfterShutdown(t *testing.T) {
 			assert.Equal(t, partners, st1.Sent+st2.Sent, "every reminder sent, across both runs")
 			counts, err := db2.ReminderCounts(ctx)
 			require.NoError(t, err)
-			assert.Equal(t, map[string]int{store.ReminderSent: partners}, counts)
+			assert.Equal(t, map[store.ReminderState]int{store.ReminderSent: partners}, counts)
 		})
 	}
 }
@@ -157,7 +158,7 @@ func TestRestartAfterCrash(t *testing.T) {
 
 	rec := &recordingSender{}
 	frozen := &freezeAfter{Sender: rec, n: 10, release: make(chan struct{})}
-	br1 := &reminders.Broadcaster{DB: db1, Sender: frozen, Rate: 200, Workers: workers, Log: quiet, Now: clk.Now}
+	br1 := &reminders.Broadcaster{App: &app.App{DB: db1}, Sender: frozen, Rate: 200, Workers: workers, Log: quiet, Now: clk.Now}
 	ctx1, cancel1 := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -179,7 +180,7 @@ func TestRestartAfterCrash(t *testing.T) {
 	db2 := openDB(t, path)
 	db2.Now = clk.Now
 	clk.Advance(11 * time.Minute)
-	br2 := &reminders.Broadcaster{DB: db2, Sender: rec, Rate: 200, Workers: workers, Log: quiet, Now: clk.Now}
+	br2 := &reminders.Broadcaster{App: &app.App{DB: db2}, Sender: rec, Rate: 200, Workers: workers, Log: quiet, Now: clk.Now}
 	st2, err := drain(t, br2, 20*time.Second)
 	require.NoError(t, err)
 
@@ -233,8 +234,8 @@ func TestConcurrentBroadcasters(t *testing.T) {
 			stats := make([]reminders.Stats, 2)
 			errs := make([]error, 2)
 			for i, db := range []*store.DB{dbA, dbB} {
-				br := &reminders.Broadcaster{DB: db, Sender: newBot(t, srv, db), Rate: 1000, Workers: 8, Log: quiet, Now: clk.Now}
-				planner := &reminders.Planner{DB: db, Engine: newEngine(t, clk.Now), Schedule: schedule(t)}
+				br := &reminders.Broadcaster{App: &app.App{DB: db}, Sender: newBot(t, srv, db), Rate: 1000, Workers: 8, Log: quiet, Now: clk.Now}
+				planner := &reminders.Planner{App: &app.App{DB: db, Engine: newEngine(t, clk.Now)}, Schedule: schedule(t)}
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
@@ -259,7 +260,7 @@ func TestConcurrentBroadcasters(t *testing.T) {
 			assert.Equal(t, partners, stats[0].Sent+stats[1].Sent)
 			counts, err := dbA.ReminderCounts(ctx)
 			require.NoError(t, err)
-			assert.Equal(t, map[string]int{store.ReminderSent: partners}, counts)
+			assert.Equal(t, map[store.ReminderState]int{store.ReminderSent: partners}, counts)
 		})
 	}
 }

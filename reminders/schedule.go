@@ -4,7 +4,7 @@ import (
 	"slices"
 	"time"
 
-	"specbot/eligibility"
+	"specbot/app"
 )
 
 // DefaultHour is the local hour reminders go out: late morning, when a
@@ -13,7 +13,7 @@ const DefaultHour = 11
 
 // Schedule is when reminders are due.
 type Schedule struct {
-	Windows []eligibility.WindowRule
+	Windows []app.WindowRule
 	Days    []int // lead times, in days before a window opens
 	Hour    int   // local hour of sending
 	Loc     *time.Location
@@ -41,7 +41,7 @@ func (s Schedule) Due(now time.Time) []Slot {
 	var out []Slot
 	for year := local.Year(); year <= local.Year()+1; year++ {
 		for _, w := range s.Windows {
-			opens := eligibility.WindowOpening(w, year, s.Loc)
+			opens := app.WindowOpening(w, year, s.Loc)
 			for _, d := range days {
 				day := opens.AddDate(0, 0, -d)
 				if !day.Equal(today) {

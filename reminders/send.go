@@ -2,12 +2,12 @@ package reminders
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"log/slog"
 	"sync"
 	"time"
 
+	"specbot/app"
 	"specbot/dialogs"
 	"specbot/store"
 )
@@ -33,7 +33,7 @@ const interruptedAfter = 10 * time.Minute
 
 // Broadcaster drains the outbox.
 type Broadcaster struct {
-	DB     *store.DB
+	App    *app.App
 	Sender Sender
 	// Rate is the most messages per second.
 	Rate float64
@@ -56,7 +56,7 @@ type Stats struct {
 func (br *Broadcaster) Drain(ctx context.Context) (Stats, error) {
 	start := time.Now()
 	now := br.now
-	if n, err := br.DB.AbandonInterrupted(ctx, now().Add(-interruptedAfter)); err != nil {
+	if n, err := br.App.AbandonInterrupted(ctx, now().Add(-interruptedAfter)); err != nil {
 		return Stats{}, err
 	} else if n > 0 {
 		br.log().Warn("reminders interrupted mid-send are not resent", "count", n)
@@ -84,7 +84,7 @@ func (br *Broadcaster) Drain(ctx context.Context) (Stats, error) {
 		go func() {
 			defer wg.Done()
 			for ctx.Err() == nil {
-				batch, err := br.DB.ClaimReminders(ctx, now(), 1)
+				batch, err := br.App.ClaimReminders(ctx, now(), 1)
 				if err != nil {
 					errOnce.Do(func() { claimErr = err })
 					return
@@ -106,9 +106,9 @@ func (br *Broadcaster) Drain(ctx context.Context) (Stats, error) {
 }
 
 // deliver sends one claimed reminder and records the outcome.
-func (br *Broadcaster) deliver(ctx context.Context, pace *pacer, r store.Reminder, count func(func(*Stats))) {
-	var m dialogs.Message
-	if err := json.Unmarshal(r.Payload, &m); err != nil {
+func (br *Broadcaster) deliver(ctx context.Context, pace *pacer, c app.ClaimedReminder, count func(func(*Stats))) {
+	r, m := c.Reminder, c.Message
+	if c.Err != nil {
 		br.finish(ctx, r, store.ReminderFailed, "unreadable payload")
 		count(func(s *Stats) { s.Failed++ })
 		return
@@ -159,14 +159,14 @@ func (br *Broadcaster) deliver(ctx context.Context, pace *pacer, r store.Reminde
 	}
 }
 
-func (br *Broadcaster) finish(ctx context.Context, r store.Reminder, state, errText string) {
-	if err := br.DB.FinishReminder(context.WithoutCancel(ctx), r, state, errText); err != nil {
+func (br *Broadcaster) finish(ctx context.Context, r store.Reminder, state store.ReminderState, errText string) {
+	if err := br.App.FinishReminder(context.WithoutCancel(ctx), r, state, errText); err != nil {
 		br.log().Error("record reminder", "chat_id", r.ChatID, "err", err)
 	}
 }
 
 func (br *Broadcaster) retry(ctx context.Context, r store.Reminder, after time.Duration, errText string) {
-	if err := br.DB.RetryReminder(context.WithoutCancel(ctx), r, br.now().Add(after), errText); err != nil {
+	if err := br.App.RetryReminder(context.WithoutCancel(ctx), r, br.now().Add(after), errText); err != nil {
 		br.log().Error("requeue reminder", "chat_id", r.ChatID, "err", err)
 	}
 }

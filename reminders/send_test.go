@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"specbot/app"
 	"specbot/bot"
 	"specbot/bot/telegramtest"
 	"specbot/dialogs"
@@ -130,7 +131,7 @@ func TestBroadcastFakeServer(t *testing.T) {
 	srv.FailNext("sendMessage", 3, http.StatusTooManyRequests, 1)
 
 	require.Equal(t, 30, enqueueAt(t, db, now()))
-	br := &reminders.Broadcaster{DB: db, Sender: newBot(t, srv, db), Rate: 25, Log: quiet, Now: now, Backoff: 10 * time.Millisecond}
+	br := &reminders.Broadcaster{App: &app.App{DB: db}, Sender: newBot(t, srv, db), Rate: 25, Log: quiet, Now: now, Backoff: 10 * time.Millisecond}
 	// 30 sends at 25/s and three pauses of a second: about 4.3 s.
 	st, err := drain(t, br, 15*time.Second)
 	assert.NoError(t, err)
@@ -193,7 +194,7 @@ func TestBroadcastFakeServer(t *testing.T) {
 		assert.GreaterOrEqual(t, st.Elapsed, 3*time.Second, "three pauses of a second")
 		counts, err := db.ReminderCounts(ctx)
 		require.NoError(t, err)
-		assert.Equal(t, map[string]int{store.ReminderSent: 29, store.ReminderBlocked: 1}, counts)
+		assert.Equal(t, map[store.ReminderState]int{store.ReminderSent: 29, store.ReminderBlocked: 1}, counts)
 	})
 	t.Run("the message is the stored one, with its buttons", func(t *testing.T) {
 		for _, id := range ids[:4] {
@@ -242,7 +243,7 @@ func TestBroadcastServerErrors(t *testing.T) {
 	tests := []struct {
 		name      string
 		fails     int
-		wantState string
+		wantState store.ReminderState
 		wantCalls int
 	}{
 		{"one 500, then sent", 1, store.ReminderSent, 2},
@@ -259,7 +260,7 @@ func TestBroadcastServerErrors(t *testing.T) {
 			require.Equal(t, 1, enqueueAt(t, db, now()))
 			srv.FailNext("sendMessage", tt.fails, http.StatusInternalServerError, 0)
 			backoff := 50 * time.Millisecond
-			br := &reminders.Broadcaster{DB: db, Sender: newBot(t, srv, db), Rate: 25, Log: quiet, Now: now, Backoff: backoff}
+			br := &reminders.Broadcaster{App: &app.App{DB: db}, Sender: newBot(t, srv, db), Rate: 25, Log: quiet, Now: now, Backoff: backoff}
 
 			st := drainUntilSettled(t, db, br, 10*time.Second)
 
@@ -293,7 +294,7 @@ func TestBroadcastOutcomes(t *testing.T) {
 	tests := []struct {
 		name        string
 		fail        func(chatID int64, n int) error
-		wantState   string
+		wantState   store.ReminderState
 		wantTries   int
 		wantStats   reminders.Stats
 		unreachable bool
@@ -322,7 +323,7 @@ func TestBroadcastOutcomes(t *testing.T) {
 			addPartner(t, db, partner{chatID: 5, lang: "ru", reminders: "on"})
 			require.Equal(t, 1, enqueueAt(t, db, now()))
 			s := &recordingSender{fail: tt.fail}
-			br := &reminders.Broadcaster{DB: db, Sender: s, Rate: 100, Log: quiet, Now: now, Backoff: 5 * time.Millisecond}
+			br := &reminders.Broadcaster{App: &app.App{DB: db}, Sender: s, Rate: 100, Log: quiet, Now: now, Backoff: 5 * time.Millisecond}
 			st := drainUntilSettled(t, db, br, 10*time.Second)
 			st.Elapsed = 0
 			assert.Equal(t, tt.wantStats, st)
@@ -355,7 +356,7 @@ func TestBroadcastPauseHoldsEveryone(t *testing.T) {
 		return nil
 	}
 	rate := 50.0
-	br := &reminders.Broadcaster{DB: db, Sender: s, Rate: rate, Workers: 8, Log: quiet, Now: now}
+	br := &reminders.Broadcaster{App: &app.App{DB: db}, Sender: s, Rate: rate, Workers: 8, Log: quiet, Now: now}
 	st, err := drain(t, br, 10*time.Second)
 	require.NoError(t, err)
 	assert.Equal(t, 20, st.Sent)
@@ -405,7 +406,7 @@ func TestBroadcastRate(t *testing.T) {
 				srv = telegramtest.NewServer(t, testToken)
 				sender = newBot(t, srv, db)
 			}
-			br := &reminders.Broadcaster{DB: db, Sender: sender, Rate: 25, Workers: 8, Log: quiet, Now: now}
+			br := &reminders.Broadcaster{App: &app.App{DB: db}, Sender: sender, Rate: 25, Workers: 8, Log: quiet, Now: now}
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 			defer cancel()
 			_, err := br.Drain(ctx)

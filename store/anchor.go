@@ -24,20 +24,6 @@ func (db *DB) Anchor(ctx context.Context, chatID int64) (int, error) {
 	return id, nil
 }
 
-// SetAnchor records the message id of the chat's current question. A chat
-// without a session has nothing to anchor and is left alone.
-func (db *DB) SetAnchor(ctx context.Context, chatID int64, messageID int) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return fmt.Errorf("set anchor %d: %w", chatID, err)
-	}
-	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `UPDATE sessions SET anchor = ? WHERE chat_id = ?`, messageID, chatID); err != nil {
-		return fmt.Errorf("set anchor %d: %w", chatID, err)
-	}
-	return tx.Commit()
-}
-
 // SetAnchors records many chats' question message ids in one transaction.
 func (db *DB) SetAnchors(ctx context.Context, anchors map[int64]int) error {
 	if len(anchors) == 0 {

@@ -8,11 +8,14 @@ import (
 	"time"
 )
 
+// HandoffState is where a handoff stands.
+type HandoffState string
+
 // Handoff states.
 const (
-	HandoffOpen  = "open"
-	HandoffTaken = "taken"
-	HandoffDone  = "done"
+	HandoffOpen  HandoffState = "open"
+	HandoffTaken HandoffState = "taken"
+	HandoffDone  HandoffState = "done"
 )
 
 // ErrTaken is returned when a handoff was already taken by someone else.
@@ -25,7 +28,7 @@ type Handoff struct {
 	ChatID        int64
 	ReportID      int64 // 0 when the partner had no report
 	Comment       string
-	State         string
+	State         HandoffState
 	CardChatID    int64
 	CardMessageID int
 	TakenBy       int64
@@ -67,24 +70,6 @@ func findHandoff(ctx context.Context, tx *sql.Tx, id int64) (Handoff, error) {
 	return h, err
 }
 
-// RecentHandoff returns the partner's newest handoff that is not done and
-// was created after since, or ErrNotFound.
-func (db *DB) RecentHandoff(ctx context.Context, chatID int64, since time.Time) (Handoff, error) {
-	tx, err := db.beginRead(ctx)
-	if err != nil {
-		return Handoff{}, fmt.Errorf("recent handoff %d: %w", chatID, err)
-	}
-	defer tx.Rollback()
-	h, err := scanHandoff(tx.QueryRowContext(ctx, `SELECT `+handoffColumns+` FROM handoffs
-		WHERE chat_id = ? AND state <> 'done' AND created_at > ? ORDER BY id DESC LIMIT 1`, chatID, formatTime(since)))
-	if errors.Is(err, sql.ErrNoRows) {
-		return Handoff{}, fmt.Errorf("recent handoff %d: %w", chatID, ErrNotFound)
-	} else if err != nil {
-		return Handoff{}, fmt.Errorf("recent handoff %d: %w", chatID, err)
-	}
-	return h, nil
-}
-
 // SaveHandoff inserts a handoff (ID 0) or updates its comment, report and
 // card; it fills in ID and the times.
 func (db *DB) SaveHandoff(ctx context.Context, h *Handoff) error {
@@ -120,14 +105,14 @@ func (db *DB) SaveHandoff(ctx context.Context, h *Handoff) error {
 // anyone else gets ErrTaken with the handoff as it stands.
 func (db *DB) TakeHandoff(ctx context.Context, id, managerID int64, name string) (Handoff, error) {
 	now := formatTime(db.now())
-	return db.moveHandoff(ctx, id, `UPDATE handoffs SET state = 'taken', taken_by = ?, taken_name = ?, taken_at = ?, updated_at = ?
-		WHERE id = ? AND state = 'open'`, managerID, name, now, now, id)
+	return db.moveHandoff(ctx, id, `UPDATE handoffs SET state = ?, taken_by = ?, taken_name = ?, taken_at = ?, updated_at = ?
+		WHERE id = ? AND state = ?`, HandoffTaken, managerID, name, now, now, id, HandoffOpen)
 }
 
 // CloseHandoff marks a handoff done; closing a done one is ErrTaken.
 func (db *DB) CloseHandoff(ctx context.Context, id, managerID int64) (Handoff, error) {
-	return db.moveHandoff(ctx, id, `UPDATE handoffs SET state = 'done', done_by = ?, updated_at = ?
-		WHERE id = ? AND state <> 'done'`, managerID, formatTime(db.now()), id)
+	return db.moveHandoff(ctx, id, `UPDATE handoffs SET state = ?, done_by = ?, updated_at = ?
+		WHERE id = ? AND state <> ?`, HandoffDone, managerID, formatTime(db.now()), id, HandoffDone)
 }
 
 func (db *DB) moveHandoff(ctx context.Context, id int64, query string, args ...any) (Handoff, error) {
@@ -162,8 +147,51 @@ func (db *DB) CountOpenHandoffs(ctx context.Context) (int, error) {
 	}
 	defer tx.Rollback()
 	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM handoffs WHERE state <> 'done'`).Scan(&n); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM handoffs WHERE state <> ?`, HandoffDone).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count handoffs: %w", err)
 	}
 	return n, nil
+}
+
+// Desk is what a handoff's card needs about a partner, read at once: the
+// partner, its latest report and, when asked, its recent open handoff.
+type Desk struct {
+	Partner Partner
+	Report  *Report  // nil when the partner has no report
+	Handoff *Handoff // nil when not asked for or none is open
+}
+
+// Desk reads a partner with its latest report and, when openSince is not
+// zero, its newest handoff that is not done and was created after
+// openSince, in one read transaction. It returns ErrNotFound when there is
+// no such partner.
+func (db *DB) Desk(ctx context.Context, chatID int64, openSince time.Time) (Desk, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return Desk{}, fmt.Errorf("desk %d: %w", chatID, err)
+	}
+	defer tx.Rollback()
+	var d Desk
+	if d.Partner, err = findPartner(ctx, tx, `WHERE chat_id = ?`, chatID); err != nil {
+		return Desk{}, fmt.Errorf("desk %d: %w", chatID, err)
+	}
+	rs, err := findReports(ctx, tx, chatID, 1)
+	if err != nil {
+		return Desk{}, fmt.Errorf("desk %d: %w", chatID, err)
+	}
+	if len(rs) > 0 {
+		d.Report = &rs[0]
+	}
+	if openSince.IsZero() {
+		return d, nil
+	}
+	h, err := scanHandoff(tx.QueryRowContext(ctx, `SELECT `+handoffColumns+` FROM handoffs
+		WHERE chat_id = ? AND state <> ? AND created_at > ? ORDER BY id DESC LIMIT 1`, chatID, HandoffDone, formatTime(openSince)))
+	switch {
+	case err == nil:
+		d.Handoff = &h
+	case !errors.Is(err, sql.ErrNoRows):
+		return Desk{}, fmt.Errorf("desk %d: %w", chatID, err)
+	}
+	return d, nil
 }

@@ -16,6 +16,8 @@ type InboxUpdate struct {
 	ChatID     int64
 	Payload    []byte
 	ReceivedAt time.Time
+	// Attempts counts the failed attempts recorded with RecordFailure.
+	Attempts int
 }
 
 // EnqueueUpdate stores u as pending. It reports false, storing nothing, when
@@ -104,8 +106,8 @@ func (db *DB) PendingUpdates(ctx context.Context, limit int) ([]InboxUpdate, err
 	defer tx.Rollback()
 
 	rows, err := tx.QueryContext(ctx, `
-		SELECT update_id, chat_id, payload, received_at FROM inbox
-		WHERE done_at IS NULL ORDER BY update_id LIMIT ?`, limitArg(limit))
+		SELECT update_id, chat_id, payload, received_at, attempts FROM inbox
+		WHERE done_at IS NULL AND failed_at IS NULL ORDER BY update_id LIMIT ?`, limitArg(limit))
 	if err != nil {
 		return nil, fmt.Errorf("pending updates: %w", err)
 	}
@@ -114,7 +116,7 @@ func (db *DB) PendingUpdates(ctx context.Context, limit int) ([]InboxUpdate, err
 	var out []InboxUpdate
 	for rows.Next() {
 		var u InboxUpdate
-		if err := rows.Scan(&u.UpdateID, &u.ChatID, &u.Payload, timeColumn{&u.ReceivedAt}); err != nil {
+		if err := rows.Scan(&u.UpdateID, &u.ChatID, &u.Payload, timeColumn{&u.ReceivedAt}, &u.Attempts); err != nil {
 			return nil, fmt.Errorf("pending updates: %w", err)
 		}
 		out = append(out, u)
@@ -141,6 +143,33 @@ func (db *DB) MarkUpdateDone(ctx context.Context, updateID int64) error {
 		return fmt.Errorf("mark update %d done: %w", updateID, err)
 	}
 	return nil
+}
+
+// RecordFailure counts one more failed attempt at a pending update and
+// returns the count. At maxAttempts the update is parked: PendingUpdates no
+// longer returns it, and parked reports true. An update not pending (done,
+// parked or unknown) is ErrNotFound.
+func (db *DB) RecordFailure(ctx context.Context, updateID int64, maxAttempts int) (attempts int, parked bool, err error) {
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return 0, false, fmt.Errorf("record failure of update %d: %w", updateID, err)
+	}
+	defer tx.Rollback()
+	err = tx.QueryRowContext(ctx, `
+		UPDATE inbox SET attempts = attempts + 1,
+			failed_at = CASE WHEN attempts + 1 >= ? THEN ? ELSE NULL END
+		WHERE update_id = ? AND done_at IS NULL AND failed_at IS NULL
+		RETURNING attempts, failed_at IS NOT NULL`,
+		maxAttempts, formatTime(db.now()), updateID).Scan(&attempts, &parked)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, fmt.Errorf("record failure of update %d: %w", updateID, ErrNotFound)
+	} else if err != nil {
+		return 0, false, fmt.Errorf("record failure of update %d: %w", updateID, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, false, fmt.Errorf("record failure of update %d: %w", updateID, err)
+	}
+	return attempts, parked, nil
 }
 
 // MaxUpdateID returns the highest update id ever enqueued, or 0 if none;

@@ -18,8 +18,8 @@ type Partner struct {
 	Name        string // display name (first + last)
 	Lang        string // "en" or "ru"
 	Company     string
-	Reminders   string // "" = never asked, "on", "off"
-	Unreachable bool   // the user blocked the bot (403)
+	Reminders   Consent
+	Unreachable bool // the user blocked the bot (403)
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 }
@@ -34,9 +34,19 @@ func (p *Partner) validate() error {
 	return validateReminders(p.Reminders)
 }
 
-func validateReminders(state string) error {
+// Consent is a partner's answer about reminders.
+type Consent string
+
+// Reminder consents.
+const (
+	ConsentUnasked Consent = "" // never asked, or asked to be asked again
+	ConsentOn      Consent = "on"
+	ConsentOff     Consent = "off"
+)
+
+func validateReminders(state Consent) error {
 	switch state {
-	case "", "on", "off":
+	case ConsentUnasked, ConsentOn, ConsentOff:
 		return nil
 	}
 	return fmt.Errorf("reminders %q: %w", state, ErrInvalid)
@@ -96,9 +106,9 @@ func (db *DB) CountPartners(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// SetReminders records the partner's answer about reminders: "on", "off",
-// or "" to ask again.
-func (db *DB) SetReminders(ctx context.Context, chatID int64, state string) error {
+// SetReminders records the partner's answer about reminders; ConsentUnasked
+// asks again.
+func (db *DB) SetReminders(ctx context.Context, chatID int64, state Consent) error {
 	if err := validateReminders(state); err != nil {
 		return fmt.Errorf("set reminders %d: %w", chatID, err)
 	}

@@ -72,7 +72,7 @@ func TestSetReminders(t *testing.T) {
 	tests := []struct {
 		name   string
 		chatID int64
-		state  string
+		state  Consent
 		err    error
 	}{
 		{"on", 1, "on", nil},

@@ -8,13 +8,16 @@ import (
 	"time"
 )
 
+// ReminderState is where a reminder's delivery stands.
+type ReminderState string
+
 // Reminder delivery states.
 const (
-	ReminderPending = "pending"
-	ReminderSending = "sending" // claimed by a sender
-	ReminderSent    = "sent"
-	ReminderFailed  = "failed"
-	ReminderBlocked = "blocked" // the partner blocked the bot
+	ReminderPending ReminderState = "pending"
+	ReminderSending ReminderState = "sending" // claimed by a sender
+	ReminderSent    ReminderState = "sent"
+	ReminderFailed  ReminderState = "failed"
+	ReminderBlocked ReminderState = "blocked" // the partner blocked the bot
 )
 
 // Reminder is one row of the outbox: one message to one partner for one
@@ -25,7 +28,7 @@ type Reminder struct {
 	DaysBefore  int    // 0: the window opened today
 	DueAt       time.Time
 	Payload     []byte // the rendered message, opaque to store
-	State       string
+	State       ReminderState
 	Attempts    int
 	LastError   string
 	SentAt      time.Time
@@ -41,14 +44,14 @@ func (db *DB) EnqueueReminders(ctx context.Context, rs []Reminder) (int, error) 
 	}
 	defer tx.Rollback()
 	stmt, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO reminders (chat_id, window_opens, days_before, due_at, payload, state)
-		SELECT ?, ?, ?, ?, ?, 'pending' WHERE EXISTS (SELECT 1 FROM partners WHERE chat_id = ?)`)
+		SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM partners WHERE chat_id = ?)`)
 	if err != nil {
 		return 0, fmt.Errorf("enqueue reminders: %w", err)
 	}
 	defer stmt.Close()
 	n := 0
 	for _, r := range rs {
-		res, err := stmt.ExecContext(ctx, r.ChatID, r.WindowOpens, r.DaysBefore, formatTime(r.DueAt), r.Payload, r.ChatID)
+		res, err := stmt.ExecContext(ctx, r.ChatID, r.WindowOpens, r.DaysBefore, formatTime(r.DueAt), r.Payload, ReminderPending, r.ChatID)
 		if err != nil {
 			return 0, fmt.Errorf("enqueue reminder %d/%s/%d: %w", r.ChatID, r.WindowOpens, r.DaysBefore, err)
 		}
@@ -67,10 +70,10 @@ func (db *DB) ClaimReminders(ctx context.Context, now time.Time, limit int) ([]R
 		return nil, fmt.Errorf("claim reminders: %w", err)
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `UPDATE reminders SET state = 'sending', claimed_at = ?
-		WHERE rowid IN (SELECT rowid FROM reminders WHERE state = 'pending' AND due_at <= ? ORDER BY due_at, chat_id LIMIT ?)
+	rows, err := tx.QueryContext(ctx, `UPDATE reminders SET state = ?, claimed_at = ?
+		WHERE rowid IN (SELECT rowid FROM reminders WHERE state = ? AND due_at <= ? ORDER BY due_at, chat_id LIMIT ?)
 		RETURNING chat_id, window_opens, days_before, due_at, payload, state, attempts, last_error`,
-		formatTime(db.now()), formatTime(now), limit)
+		ReminderSending, formatTime(db.now()), ReminderPending, formatTime(now), limit)
 	if err != nil {
 		return nil, fmt.Errorf("claim reminders: %w", err)
 	}
@@ -91,7 +94,7 @@ func (db *DB) ClaimReminders(ctx context.Context, now time.Time, limit int) ([]R
 
 // FinishReminder records the end of a claimed reminder: sent, failed or
 // blocked (which also marks the partner unreachable).
-func (db *DB) FinishReminder(ctx context.Context, r Reminder, state, errText string) error {
+func (db *DB) FinishReminder(ctx context.Context, r Reminder, state ReminderState, errText string) error {
 	tx, err := db.beginWrite(ctx)
 	if err != nil {
 		return fmt.Errorf("finish reminder: %w", err)
@@ -120,8 +123,8 @@ func (db *DB) RetryReminder(ctx context.Context, r Reminder, next time.Time, err
 		return fmt.Errorf("retry reminder: %w", err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `UPDATE reminders SET state = 'pending', due_at = ?, last_error = ?, attempts = attempts + 1
-		WHERE chat_id = ? AND window_opens = ? AND days_before = ?`, formatTime(next), errText, r.ChatID, r.WindowOpens, r.DaysBefore); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE reminders SET state = ?, due_at = ?, last_error = ?, attempts = attempts + 1
+		WHERE chat_id = ? AND window_opens = ? AND days_before = ?`, ReminderPending, formatTime(next), errText, r.ChatID, r.WindowOpens, r.DaysBefore); err != nil {
 		return fmt.Errorf("retry reminder %d: %w", r.ChatID, err)
 	}
 	return tx.Commit()
@@ -136,8 +139,8 @@ func (db *DB) AbandonInterrupted(ctx context.Context, claimedBefore time.Time) (
 		return 0, fmt.Errorf("abandon reminders: %w", err)
 	}
 	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, `UPDATE reminders SET state = 'failed', last_error = 'interrupted while sending'
-		WHERE state = 'sending' AND claimed_at < ?`, formatTime(claimedBefore))
+	res, err := tx.ExecContext(ctx, `UPDATE reminders SET state = ?, last_error = ?
+		WHERE state = ? AND claimed_at < ?`, ReminderFailed, "interrupted while sending", ReminderSending, formatTime(claimedBefore))
 	if err != nil {
 		return 0, fmt.Errorf("abandon reminders: %w", err)
 	}
@@ -146,7 +149,7 @@ func (db *DB) AbandonInterrupted(ctx context.Context, claimedBefore time.Time) (
 }
 
 // ReminderCounts counts the outbox by state.
-func (db *DB) ReminderCounts(ctx context.Context) (map[string]int, error) {
+func (db *DB) ReminderCounts(ctx context.Context) (map[ReminderState]int, error) {
 	tx, err := db.beginRead(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("count reminders: %w", err)
@@ -157,9 +160,9 @@ func (db *DB) ReminderCounts(ctx context.Context) (map[string]int, error) {
 		return nil, fmt.Errorf("count reminders: %w", err)
 	}
 	defer rows.Close()
-	out := map[string]int{}
+	out := map[ReminderState]int{}
 	for rows.Next() {
-		var s string
+		var s ReminderState
 		var n int
 		if err := rows.Scan(&s, &n); err != nil {
 			return nil, fmt.Errorf("count reminders: %w", err)
@@ -212,7 +215,7 @@ func (db *DB) ReminderCandidates(ctx context.Context) ([]Candidate, error) {
 		return nil, fmt.Errorf("reminder candidates: %w", err)
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `SELECT chat_id FROM partners WHERE reminders = 'on' AND unreachable = 0 ORDER BY chat_id`)
+	rows, err := tx.QueryContext(ctx, `SELECT chat_id FROM partners WHERE reminders = ? AND unreachable = 0 ORDER BY chat_id`, ConsentOn)
 	if err != nil {
 		return nil, fmt.Errorf("reminder candidates: %w", err)
 	}

@@ -11,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"specbot/eligibility"
 )
 
 // reminderAt is a reminder of chat for the April 2027 window.
@@ -127,7 +129,7 @@ func TestClaimReminders(t *testing.T) {
 	}
 	counts, err := db.ReminderCounts(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, map[string]int{ReminderSending: 5}, counts)
+	assert.Equal(t, map[ReminderState]int{ReminderSending: 5}, counts)
 }
 
 // TestClaimReminders_Concurrent: claimers in two processes (two handles on
@@ -181,7 +183,7 @@ func TestClaimReminders_Concurrent(t *testing.T) {
 func TestFinishReminder(t *testing.T) {
 	tests := []struct {
 		name        string
-		state       string
+		state       ReminderState
 		errText     string
 		sentAt      bool
 		unreachable bool
@@ -318,7 +320,7 @@ func TestReminderCandidates(t *testing.T) {
 	assert.JSONEq(t, `{"v":1,"state":"check"}`, string(cands[0].Session))
 	require.NotNil(t, cands[0].Report)
 	assert.Equal(t, reports[1].ID, cands[0].Report.ID, "the latest report")
-	assert.Equal(t, map[string]string{"devops": "eligible"}, cands[0].Report.Statuses)
+	assert.Equal(t, map[string]eligibility.Status{"devops": "eligible"}, cands[0].Report.Statuses)
 	assert.Equal(t, int64(5), cands[1].Partner.ChatID)
 	assert.Nil(t, cands[1].Session)
 	assert.Nil(t, cands[1].Report)
@@ -365,5 +367,5 @@ func TestReminders_OrderAndForget(t *testing.T) {
 	assert.Empty(t, rows, "Forget deletes the partner's reminders")
 	counts, err := db.ReminderCounts(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, map[string]int{ReminderPending: 1}, counts)
+	assert.Equal(t, map[ReminderState]int{ReminderPending: 1}, counts)
 }

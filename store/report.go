@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"specbot/eligibility"
 )
 
 // Report is one evaluation of a partner's facts. Reports are history: a new
@@ -14,10 +16,10 @@ type Report struct {
 	ID        int64
 	ChatID    int64
 	CreatedAt time.Time
-	Facts     []byte            // JSON, opaque to store
-	Verdict   []byte            // JSON, opaque to store
-	Statuses  map[string]string // specialization id -> "eligible"|"not_eligible"|"incomplete"
-	Gaps      map[string]int    // specialization id -> number of unmet conditions
+	Facts     []byte                        // JSON, opaque to store
+	Verdict   []byte                        // JSON, opaque to store
+	Statuses  map[string]eligibility.Status // specialization id -> its status
+	Gaps      map[string]int                // specialization id -> number of unmet conditions
 }
 
 // PartnerReport is a partner with one of its reports.
@@ -29,7 +31,7 @@ type PartnerReport struct {
 func (r *Report) validate() error {
 	for spec, status := range r.Statuses {
 		switch status {
-		case "eligible", "not_eligible", "incomplete":
+		case eligibility.Eligible, eligibility.NotEligible, eligibility.Incomplete:
 		default:
 			return fmt.Errorf("report status %q of %s: %w", status, spec, ErrInvalid)
 		}

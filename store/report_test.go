@@ -7,18 +7,20 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"specbot/eligibility"
 )
 
 // mustSaveReports saves one report per status for the partner, a minute
 // apart, and returns them as saved.
-func mustSaveReports(t *testing.T, db *DB, clk *clock, p Partner, statuses ...string) []Report {
+func mustSaveReports(t *testing.T, db *DB, clk *clock, p Partner, statuses ...eligibility.Status) []Report {
 	t.Helper()
 	var out []Report
 	for _, s := range statuses {
 		turn := &Turn{Partner: p, Report: &Report{
 			Facts:    []byte(`{}`),
 			Verdict:  []byte(`{"ok":true}`),
-			Statuses: map[string]string{"devops": s},
+			Statuses: map[string]eligibility.Status{"devops": s},
 			Gaps:     map[string]int{"devops": 1},
 		}}
 		require.NoError(t, db.SaveTurn(context.Background(), turn))

@@ -49,10 +49,12 @@ func putSession(ctx context.Context, tx *sql.Tx, chatID int64, data []byte, anch
 type Chat struct {
 	Partner Partner // zero with Found false for a chat never seen
 	Found   bool
-	Session []byte // nil when none
+	Session []byte  // nil when none
+	Report  *Report // the latest report, nil when none
 }
 
-// Chat reads a chat's partner and session in one read transaction.
+// Chat reads a chat's partner, session and latest report in one read
+// transaction.
 func (db *DB) Chat(ctx context.Context, chatID int64) (Chat, error) {
 	tx, err := db.beginRead(ctx)
 	if err != nil {
@@ -71,6 +73,13 @@ func (db *DB) Chat(ctx context.Context, chatID int64) (Chat, error) {
 	err = tx.QueryRowContext(ctx, `SELECT data FROM sessions WHERE chat_id = ?`, chatID).Scan(&c.Session)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return Chat{}, fmt.Errorf("chat %d: %w", chatID, err)
+	}
+	rs, err := findReports(ctx, tx, chatID, 1)
+	if err != nil {
+		return Chat{}, fmt.Errorf("chat %d: %w", chatID, err)
+	}
+	if len(rs) > 0 {
+		c.Report = &rs[0]
 	}
 	return c, nil
 }

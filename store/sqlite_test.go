@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"specbot/eligibility"
 )
 
 // MustOpenDB opens a database in a file of a fresh temporary directory and
@@ -144,7 +146,7 @@ func TestDataSurvivesReopen(t *testing.T) {
 	turn := &Turn{
 		Partner:  Partner{ChatID: 7, UserID: 70, Username: "anna", Name: "Anna K", Lang: "ru", Company: "Acme", Reminders: "on"},
 		Session:  []byte(`{"step":"consumption"}`),
-		Report:   &Report{Facts: []byte(`{"a":1}`), Statuses: map[string]string{"devops": "eligible"}, Gaps: map[string]int{"devops": 0}},
+		Report:   &Report{Facts: []byte(`{"a":1}`), Statuses: map[string]eligibility.Status{"devops": "eligible"}, Gaps: map[string]int{"devops": 0}},
 		UpdateID: 0,
 	}
 	require.NoError(t, db.SaveTurn(ctx, turn))

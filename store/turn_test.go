@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"specbot/eligibility"
 )
 
 func TestSaveTurn_RoundTrip(t *testing.T) {
@@ -34,7 +36,7 @@ func TestSaveTurn_RoundTrip(t *testing.T) {
 		Report: &Report{
 			Facts:    []byte(`{"partner_agreement":true}`),
 			Verdict:  []byte(`{"results":[]}`),
-			Statuses: map[string]string{"infrastructure": "eligible", "devops": "incomplete"},
+			Statuses: map[string]eligibility.Status{"infrastructure": "eligible", "devops": "incomplete"},
 			Gaps:     map[string]int{"infrastructure": 0, "devops": 2},
 		},
 	}
@@ -79,7 +81,7 @@ func TestSaveTurn_KeepsHistory(t *testing.T) {
 	for i := range 3 {
 		turn := &Turn{Partner: p, Report: &Report{
 			Facts:    []byte(fmt.Sprintf(`{"n":%d}`, i)),
-			Statuses: map[string]string{"devops": "not_eligible"},
+			Statuses: map[string]eligibility.Status{"devops": "not_eligible"},
 			Gaps:     map[string]int{"devops": 3 - i},
 		}}
 		require.NoError(t, db.SaveTurn(ctx, turn))
@@ -105,7 +107,7 @@ func TestSaveTurn_Invalid(t *testing.T) {
 		{"unknown lang", &Turn{Partner: Partner{ChatID: 1, Lang: "de"}}, ErrInvalid},
 		{"empty lang", &Turn{Partner: Partner{ChatID: 1}}, ErrInvalid},
 		{"unknown reminders", &Turn{Partner: Partner{ChatID: 1, Lang: "en", Reminders: "yes"}}, ErrInvalid},
-		{"unknown status", &Turn{Partner: ok, Report: &Report{Statuses: map[string]string{"devops": "maybe"}}}, ErrInvalid},
+		{"unknown status", &Turn{Partner: ok, Report: &Report{Statuses: map[string]eligibility.Status{"devops": "maybe"}}}, ErrInvalid},
 		{"negative gaps", &Turn{Partner: ok, Report: &Report{Gaps: map[string]int{"devops": -1}}}, ErrInvalid},
 		{"report of another chat", &Turn{Partner: ok, Report: &Report{ChatID: 2}}, ErrInvalid},
 		{"unknown update", &Turn{Partner: ok, UpdateID: 77}, ErrNotFound},
@@ -203,7 +205,7 @@ func TestConcurrentWrites(t *testing.T) {
 			errs <- db.SaveTurn(ctx, &Turn{
 				Partner:  Partner{ChatID: chatID, Lang: "en"},
 				Session:  []byte("s"),
-				Report:   &Report{Facts: []byte(`{}`), Statuses: map[string]string{"devops": "eligible"}},
+				Report:   &Report{Facts: []byte(`{}`), Statuses: map[string]eligibility.Status{"devops": "eligible"}},
 				UpdateID: updateID,
 			})
 		})
@@ -243,7 +245,7 @@ func BenchmarkSaveTurn(b *testing.B) {
 			UpdateID: updateID,
 		}
 		if i%10 == 0 {
-			turn.Report = &Report{Facts: facts, Statuses: map[string]string{"infrastructure": "eligible"}}
+			turn.Report = &Report{Facts: facts, Statuses: map[string]eligibility.Status{"infrastructure": "eligible"}}
 		}
 		if err := db.SaveTurn(ctx, turn); err != nil {
 			b.Fatal(err)

@@ -22,6 +22,22 @@
 // unknown callback query ids, wrong token (401) and unknown methods (404).
 // FailNext, BlockChat and SetHang inject 429/403/5xx answers and slowness.
 //
+// Forums: MakeForum declares a forum supergroup (SetCanManageTopics takes the
+// bot's right away); createForumTopic, editForumTopic, closeForumTopic and
+// reopenForumTopic answer with Telegram's refusals ("the chat is not a
+// forum", "not enough rights to create a topic", TOPIC_ID_INVALID,
+// TOPIC_NOT_MODIFIED, …); sends with message_thread_id land in the topic or
+// are refused with "message thread not found" or TOPIC_CLOSED. Users post
+// into topics and reply to messages with SendTopicText, ReplyText and
+// SendUserMessage; like Telegram, a topic message that answers nothing
+// carries the topic's forum_topic_created service message as
+// reply_to_message. SendPhoto and SendDocument inject users' media, which
+// copyMessage can copy ("message to copy not found" otherwise).
+// UpgradeGroup turns a group into a supergroup: writes to the old id then
+// answer "group chat was upgraded to a supergroup chat" with
+// parameters.migrate_to_chat_id (a *bot.MigrateError in the client), and
+// AnnounceUpgrade queues the service messages that go with it.
+//
 // Example:
 //
 //	s := telegramtest.NewServer(t, "123:abc")

@@ -47,7 +47,7 @@ func TestTooManyRequests(t *testing.T) {
 	_, err = b.SendMessage(ctx, &bot.SendMessageParams{ChatID: 42, Text: "hi"})
 	require.NoError(t, err)
 
-	_, a, body := raw(t, ctx, s, testToken, "getMe", nil)
+	_, a, _ := raw(t, ctx, s, testToken, "getMe", nil)
 	require.True(t, a.OK)
 	s.FailNext("getMe", 1, http.StatusTooManyRequests, 3)
 	status, _, body := raw(t, ctx, s, testToken, "getMe", nil)

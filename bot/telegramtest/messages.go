@@ -24,10 +24,14 @@ type Message struct {
 	Keyboard  [][]Button // inline keyboard; nil when none
 	Edits     int        // successful edit* calls
 
-	Method      string // method that created it: sendMessage, sendDocument or sendPhoto
+	Method      string // method that created it: sendMessage, sendDocument, sendPhoto or copyMessage
 	Caption     string // media caption
 	File        string // media: uploaded file name, or the file_id / URL passed
 	ReplyMarkup string // last reply_markup JSON as sent, of any kind ("" when none)
+
+	ThreadID       int   // forum topic (message_thread_id) it is in; 0 outside topics
+	CopiedFromChat int64 // copyMessage: the source's chat
+	CopiedFromID   int   // copyMessage: the source's message id
 }
 
 type botMsg struct {
@@ -119,7 +123,7 @@ func (s *Server) newMsgLocked(chatID int64, method string) *botMsg {
 // modelLocked renders m as the Bot API returns it.
 func (s *Server) modelLocked(m *botMsg) models.Message {
 	from := s.bot
-	return models.Message{
+	out := models.Message{
 		ID:          m.ID,
 		From:        &from,
 		Date:        m.date,
@@ -131,6 +135,8 @@ func (s *Server) modelLocked(m *botMsg) models.Message {
 		Photo:       m.photo,
 		ReplyMarkup: m.markup,
 	}
+	s.placeLocked(&out, m.ThreadID)
+	return out
 }
 
 // findLocked looks up the message named by chat_id and message_id.

@@ -24,7 +24,12 @@ func (s *Server) sendMessage(r *request) reply {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	thread, bad := s.threadLocked(chatID, r)
+	if bad != nil {
+		return *bad
+	}
 	m := s.newMsgLocked(chatID, "sendMessage")
+	m.ThreadID = thread
 	m.Text, m.ParseMode = text, pm
 	m.setMarkup(kb, key, r.p["reply_markup"])
 	return ok(s.modelLocked(m))
@@ -51,8 +56,13 @@ func sendMedia(field string) func(*Server, *request) reply {
 		}
 		s.mu.Lock()
 		defer s.mu.Unlock()
+		thread, bad := s.threadLocked(chatID, r)
+		if bad != nil {
+			return *bad
+		}
 		method := "send" + strings.ToUpper(field[:1]) + field[1:]
 		m := s.newMsgLocked(chatID, method)
+		m.ThreadID = thread
 		m.File, m.Caption, m.ParseMode = file, caption, pm
 		m.setMarkup(kb, key, r.p["reply_markup"])
 		s.lastFile++
@@ -89,7 +99,7 @@ func (s *Server) editMessageText(r *request) reply {
 	if bad != nil {
 		return *bad
 	}
-	if m.Method != "sendMessage" {
+	if !m.isText() {
 		return badRequest("there is no text in the message to edit")
 	}
 	if m.Text == text && m.ParseMode == pm && m.markupKey == key {
@@ -118,7 +128,7 @@ func (s *Server) editMessageCaption(r *request) reply {
 	if bad != nil {
 		return *bad
 	}
-	if m.Method == "sendMessage" {
+	if m.isText() {
 		return badRequest("there is no caption in the message to edit")
 	}
 	if m.Caption == caption && m.ParseMode == pm && m.markupKey == key {

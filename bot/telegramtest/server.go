@@ -46,6 +46,11 @@ type Server struct {
 	msgs      map[int64]map[int]*botMsg
 	commands  map[string]string
 
+	// forum.go, copy.go, migrate.go (made on first use)
+	forums   map[int64]*forum
+	received map[int64]map[int]*models.Message // users' messages, for copyMessage and replies
+	upgraded map[int64]int64                   // group id -> the supergroup it became
+
 	onCall   func(Call) // called after each call is recorded, outside the lock
 	noRecord bool       // load runs: keep no history
 

@@ -86,6 +86,7 @@ func (s *Server) SendText(chatID int64, from models.User, text string) int64 {
 	if n := commandLen(text); n > 0 {
 		msg.Entities = []models.MessageEntity{{Type: models.MessageEntityTypeBotCommand, Offset: 0, Length: n}}
 	}
+	s.keepLocked(msg) // for copyMessage and replies
 	return s.queueLocked(&models.Update{Message: msg})
 }
 

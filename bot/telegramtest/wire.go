@@ -20,6 +20,7 @@ type reply struct {
 	code       int
 	desc       string
 	retryAfter int
+	migrateTo  int64 // parameters.migrate_to_chat_id
 	result     any
 }
 
@@ -83,6 +84,7 @@ var handlers = func() map[string]handler {
 	add("setMyCommands", (*Server).setMyCommands)
 	add("getMyCommands", (*Server).getMyCommands)
 	add("deleteMyCommands", (*Server).deleteMyCommands)
+	add("setChatMenuButton", isTrue)
 	return m
 }()
 
@@ -117,6 +119,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, hr *http.Request) {
 		if id, err := strconv.ParseInt(params["chat_id"], 10, 64); err == nil && s.blocked[id] {
 			rep, faulted = fail(http.StatusForbidden, blockedDesc), true
 		}
+	}
+	if !faulted && known {
+		rep, faulted = s.migratedLocked(key, params)
 	}
 	hang := s.hangs[key]
 	s.mu.Unlock()
@@ -238,7 +243,8 @@ func parseRequest(hr *http.Request) (map[string]string, map[string][]byte, error
 func writeReply(w http.ResponseWriter, rep reply) {
 	w.Header().Set("Content-Type", "application/json")
 	type params struct {
-		RetryAfter int `json:"retry_after,omitempty"`
+		RetryAfter      int   `json:"retry_after,omitempty"`
+		MigrateToChatID int64 `json:"migrate_to_chat_id,omitempty"`
 	}
 	type body struct {
 		OK          bool            `json:"ok"`
@@ -261,8 +267,8 @@ func writeReply(w http.ResponseWriter, rep reply) {
 		b.Result = result
 	} else {
 		status = rep.code
-		if rep.retryAfter > 0 {
-			b.Parameters = &params{RetryAfter: rep.retryAfter}
+		if rep.retryAfter > 0 || rep.migrateTo != 0 {
+			b.Parameters = &params{RetryAfter: rep.retryAfter, MigrateToChatID: rep.migrateTo}
 		}
 	}
 	out, _ := json.Marshal(b)

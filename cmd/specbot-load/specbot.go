@@ -16,6 +16,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"specbot/bot/telegramtest"
+	"specbot/eligibility"
 	"specbot/store"
 )
 
@@ -240,7 +241,7 @@ func seedPartners(ctx context.Context, dbPath string, n int) error {
 				Lang: []string{"en", "ru"}[i%2], Company: fmt.Sprintf("Company %d", i), Reminders: "on"},
 			Session: []byte(`{"v":1,"lang":"en","seq":1}`),
 			Report: &store.Report{Facts: facts, Verdict: []byte(`{}`),
-				Statuses: map[string]string{"infrastructure": "eligible", "devops": "not_eligible"},
+				Statuses: map[string]eligibility.Status{"infrastructure": eligibility.Eligible, "devops": eligibility.NotEligible},
 				Gaps:     map[string]int{"infrastructure": 0, "devops": 3}},
 		}
 		if err := db.SaveTurn(ctx, t); err != nil {

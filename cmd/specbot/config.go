@@ -32,6 +32,10 @@ type config struct {
 	WebhookURL     string
 	WebhookSecret  string
 	Contact        string // how to reach the partnership team, shown to partners
+	// PublicURL is the https base at which /app/ (the Mini App) is
+	// reachable; "" shows no web_app button.
+	PublicURL    string
+	WebAppMaxAge time.Duration
 
 	Catalog  *eligibility.Catalog
 	Location *time.Location
@@ -57,6 +61,8 @@ var settings = []setting{
 	{"SPECBOT_WEBHOOK_URL", "webhook-url", "", "public https URL of the webhook (webhook mode when set)"},
 	{"SPECBOT_WEBHOOK_SECRET", "webhook-secret", "", "secret Telegram sends with every webhook request"},
 	{"SPECBOT_CONTACT", "contact", "", "how to reach the partnership team (an address or a link), shown to partners"},
+	{"SPECBOT_PUBLIC_URL", "public-url", "", "https base URL at which /app/ (the Mini App) is reachable"},
+	{"SPECBOT_WEBAPP_MAX_AGE", "webapp-max-age", "1h", "oldest Mini App initData accepted"},
 }
 
 // loadConfig reads the environment, then the flags of fs (when given), and
@@ -133,10 +139,37 @@ func loadConfig(getenv func(string) string, fs *flag.FlagSet, args []string) (*c
 			return nil, fmt.Errorf("SPECBOT_WEBHOOK_SECRET: required in webhook mode: 1-256 characters of A-Z, a-z, 0-9, _ and -")
 		}
 	}
+	if c.PublicURL, err = parsePublicURL(get("SPECBOT_PUBLIC_URL")); err != nil {
+		return nil, fmt.Errorf("SPECBOT_PUBLIC_URL: %w", err)
+	}
+	if c.WebAppMaxAge, err = time.ParseDuration(get("SPECBOT_WEBAPP_MAX_AGE")); err != nil || c.WebAppMaxAge <= 0 {
+		return nil, fmt.Errorf("SPECBOT_WEBAPP_MAX_AGE: want a positive duration like 1h or 30m, got %q", get("SPECBOT_WEBAPP_MAX_AGE"))
+	}
 	if c.Catalog, err = loadCatalog(c.Rules); err != nil {
 		return nil, fmt.Errorf("SPECBOT_RULES: %w", err)
 	}
 	return c, nil
+}
+
+// parsePublicURL reads the Mini App's base URL: https (Telegram opens no
+// other), a host, no query or fragment; the trailing slash is dropped.
+func parsePublicURL(v string) (string, error) {
+	if v == "" {
+		return "", nil
+	}
+	u, err := url.Parse(v)
+	if err != nil || u.Scheme != "https" || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return "", fmt.Errorf("want an https:// URL like https://bot.example.com, got %q", v)
+	}
+	return strings.TrimRight(u.String(), "/"), nil
+}
+
+// WebAppURL is the Mini App's page, "" when no public URL is set.
+func (c *config) WebAppURL() string {
+	if c.PublicURL == "" {
+		return ""
+	}
+	return c.PublicURL + "/app/"
 }
 
 var secretRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)

@@ -8,18 +8,22 @@ import (
 	"log/slog"
 	"time"
 
+	"specbot/app"
 	"specbot/bot"
 	"specbot/dialogs"
 	"specbot/reminders"
 	"specbot/store"
 )
 
+// The Telegram adapter is what sends reminders.
+var _ reminders.Sender = (*bot.Bot)(nil)
+
 // reminderParts builds the planner and broadcaster of a configuration.
 func reminderParts(cfg *config, db *store.DB, engine *dialogs.Engine, sender reminders.Sender, log *slog.Logger) (*reminders.Planner, *reminders.Broadcaster) {
-	planner := &reminders.Planner{DB: db, Engine: engine, Schedule: reminders.Schedule{
+	planner := &reminders.Planner{App: &app.App{DB: db, Engine: engine, Log: log}, Schedule: reminders.Schedule{
 		Windows: cfg.Catalog.Windows, Days: cfg.RemindDays, Hour: reminders.DefaultHour, Loc: cfg.Location,
 	}}
-	br := &reminders.Broadcaster{DB: db, Sender: sender, Rate: cfg.SendRate, Log: log}
+	br := &reminders.Broadcaster{App: &app.App{DB: db}, Sender: sender, Rate: cfg.SendRate, Log: log}
 	return planner, br
 }
 

@@ -54,7 +54,7 @@ func remindDB(t *testing.T) string {
 		{5, "ru", "", "close"},
 	}
 	for _, p := range partners {
-		turn := &store.Turn{Partner: store.Partner{ChatID: p.id, UserID: p.id, Lang: p.lang, Reminders: p.reminders, Company: "Acme"}}
+		turn := &store.Turn{Partner: store.Partner{ChatID: p.id, UserID: p.id, Lang: p.lang, Reminders: store.Consent(p.reminders), Company: "Acme"}}
 		if p.facts != "" {
 			facts, err := eligibility.ParseFacts(c, []byte(remindFacts[p.facts]))
 			require.NoError(t, err)
@@ -65,7 +65,7 @@ func remindDB(t *testing.T) string {
 			verdict, err := json.Marshal(rep)
 			require.NoError(t, err)
 			turn.Report = &store.Report{Facts: factsJSON, Verdict: verdict,
-				Statuses: map[string]string{"infrastructure": string(res.Status)}, Gaps: map[string]int{"infrastructure": res.Gaps()}}
+				Statuses: map[string]eligibility.Status{"infrastructure": res.Status}, Gaps: map[string]int{"infrastructure": res.Gaps()}}
 		}
 		require.NoError(t, db.SaveTurn(ctx, turn))
 	}
@@ -83,7 +83,7 @@ func runRemindCmd(t *testing.T, env map[string]string, args ...string) (int, str
 	return code, stdout.String(), stderr.String()
 }
 
-func outboxCounts(t *testing.T, path string) map[string]int {
+func outboxCounts(t *testing.T, path string) map[store.ReminderState]int {
 	t.Helper()
 	db, err := store.Open(context.Background(), path)
 	require.NoError(t, err)
@@ -221,5 +221,5 @@ func TestRemindSends(t *testing.T) {
 	msgs := srv.Messages(2)
 	require.Len(t, msgs, 1)
 	assert.Contains(t, msgs[0].Text, "не хватает 500 000 ₽")
-	assert.Equal(t, map[string]int{store.ReminderSent: 3}, outboxCounts(t, path))
+	assert.Equal(t, map[store.ReminderState]int{store.ReminderSent: 3}, outboxCounts(t, path))
 }

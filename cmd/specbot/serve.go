@@ -8,9 +8,11 @@ import (
 	"sync"
 	"time"
 
+	"specbot/app"
 	"specbot/bot"
 	"specbot/reminders"
 	"specbot/store"
+	"specbot/webapp"
 )
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
@@ -28,13 +30,21 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	}
 	defer db.Close()
 	engine := cfg.engine()
+	engine.WebAppURL = cfg.WebAppURL()
 	b, err := bot.New(ctx, bot.Config{
 		Token: cfg.Token, APIURL: cfg.APIURL, ManagersChatID: cfg.ManagersChatID, ManagerIDs: cfg.ManagerIDs,
 		ManagersLang: cfg.ManagersLang, HTTPAddr: cfg.HTTPAddr, WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret,
+		WebAppURL: cfg.WebAppURL(),
 	}, db, engine, log)
 	if err != nil {
 		return fail(stderr, exitError, "serve: %v", err)
 	}
+	// The Mini App is served whenever the bot runs; only its buttons wait
+	// for a public URL.
+	b.Mount(webapp.Prefix, webapp.New(webapp.Config{
+		App:   &app.App{DB: db, Engine: engine, ContactConfigured: cfg.ManagersChatID != 0, Log: log},
+		Token: cfg.Token, MaxAge: cfg.WebAppMaxAge, Notifier: b, Log: log,
+	}))
 	log.Info("specbot starting", "db", cfg.DB, "catalog", cfg.Catalog.ID, "webhook", cfg.WebhookURL != "")
 	planner, br := reminderParts(cfg, db, engine, b, log)
 	var wg sync.WaitGroup

@@ -1,4 +1,4 @@
-package bot
+package app
 
 import (
 	"context"
@@ -64,14 +64,14 @@ func convNow(t testing.TB) time.Time {
 	return time.Date(2026, time.November, 25, 12, 0, 0, 0, loc)
 }
 
-// convChat is one partner talking to the bot through Conversations over a real
+// convChat is one partner talking to the bot through App over a real
 // SQLite file, which it can close and open again as a restart would.
 type convChat struct {
 	t    testing.TB
 	ctx  context.Context
 	path string
 	db   *store.DB
-	conv *Conversations
+	app  *App
 	who  Who
 	last Turn
 }
@@ -94,7 +94,7 @@ func (c *convChat) open() {
 	require.NoError(c.t, err)
 	now := convNow(c.t)
 	c.db = db
-	c.conv = &Conversations{DB: db, Engine: &dialogs.Engine{Catalog: eligibility.DefaultCatalog(), Now: func() time.Time { return now }}}
+	c.app = &App{DB: db, Engine: &dialogs.Engine{Catalog: eligibility.DefaultCatalog(), Now: func() time.Time { return now }}}
 }
 
 // restart closes the database and builds everything again from the file.
@@ -106,7 +106,7 @@ func (c *convChat) restart() {
 
 func (c *convChat) send(in dialogs.Input) Turn {
 	c.t.Helper()
-	turn, err := c.conv.Handle(c.ctx, c.who, in, 0)
+	turn, err := c.app.Handle(c.ctx, c.who, in, 0, 0)
 	require.NoError(c.t, err, "input %+v", in)
 	require.NotEmpty(c.t, turn.Outcome.Messages, "every input gets a reply")
 	for _, m := range turn.Outcome.Messages {
@@ -179,7 +179,7 @@ func (c *convChat) storedSession() dialogs.Session {
 	data, err := c.db.Session(c.ctx, c.who.ChatID)
 	require.NoError(c.t, err)
 	require.NotNil(c.t, data, "a session is stored")
-	s, err := dialogs.DecodeSession(c.conv.Engine.Catalog, data)
+	s, err := dialogs.DecodeSession(c.app.Engine.Catalog, data)
 	require.NoError(c.t, err)
 	return s
 }
@@ -274,9 +274,9 @@ func TestCheckSurvivesRestart(t *testing.T) {
 			r, err := c.db.LatestReport(c.ctx, c.who.ChatID)
 			require.NoError(t, err)
 			assert.Equal(t, turn.ReportID, r.ID)
-			assert.Equal(t, map[string]string{"infrastructure": "eligible"}, r.Statuses, "statuses of the chosen specializations only")
+			assert.Equal(t, map[string]eligibility.Status{"infrastructure": "eligible"}, r.Statuses, "statuses of the chosen specializations only")
 			assert.Equal(t, map[string]int{"infrastructure": 0}, r.Gaps)
-			facts, err := eligibility.ParseFacts(c.conv.Engine.Catalog, r.Facts)
+			facts, err := eligibility.ParseFacts(c.app.Engine.Catalog, r.Facts)
 			require.NoError(t, err, "stored facts are a valid facts file")
 			assert.Equal(t, int64(12_000_000), facts.Numbers[eligibility.Ref{Fact: "consumption_rub_year", Key: "infrastructure"}])
 			assert.True(t, facts.Bools[eligibility.Ref{Fact: "partner_agreement"}], "answered before the restart, kept")
@@ -299,7 +299,7 @@ func TestCheckSurvivesRestart(t *testing.T) {
 			c.press(l.remindYes)
 			p, err = c.db.Partner(c.ctx, c.who.ChatID)
 			require.NoError(t, err)
-			assert.Equal(t, "on", p.Reminders)
+			assert.Equal(t, store.ConsentOn, p.Reminders)
 		})
 	}
 }
@@ -313,7 +313,11 @@ func TestSecondCheckShowsWhatChanged(t *testing.T) {
 			c.restart()
 
 			c.againToConsumption(l)
-			turn := c.finishInfra(l, "11,5 млн")
+			// The employees come back from the first check: Done keeps them.
+			c.typ("11,5 млн")
+			c.press(l.passed)
+			c.press(l.done)
+			turn := c.press(l.verdict)
 			v := convVerdict(t, turn)
 			assert.Contains(t, v, l.changesTitle)
 			assert.Contains(t, v, "Infrastructure: ✅ → ❌")
@@ -323,9 +327,9 @@ func TestSecondCheckShowsWhatChanged(t *testing.T) {
 			reports, err := c.db.Reports(c.ctx, c.who.ChatID, 0)
 			require.NoError(t, err)
 			require.Len(t, reports, 2, "history keeps both checks")
-			assert.Equal(t, map[string]string{"infrastructure": "not_eligible"}, reports[0].Statuses)
+			assert.Equal(t, map[string]eligibility.Status{"infrastructure": "not_eligible"}, reports[0].Statuses)
 			assert.Equal(t, map[string]int{"infrastructure": 1}, reports[0].Gaps)
-			assert.Equal(t, map[string]string{"infrastructure": "eligible"}, reports[1].Statuses)
+			assert.Equal(t, map[string]eligibility.Status{"infrastructure": "eligible"}, reports[1].Statuses)
 		})
 	}
 }
@@ -403,7 +407,7 @@ func TestOutdatedSessionStartsAgain(t *testing.T) {
 	}
 }
 
-// BenchmarkStepWithStore measures one Conversations.Handle in the middle of
+// BenchmarkStepWithStore measures one App.Handle in the middle of
 // a check: load the partner, the session and the latest report from a
 // SQLite file, run the engine, save the turn. Steps alternate between
 // typing the consumption and going Back to it.
@@ -421,7 +425,7 @@ func BenchmarkStepWithStore(b *testing.B) {
 		} else {
 			in = dialogs.Input{Button: c.button("◀️ Back").Data}
 		}
-		turn, err := c.conv.Handle(c.ctx, c.who, in, 0)
+		turn, err := c.app.Handle(c.ctx, c.who, in, 0, 0)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -1,0 +1,151 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"specbot/dialogs"
+	"specbot/locales"
+	"specbot/store"
+)
+
+// HandoffPrefix starts the data of a card's buttons: "h:t:<id>" takes,
+// "h:d:<id>" closes.
+const HandoffPrefix = "h:"
+
+// handoffWindow is how long a new request updates the open card instead of
+// posting a new one.
+const handoffWindow = 24 * time.Hour
+
+// Handoff actions a card's buttons carry.
+const (
+	actTake  = "t"
+	actClose = "d"
+)
+
+// Handoff is a partner's request to be contacted, as the managers' chat
+// shows it: the stored handoff and its card, rendered in the managers'
+// language with its buttons.
+type Handoff struct {
+	store.Handoff
+	// Updated is set when the request updated an open handoff rather than
+	// opening a new one.
+	Updated bool
+	Card    dialogs.Message
+	// Partner is the partner who asked, as stored.
+	Partner store.Partner
+}
+
+// RequestHandoff records a partner's request for contact: the partner, its
+// latest report and its open handoff in one read, the handoff in one write,
+// and the card to post or edit, in lang.
+func (a *App) RequestHandoff(ctx context.Context, chatID int64, comment, lang string) (Handoff, error) {
+	desk, err := a.DB.Desk(ctx, chatID, a.now().Add(-handoffWindow))
+	if err != nil {
+		return Handoff{}, fmt.Errorf("request handoff %d: %w", chatID, err)
+	}
+	h := Handoff{Partner: desk.Partner, Handoff: store.Handoff{ChatID: chatID, State: store.HandoffOpen}}
+	if desk.Handoff != nil {
+		h.Handoff, h.Updated = *desk.Handoff, true
+	}
+	if comment != "" {
+		h.Comment = comment
+	}
+	if desk.Report != nil {
+		h.ReportID = desk.Report.ID
+	}
+	if err := a.DB.SaveHandoff(ctx, &h.Handoff); err != nil {
+		return Handoff{}, fmt.Errorf("request handoff %d: %w", chatID, err)
+	}
+	h.Card = a.card(h.Handoff, desk, lang)
+	return h, nil
+}
+
+// CardPosted records where a handoff's card was posted, so that Take, Done
+// and a second request edit it.
+func (a *App) CardPosted(ctx context.Context, h *Handoff, chatID int64, messageID int) error {
+	h.CardChatID, h.CardMessageID = chatID, messageID
+	return a.DB.SaveHandoff(ctx, &h.Handoff)
+}
+
+// Manager is who pressed a card's button.
+type Manager struct {
+	UserID int64
+	Name   string
+	// Allowed is set when the adapter knows the user as a manager.
+	Allowed bool
+}
+
+var (
+	// ErrStaleButton is returned for card button data that names no action.
+	ErrStaleButton = errors.New("stale handoff button")
+	// ErrNotManager is returned when someone who is not a manager presses
+	// a card's button.
+	ErrNotManager = errors.New("not a manager")
+)
+
+// HandoffButton applies the card button with data (without HandoffPrefix)
+// pressed by m: Take or Done. The first taker wins: anyone else gets
+// store.ErrTaken with the handoff as it stands. The returned card is the
+// handoff's card after the move, in lang; Taken tells whether the partner
+// should hear that a manager took its request.
+func (a *App) HandoffButton(ctx context.Context, data string, m Manager, lang string) (Handoff, bool, error) {
+	act, idStr, _ := strings.Cut(data, ":")
+	id, err := strconv.ParseInt(idStr, 10, 64)
+	if err != nil || (act != actTake && act != actClose) {
+		return Handoff{}, false, ErrStaleButton
+	}
+	if !m.Allowed {
+		return Handoff{}, false, ErrNotManager
+	}
+	var sh store.Handoff
+	if act == actTake {
+		sh, err = a.DB.TakeHandoff(ctx, id, m.UserID, m.Name)
+	} else {
+		sh, err = a.DB.CloseHandoff(ctx, id, m.UserID)
+	}
+	h := Handoff{Handoff: sh}
+	if err != nil {
+		return h, false, err
+	}
+	desk, err := a.DB.Desk(ctx, sh.ChatID, time.Time{})
+	if err != nil {
+		// The move is stored; the card stays as it was.
+		a.log().Warn("card after handoff move", "handoff", id, "err", err)
+		return h, act == actTake, nil
+	}
+	h.Partner = desk.Partner
+	h.Card = a.card(sh, desk, lang)
+	return h, act == actTake, nil
+}
+
+// card renders a handoff's card with its buttons in lang.
+func (a *App) card(h store.Handoff, desk store.Desk, lang string) dialogs.Message {
+	partner := desk.Partner
+	c := dialogs.Card{
+		Company: partner.Company, PartnerName: partner.Name, Username: partner.Username, UserID: partner.UserID,
+		PartnerLang: partner.Lang, Comment: h.Comment, State: string(h.State), TakenName: h.TakenName,
+	}
+	if c.UserID == 0 {
+		c.UserID = partner.ChatID
+	}
+	if desk.Report != nil {
+		c.Past, _ = a.pastOf(*desk.Report)
+	}
+	p := locales.For(lang)
+	id := strconv.FormatInt(h.ID, 10)
+	take := dialogs.Button{Label: p.T("button.take"), Data: HandoffPrefix + actTake + ":" + id}
+	done := dialogs.Button{Label: p.T("button.handoff_done"), Data: HandoffPrefix + actClose + ":" + id}
+	m := dialogs.Message{Text: a.Engine.RenderCard(c, lang)}
+	switch h.State {
+	case store.HandoffOpen:
+		m.Buttons = [][]dialogs.Button{{take, done}}
+	case store.HandoffTaken:
+		m.Buttons = [][]dialogs.Button{{done}}
+	}
+	return m
+}

@@ -1,0 +1,189 @@
+package app_test
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+	_ "time/tzdata"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"specbot/app"
+	"specbot/dialogs"
+	"specbot/eligibility"
+	"specbot/store"
+)
+
+func newApp(t *testing.T) *app.App {
+	t.Helper()
+	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "specbot.db"))
+	require.NoError(t, err)
+	t.Cleanup(func() { db.Close() })
+	loc, err := time.LoadLocation("Europe/Moscow")
+	require.NoError(t, err)
+	engine := dialogs.NewEngine(eligibility.DefaultCatalog(), loc)
+	engine.Now = func() time.Time { return time.Date(2026, time.November, 25, 12, 0, 0, 0, loc) }
+	return &app.App{DB: db, Engine: engine}
+}
+
+// fullSheet is a partner with two certified employees that meets every
+// condition of the five specializations.
+func fullSheet() dialogs.SheetInput {
+	return dialogs.SheetInput{
+		Company: "Cloud Integrator LLC",
+		Specs:   []string{"infrastructure", "devops", "data_platform", "ml_ai", "security_compliance"},
+		Answers: map[string]string{
+			"f:partner_agreement":                       "yes",
+			"f:business_plan":                           "yes",
+			"f:verified_solutions.infrastructure":       "1",
+			"f:verified_solutions.devops":               "1",
+			"f:verified_solutions.data_platform":        "1",
+			"f:verified_solutions.ml_ai":                "1",
+			"f:verified_solutions.security_compliance":  "1",
+			"f:consumption_rub_year.infrastructure":     "12,5 млн",
+			"f:consumption_rub_year.devops":             "2 mln",
+			"f:consumption_rub_year.data_platform":      "₽2M",
+			"f:architect_interview.infrastructure":      "passed",
+			"f:architect_interview.devops":              "passed",
+			"f:architect_interview.data_platform":       "passed",
+			"f:architect_interview.security_compliance": "passed",
+			"f:brand_voice_projects.premium":            "1",
+			"f:projects_per_year.security_compliance":   "2",
+		},
+		Employees: []eligibility.Employee{
+			{Name: "Anna", Certs: []string{"cloud_service_engineer", "infrastructure_protection", "gitops_deployment",
+				"devsecops_cicd", "enterprise_analytics_platform", "cloud_compliance"}},
+			{Name: "Oleg", Certs: []string{"cloud_service_engineer", "managed_clickhouse"}},
+		},
+	}
+}
+
+var anna = app.Who{ChatID: 42, UserID: 42, Username: "anna", Name: "Anna Petrova", LangCode: "ru"}
+
+func TestSheetOfANewUser(t *testing.T) {
+	a := newApp(t)
+	sheet, err := a.Sheet(context.Background(), anna)
+	require.NoError(t, err)
+	assert.Equal(t, "ru", sheet.Lang)
+	assert.Len(t, sheet.Answers.Specs, 5, "every specialization is chosen until the partner says otherwise")
+	assert.Empty(t, sheet.Answers.Answers)
+	require.NotEmpty(t, sheet.Form.Fields)
+	keys := map[string]dialogs.SheetField{}
+	for _, f := range sheet.Form.Fields {
+		keys[f.Key] = f
+	}
+	money := keys["f:consumption_rub_year.devops"]
+	assert.Equal(t, eligibility.FactMoney, money.Type)
+	assert.Contains(t, money.Question, "DevOps")
+	assert.Contains(t, money.Hint, "12,5 млн", "the chat's example")
+	assert.Equal(t, []string{"devops"}, money.Specs)
+	assert.Len(t, keys["f:partner_agreement"].Specs, 5)
+	assert.Len(t, keys["f:architect_interview.infrastructure"].Options, 4)
+	assert.Len(t, sheet.Form.Certs, 8)
+	assert.NotContains(t, sheet.Form.EmployeesSpecs, "ml_ai")
+
+	_, err = a.DB.Partner(context.Background(), anna.ChatID)
+	assert.ErrorIs(t, err, store.ErrNotFound, "opening the sheet stores nothing")
+}
+
+func TestPreviewSheet(t *testing.T) {
+	a := newApp(t)
+	ctx := context.Background()
+	in := fullSheet()
+	p, err := a.PreviewSheet(ctx, anna, in)
+	require.NoError(t, err)
+	require.Empty(t, p.Errors)
+	require.Len(t, p.Statuses, 5)
+	for _, s := range p.Statuses {
+		assert.Equal(t, eligibility.Eligible, s.Status, s.Spec)
+	}
+	assert.NotEmpty(t, p.Window)
+
+	in.Answers["f:consumption_rub_year.devops"] = "1,5 млн"
+	in.Answers["f:consumption_rub_year.infrastructure"] = "много"
+	in.Answers["f:verified_solutions.ml_ai"] = "-1"
+	in.Employees = append(in.Employees, eligibility.Employee{Name: " anna "})
+	p, err = a.PreviewSheet(ctx, anna, in)
+	require.NoError(t, err)
+	byField := map[string]string{}
+	for _, e := range p.Errors {
+		byField[e.Field] = e.Message
+	}
+	assert.Contains(t, byField["f:consumption_rub_year.infrastructure"], "Введите сумму в рублях")
+	assert.Contains(t, byField["f:verified_solutions.ml_ai"], "отрицательн")
+	assert.Contains(t, byField["employees.2"], "anna")
+	devops := p.Statuses[1]
+	assert.Equal(t, "devops", devops.Spec)
+	assert.Equal(t, eligibility.NotEligible, devops.Status)
+	assert.Contains(t, devops.Text, "500 000", "the gap in rubles")
+	assert.NotContains(t, devops.Text, "<b>", "plain text for the panel")
+
+	in.Specs = []string{"devops"}
+	p, err = a.PreviewSheet(ctx, app.Who{ChatID: 43, UserID: 43, LangCode: "en"}, in)
+	require.NoError(t, err)
+	require.Len(t, p.Statuses, 1)
+	assert.Contains(t, p.Statuses[0].Text, "500,000")
+	for _, e := range p.Errors {
+		assert.NotEqual(t, "f:consumption_rub_year.infrastructure", e.Field, "a fact of a specialization not chosen is not read")
+	}
+}
+
+func TestSubmitSheet(t *testing.T) {
+	a := newApp(t)
+	ctx := context.Background()
+
+	bad := fullSheet()
+	bad.Answers["f:consumption_rub_year.devops"] = "two million dollars"
+	res, err := a.SubmitSheet(ctx, anna, bad)
+	require.NoError(t, err)
+	require.Len(t, res.Errors, 1)
+	assert.Equal(t, "f:consumption_rub_year.devops", res.Errors[0].Field)
+	assert.Empty(t, res.Messages)
+	_, err = a.DB.Partner(ctx, anna.ChatID)
+	assert.ErrorIs(t, err, store.ErrNotFound, "a sheet with errors stores nothing")
+
+	res, err = a.SubmitSheet(ctx, anna, fullSheet())
+	require.NoError(t, err)
+	require.Empty(t, res.Errors)
+	assert.Equal(t, anna.ChatID, res.ChatID)
+	assert.NotZero(t, res.ReportID)
+	require.NotEmpty(t, res.Messages)
+	verdict := res.Messages[0].Text
+	assert.Contains(t, verdict, "Security Compliance")
+	assert.Equal(t, 5, strings.Count(verdict, "✅"), verdict)
+	assert.False(t, res.Messages[0].Edit)
+
+	p, err := a.DB.Partner(ctx, anna.ChatID)
+	require.NoError(t, err)
+	assert.Equal(t, "ru", p.Lang)
+	assert.Equal(t, "anna", p.Username)
+	assert.Equal(t, "Cloud Integrator LLC", p.Company)
+	r, err := a.DB.LatestReport(ctx, anna.ChatID)
+	require.NoError(t, err)
+	assert.Len(t, r.Statuses, 5)
+	var facts map[string]any
+	require.NoError(t, json.Unmarshal(r.Facts, &facts))
+	assert.Equal(t, map[string]any{"infrastructure": 12500000.0, "devops": 2000000.0, "data_platform": 2000000.0}, facts["consumption_rub_year"])
+	assert.Len(t, facts["employees"], 2)
+
+	// The sheet opens again with what was saved.
+	sheet, err := a.Sheet(ctx, anna)
+	require.NoError(t, err)
+	assert.Equal(t, "12 500 000", sheet.Answers.Answers["f:consumption_rub_year.infrastructure"])
+	assert.Equal(t, "passed", sheet.Answers.Answers["f:architect_interview.devops"])
+	assert.Len(t, sheet.Answers.Employees, 2)
+	for _, s := range sheet.Preview.Statuses {
+		assert.Equal(t, eligibility.Eligible, s.Status)
+	}
+
+	// A second submission compares with the first, as the chat does.
+	again := fullSheet()
+	again.Answers["f:consumption_rub_year.devops"] = "1 млн"
+	res, err = a.SubmitSheet(ctx, anna, again)
+	require.NoError(t, err)
+	assert.Contains(t, res.Messages[0].Text, "2 млн ₽ → 1 млн ₽")
+}

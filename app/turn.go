@@ -1,0 +1,123 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"specbot/dialogs"
+	"specbot/store"
+)
+
+// Turn is what one input produced, after it was stored.
+type Turn struct {
+	Outcome dialogs.Outcome
+	Partner store.Partner
+	// ReportID is the id of the report stored by this turn, 0 if none.
+	ReportID int64
+	// Forgotten is set when the partner's data was deleted.
+	Forgotten bool
+}
+
+// Handle is a partner's turn: it loads the chat in one read, applies the
+// input to its session and stores the outcome in one write. When updateID
+// > 0 the inbox row of that update is marked done in the same transaction,
+// so a redelivered update is never applied twice. anchor, when positive, is
+// the message id of the chat's current question as the adapter last sent
+// it, recorded with the session (0 keeps the stored one).
+func (a *App) Handle(ctx context.Context, who Who, in dialogs.Input, updateID int64, anchor int) (Turn, error) {
+	chat, err := a.DB.Chat(ctx, who.ChatID)
+	if err != nil {
+		return Turn{}, err
+	}
+	partner, isNew := chat.Partner, !chat.Found
+	if isNew {
+		partner = store.Partner{ChatID: who.ChatID}
+	}
+	// Whoever writes to the bot can be reached again.
+	partner.Unreachable = false
+	if who.UserID != 0 {
+		partner.UserID = who.UserID
+	}
+	if who.Username != "" {
+		partner.Username = who.Username
+	}
+	if who.Name != "" {
+		partner.Name = who.Name
+	}
+	if in.LangCode == "" {
+		in.LangCode = partner.Lang
+	}
+	if in.LangCode == "" {
+		in.LangCode = who.LangCode
+	}
+
+	var prefix []dialogs.Message
+	sess, err := a.decodeSession(chat.Session)
+	if err != nil {
+		if !errors.Is(err, dialogs.ErrSessionOutdated) {
+			return Turn{}, err
+		}
+		a.log().Warn("session reset", "chat_id", who.ChatID, "err", err)
+		prefix = a.Engine.Resumed(sess).Messages
+	}
+	if sess.Version == 0 && partner.Lang != "" {
+		sess = dialogs.NewSession(partner.Lang)
+	}
+
+	env := dialogs.Env{Reminders: string(partner.Reminders), ContactConfigured: a.ContactConfigured, NewPartner: isNew}
+	// The latest report came with the chat's read; it is evaluated again
+	// only when the dialogs ask for it.
+	env.LoadPrevious = func() *dialogs.Past {
+		if chat.Report == nil {
+			return nil
+		}
+		past, _ := a.pastOf(*chat.Report)
+		return past
+	}
+
+	out := a.Engine.Handle(sess, in, env)
+	out.Messages = append(prefix, out.Messages...)
+	turn := Turn{Outcome: out}
+
+	if out.Forget {
+		if err := a.DB.Forget(ctx, who.ChatID); err != nil {
+			return Turn{}, fmt.Errorf("forget %d: %w", who.ChatID, err)
+		}
+		if updateID > 0 {
+			if err := a.DB.MarkUpdateDone(ctx, updateID); err != nil {
+				return Turn{}, fmt.Errorf("forget %d: %w", who.ChatID, err)
+			}
+		}
+		turn.Forgotten = true
+		turn.Partner = store.Partner{ChatID: who.ChatID, Lang: out.Session.Lang}
+		return turn, nil
+	}
+
+	partner.Lang = out.Session.Lang
+	if out.Session.Company != "" {
+		partner.Company = out.Session.Company
+	}
+	if out.Reminders != "" {
+		partner.Reminders = store.Consent(out.Reminders)
+	}
+	data, err := out.Session.Encode()
+	if err != nil {
+		return Turn{}, err
+	}
+	st := &store.Turn{Partner: partner, Session: data, UpdateID: updateID, Anchor: anchor}
+	if out.Report != nil {
+		st.Report, err = storedReport(out.Report)
+		if err != nil {
+			return Turn{}, err
+		}
+	}
+	if err := a.DB.SaveTurn(ctx, st); err != nil {
+		return Turn{}, err
+	}
+	if st.Report != nil {
+		turn.ReportID = st.Report.ID
+	}
+	turn.Partner = st.Partner
+	return turn, nil
+}

@@ -1,0 +1,130 @@
+package dialogs
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"unicode"
+
+	"specbot/eligibility"
+)
+
+// certWords splits a name into lower-case words of letters and digits,
+// with ё folded into е: "Cloud service engineer" → cloud, service, engineer.
+func certWords(s string) []string {
+	s = strings.ReplaceAll(strings.ToLower(s), "ё", "е")
+	return strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+}
+
+// certStopWords are left out of a name's short form.
+var certStopWords = map[string]bool{"for": true, "in": true, "of": true, "an": true, "a": true, "the": true, "by": true, "в": true, "по": true, "и": true}
+
+// certForms are the ways a certificate can be named: its names in both
+// languages and its id, each as words, and their short forms (initials of
+// the words: "CSE" for Cloud service engineer).
+func certForms(c *eligibility.Certificate) (names [][]string, short []string) {
+	for _, n := range []string{c.Name.Get("en"), c.Name.Get("ru"), strings.ReplaceAll(c.ID, "_", " ")} {
+		w := certWords(n)
+		if len(w) == 0 {
+			continue
+		}
+		names = append(names, w)
+		var b strings.Builder
+		for _, x := range w {
+			if !certStopWords[x] {
+				r := []rune(x)
+				b.WriteRune(r[0])
+			}
+		}
+		if abbr := b.String(); len([]rune(abbr)) >= 2 {
+			short = append(short, abbr)
+		}
+	}
+	return names, short
+}
+
+// matchCert finds the certificates one typed item names: exactly by a name
+// or short form, else by words that each begin a word of one name
+// ("infrastructure protection", «защита инфраструктуры»).
+func matchCert(c *eligibility.Catalog, item string) []*eligibility.Certificate {
+	typed := certWords(item)
+	if len(typed) == 0 {
+		return nil
+	}
+	joined := strings.Join(typed, " ")
+	var exact, partial []*eligibility.Certificate
+	for _, cert := range c.Certificates {
+		names, short := certForms(cert)
+		if len(typed) == 1 && slices.Contains(short, typed[0]) {
+			exact = append(exact, cert)
+			continue
+		}
+		for _, n := range names {
+			if strings.Join(n, " ") == joined {
+				exact = append(exact, cert)
+				break
+			}
+			if wordsBegin(typed, n) {
+				partial = append(partial, cert)
+				break
+			}
+		}
+	}
+	if len(exact) > 0 {
+		return exact
+	}
+	return partial
+}
+
+// wordsBegin reports whether every typed word begins a distinct word of name.
+func wordsBegin(typed, name []string) bool {
+	used := make([]bool, len(name))
+	for _, w := range typed {
+		if len([]rune(w)) < 3 && !slices.Contains(name, w) {
+			return false
+		}
+		found := false
+		for i, n := range name {
+			if !used[i] && strings.HasPrefix(n, w) {
+				used[i], found = true, true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// certSeparators split a typed list of certificates.
+var certSeparators = regexp.MustCompile(`\s*[,;+]\s*|\s+(?:и|and|&)\s+`)
+
+// parseCerts reads a typed list of certificates. bad holds the items that
+// name no certificate, or more than one.
+func parseCerts(c *eligibility.Catalog, txt string) (ids []string, bad []string) {
+	for _, item := range certSeparators.Split(strings.TrimSpace(txt), -1) {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		found := matchCert(c, item)
+		if len(found) != 1 {
+			bad = append(bad, item)
+			continue
+		}
+		if !slices.Contains(ids, found[0].ID) {
+			ids = append(ids, found[0].ID)
+		}
+	}
+	return ids, bad
+}
+
+// noCerts reports whether a typed list says the employee holds none.
+func noCerts(txt string) bool {
+	switch normalizeTyped(txt) {
+	case "", "none", "no", "nothing", "нет", "никаких", "ничего", "0":
+		return true
+	}
+	return false
+}

@@ -1,0 +1,106 @@
+package store
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"specbot/eligibility"
+)
+
+// TestUpgradeFromSchema5 opens a database written by the schema of
+// migration 0005 (testdata/schema5.db: a partner with a session, a report,
+// a handoff, a reminder, one update done and one pending) and checks that
+// it upgrades in place with nothing lost.
+func TestUpgradeFromSchema5(t *testing.T) {
+	ctx := context.Background()
+	src, err := os.ReadFile(filepath.Join("testdata", "schema5.db"))
+	require.NoError(t, err)
+	path := filepath.Join(t.TempDir(), "specbot.db")
+	require.NoError(t, os.WriteFile(path, src, 0o600))
+	db := mustOpenPath(t, path)
+
+	chat, err := db.Chat(ctx, 7)
+	require.NoError(t, err)
+	require.True(t, chat.Found)
+	assert.Equal(t, "Acme", chat.Partner.Company)
+	assert.Equal(t, ConsentOn, chat.Partner.Reminders)
+	assert.Equal(t, []byte(`{"v":1}`), chat.Session)
+	anchor, err := db.Anchor(ctx, 7)
+	require.NoError(t, err)
+	assert.Equal(t, 12, anchor)
+
+	r, err := db.LatestReport(ctx, 7)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"partner_agreement":true}`, string(r.Facts))
+	assert.Equal(t, map[string]eligibility.Status{"devops": "not_eligible"}, r.Statuses)
+	assert.Equal(t, map[string]int{"devops": 1}, r.Gaps)
+
+	desk, err := db.Desk(ctx, 7, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	require.NoError(t, err)
+	require.NotNil(t, desk.Handoff)
+	assert.Equal(t, "call me", desk.Handoff.Comment)
+	assert.Equal(t, HandoffOpen, desk.Handoff.State)
+
+	rs, err := db.Reminders(ctx, 7)
+	require.NoError(t, err)
+	require.Len(t, rs, 1)
+	assert.Equal(t, "2027-04-01", rs[0].WindowOpens)
+
+	pending, err := db.PendingUpdates(ctx, 0)
+	require.NoError(t, err)
+	require.Len(t, pending, 1, "the pending update is still pending")
+	assert.Equal(t, int64(101), pending[0].UpdateID)
+	assert.Zero(t, pending[0].Attempts, "an old update starts with no failed attempts")
+	maxID, err := db.MaxUpdateID(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, int64(101), maxID)
+
+	// The new columns work on the old rows.
+	n, parked, err := db.RecordFailure(ctx, 101, 2)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	assert.False(t, parked)
+}
+
+// TestRecordFailureParks: failures are counted across a reopen of the
+// database, and the update is parked at the limit: never pending again,
+// not countable again.
+func TestRecordFailureParks(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "specbot.db")
+	db := mustOpenPath(t, path)
+	_, err := db.EnqueueUpdates(ctx, []InboxUpdate{{UpdateID: 5, ChatID: 1}, {UpdateID: 6, ChatID: 1}})
+	require.NoError(t, err)
+	for want := 1; want <= 2; want++ {
+		n, parked, err := db.RecordFailure(ctx, 5, 3)
+		require.NoError(t, err)
+		assert.Equal(t, want, n)
+		assert.False(t, parked)
+	}
+	require.NoError(t, db.Close())
+
+	db = mustOpenPath(t, path)
+	pending, err := db.PendingUpdates(ctx, 0)
+	require.NoError(t, err)
+	require.Len(t, pending, 2)
+	assert.Equal(t, 2, pending[0].Attempts, "the count survives a restart")
+	n, parked, err := db.RecordFailure(ctx, 5, 3)
+	require.NoError(t, err)
+	assert.Equal(t, 3, n)
+	assert.True(t, parked)
+
+	pending, err = db.PendingUpdates(ctx, 0)
+	require.NoError(t, err)
+	require.Len(t, pending, 1)
+	assert.Equal(t, int64(6), pending[0].UpdateID, "a parked update is not handed out again")
+	_, _, err = db.RecordFailure(ctx, 5, 3)
+	assert.ErrorIs(t, err, ErrNotFound)
+	_, _, err = db.RecordFailure(ctx, 99, 3)
+	assert.ErrorIs(t, err, ErrNotFound)
+}
