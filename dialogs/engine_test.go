@@ -666,8 +666,8 @@ func TestFirstCheckAsksAboutReminders(t *testing.T) {
 			assert.Contains(t, v, u.changesTitle)
 			assert.Contains(t, v, "Infrastructure: ✅ → ❌")
 			assert.Contains(t, v, map[string]string{
-				"en": "Infrastructure · Infrastructure consumption per year: ₽12,000,000 → ₽11,500,000",
-				"ru": "Infrastructure · Потребление сервисов Infrastructure в год: 12 000 000 ₽ → 11 500 000 ₽"}[u.lang])
+				"en": "Infrastructure · Infrastructure consumption per year: ₽12M → ₽11.5M",
+				"ru": "Infrastructure · Потребление сервисов Infrastructure в год: 12 млн ₽ → 11,5 млн ₽"}[u.lang])
 			assert.Equal(t, 2, d.s.Checks)
 		})
 		t.Run(u.lang+"/declined", func(t *testing.T) {

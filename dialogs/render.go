@@ -14,6 +14,9 @@ import (
 
 func esc(s string) string { return html.EscapeString(s) }
 
+// topBullet starts each condition of a specialization not met.
+const topBullet = "  • "
+
 // statusIcon marks a verdict.
 func statusIcon(s eligibility.Status) string {
 	switch s {
@@ -115,7 +118,7 @@ func (w *reportWriter) result(res eligibility.Result) {
 	}
 	var unknown []string
 	for _, cr := range res.Ahead() {
-		w.gap(cr, "  • ", &unknown)
+		w.gap(cr, topBullet, &unknown)
 	}
 	if len(unknown) > 0 {
 		fmt.Fprintf(&w.b, "  ❔ %s\n", w.p.T("report.unknown", "List", esc(strings.Join(unknown, "; "))))
@@ -201,7 +204,13 @@ func (w *reportWriter) thresholdGap(g *eligibility.Gap, bullet, name string) {
 	fmt.Fprintf(&w.b, "%s%s\n", bullet, w.p.N(id, g.Short, "Name", name,
 		"Short", format(g.Short), "Threshold", format(g.Threshold), "Actual", format(actual)))
 	if money && g.Threshold > 0 {
-		fmt.Fprintf(&w.b, "%s\n", indent(bullet)+w.bar(actual, g.Threshold, g.Short > 0))
+		// "Exceeding N" is met from N+1: the bar counts towards that, so
+		// that an amount equal to N never reads "N of N".
+		need := g.Threshold
+		if g.Exceeds {
+			need++
+		}
+		fmt.Fprintf(&w.b, "%s\n", indent(bullet)+w.bar(actual, need, g.Short > 0))
 	}
 }
 
@@ -232,6 +241,13 @@ func (w *reportWriter) bar(actual, threshold int64, short bool) string {
 func indent(bullet string) string { return strings.Repeat(" ", len([]rune(bullet))+1) }
 
 func (w *reportWriter) rolesGap(g *eligibility.Gap, bullet, name string) {
+	// Several open roles are one condition: one bullet, a line per role,
+	// so that the headline's count equals the bullets under it.
+	several := len(g.Roles) > 1 && bullet == topBullet
+	if several {
+		fmt.Fprintf(&w.b, "%s%s:\n", bullet, name)
+		bullet = "      ◦ "
+	}
 	for _, r := range g.Roles {
 		role := r.Name.Get(w.lang)
 		var needs string
@@ -247,7 +263,11 @@ func (w *reportWriter) rolesGap(g *eligibility.Gap, bullet, name string) {
 		if len(r.AnyOf) > 0 {
 			certs++ // "A or B" is one certificate to hold
 		}
-		fmt.Fprintf(&w.b, "%s%s\n", bullet, w.p.N("report.gap.role", certs, "Name", name, "Role", esc(role), "Certs", needs))
+		if several {
+			fmt.Fprintf(&w.b, "%s%s\n", bullet, w.p.N("report.gap.role_only", certs, "Role", esc(role), "Certs", needs))
+		} else {
+			fmt.Fprintf(&w.b, "%s%s\n", bullet, w.p.N("report.gap.role", certs, "Name", name, "Role", esc(role), "Certs", needs))
+		}
 		if r.Closest != "" && len(r.Lacks) > 0 {
 			fmt.Fprintf(&w.b, "%s%s\n", indent(bullet), w.p.T("report.gap.closest", "Employee", esc(r.Closest), "Certs", w.lackList(r)))
 		}
@@ -394,7 +414,10 @@ func changes(prev, cur eligibility.Report, specs []string, lang string) string {
 				}
 				format := w.p.Number
 				if cr.Money {
-					format = w.p.Money
+					format = w.p.MoneyShort
+					if w.p.MoneyShort(*oc.Actual) == w.p.MoneyShort(*cr.Actual) {
+						format = w.p.Money // a change the compact form would hide
+					}
 				}
 				lines = append(lines, fmt.Sprintf("%s · %s: %s → %s", esc(w.specName(res.Specialization)),
 					esc(cr.Name.Get(lang)), format(*oc.Actual), format(*cr.Actual)))

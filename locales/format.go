@@ -14,7 +14,7 @@ const nbsp = "\u00a0"
 func (p *Printer) Number(n int64) string {
 	sep := ","
 	if p.lang == "ru" {
-		sep = nbsp
+		sep = " " // a plain space: a figure typed back into a form reads the same
 	}
 	return group(n, sep)
 }

@@ -10,6 +10,7 @@ import (
 
 	"specbot/dialogs"
 	"specbot/eligibility"
+	"specbot/locales"
 )
 
 func runCheck(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
@@ -67,6 +68,7 @@ func runCheck(args []string, stdout, stderr io.Writer, getenv func(string) strin
 		return exitOK
 	}
 	fmt.Fprintln(stdout, dialogs.PlainText(dialogs.RenderReport(report, nil, *lang)))
+	fmt.Fprintln(stdout, "\n"+locales.For(*lang).T("report.preliminary"))
 	return exitOK
 }
 
