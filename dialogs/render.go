@@ -68,6 +68,9 @@ func renderReport(r eligibility.Report, specs []string, lang string, steps bool)
 		}
 	}
 	w.b.WriteString("\n" + w.window(r.Window))
+	if wait := w.waits(r, specs); wait != "" {
+		w.b.WriteString("\n" + wait)
+	}
 	return strings.TrimRight(w.b.String(), "\n")
 }
 
@@ -110,10 +113,14 @@ func (w *reportWriter) result(res eligibility.Result) {
 		return
 	case res.Status == eligibility.NotEligible:
 		fmt.Fprintf(&w.b, "%s %s — %s\n", statusIcon(res.Status), name, w.p.N("report.status.not_eligible", gaps))
+	case res.Levelled() && res.Target != "":
+		// Nothing known stands in the way of the target level.
+		fmt.Fprintf(&w.b, "%s %s — %s\n", statusIcon(res.Status), name,
+			w.p.T("report.status.within_reach", "Level", esc(w.levelName(res.Specialization, res.Target))))
 	default:
 		fmt.Fprintf(&w.b, "%s %s — %s\n", statusIcon(res.Status), name, w.p.T("report.status.incomplete"))
 	}
-	if res.Target != "" && res.Level == "" && len(res.Levels) > 0 {
+	if res.Target != "" && res.Level == "" && len(res.Levels) > 0 && res.Status != eligibility.Incomplete {
 		fmt.Fprintf(&w.b, "  %s\n", w.p.T("report.for_level", "Level", esc(w.levelName(res.Specialization, res.Target))))
 	}
 	var unknown []string
@@ -346,6 +353,27 @@ func (w *reportWriter) window(win eligibility.WindowInfo) string {
 		line += " " + w.p.T("report.window.levels", "Levels", strings.Join(names, ", "))
 	}
 	return line
+}
+
+// waits says which levels aimed at the next window does not grant (the
+// October fast track grants Professional only): they wait for a window
+// that grants them.
+func (w *reportWriter) waits(r eligibility.Report, specs []string) string {
+	win := r.Window
+	if win.Open || len(win.Levels) == 0 {
+		return ""
+	}
+	var items []string
+	for _, res := range r.Results {
+		if len(specs) > 0 && !contains(specs, res.Specialization) || res.Target == "" || contains(win.Levels, res.Target) {
+			continue
+		}
+		items = append(items, esc(w.specName(res.Specialization))+" — "+esc(w.levelName(res.Specialization, res.Target)))
+	}
+	if len(items) == 0 {
+		return ""
+	}
+	return "⏳ " + w.p.T("report.window.waits", "Month", w.p.T(fmt.Sprintf("month.%d.name", win.Month)), "List", strings.Join(items, ", "))
 }
 
 // date writes YYYY-MM-DD as "1 April 2027" / "1 апреля 2027".
