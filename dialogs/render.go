@@ -386,7 +386,7 @@ func (w *reportWriter) date(iso string) string {
 }
 
 // verdictMessage is the verdict with the nudge and the buttons to act on it.
-func (e *Engine) verdictMessage(lang string, r eligibility.Report, specs []string, prev *eligibility.Report, contact bool) Message {
+func (e *Engine) verdictMessage(lang string, r eligibility.Report, specs []string, prev *Past, contact bool) Message {
 	p := locales.For(lang)
 	text := RenderReport(r, specs, lang)
 	if len([]rune(text)) > 3500 {
@@ -395,17 +395,22 @@ func (e *Engine) verdictMessage(lang string, r eligibility.Report, specs []strin
 		text = renderReport(r, specs, lang, false)
 	}
 	if prev != nil {
-		text += "\n\n" + changes(*prev, r, specs, lang)
+		text += "\n\n" + changes(prev.Report, r, commonSpecs(prev.Specs, specs), lang)
 	}
-	eligible := false
+	w := &reportWriter{r: &r, p: p, lang: lang}
+	var eligible []string
 	for _, res := range r.Results {
 		if contains(specs, res.Specialization) && res.Status == eligibility.Eligible {
-			eligible = true
+			eligible = append(eligible, esc(w.specName(res.Specialization)))
 		}
 	}
-	if eligible {
+	switch {
+	case len(eligible) > 0 && r.Window.Open:
+		// During an open window the closing line says to apply in it.
+		text += "\n\n👉 " + p.T("report.nudge.eligible_open", "Specs", strings.Join(eligible, ", "))
+	case len(eligible) > 0:
 		text += "\n\n👉 " + p.T("report.nudge.eligible")
-	} else {
+	default:
 		text += "\n\n👉 " + p.T("report.nudge.gaps")
 	}
 	text += "\n\nℹ️ " + p.T("report.preliminary")
@@ -420,7 +425,20 @@ func (e *Engine) verdictMessage(lang string, r eligibility.Report, specs []strin
 	return Message{Text: text, Buttons: buttons}
 }
 
-// changes lists what moved since the previous check.
+// commonSpecs are the specializations checked both times.
+func commonSpecs(prev, cur []string) []string {
+	var out []string
+	for _, s := range cur {
+		if contains(prev, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// changes lists what moved since the previous check, for the
+// specializations checked both times: statuses, amounts and counts,
+// interview states and who fills the roles.
 func changes(prev, cur eligibility.Report, specs []string, lang string) string {
 	w := &reportWriter{r: &cur, p: locales.For(lang), lang: lang}
 	var lines []string
@@ -437,7 +455,20 @@ func changes(prev, cur eligibility.Report, specs []string, lang string) string {
 		}
 		for _, cr := range res.Conditions {
 			for _, oc := range old.Conditions {
-				if oc.ID != cr.ID || cr.Actual == nil || oc.Actual == nil || *oc.Actual == *cr.Actual {
+				if oc.ID != cr.ID {
+					continue
+				}
+				if cr.State != oc.State && cr.Want != "" {
+					lines = append(lines, fmt.Sprintf("%s · %s: %s → %s", esc(w.specName(res.Specialization)), esc(cr.Name.Get(lang)),
+						esc(nameOr(oc.StateName, "—", lang)), esc(nameOr(cr.StateName, "—", lang))))
+					continue
+				}
+				if len(cr.Roles) > 0 && rolesLine(oc.Roles) != rolesLine(cr.Roles) {
+					lines = append(lines, fmt.Sprintf("%s · %s: %s → %s", esc(w.specName(res.Specialization)), esc(cr.Name.Get(lang)),
+						esc(rolesLine(oc.Roles)), esc(rolesLine(cr.Roles))))
+					continue
+				}
+				if cr.Actual == nil || oc.Actual == nil || *oc.Actual == *cr.Actual {
 					continue
 				}
 				format := w.p.Number
@@ -456,6 +487,18 @@ func changes(prev, cur eligibility.Report, specs []string, lang string) string {
 		return w.p.T("report.changes.none")
 	}
 	return "<b>" + w.p.T("report.changes.title") + "</b>\n" + strings.Join(lines, "\n")
+}
+
+// rolesLine names who fills each role, "—" for a role open.
+func rolesLine(roles []eligibility.RoleResult) string {
+	names := make([]string, len(roles))
+	for i, r := range roles {
+		names[i] = "—"
+		if r.Filled {
+			names[i] = r.Employee
+		}
+	}
+	return strings.Join(names, ", ")
 }
 
 var (

@@ -45,3 +45,21 @@ func TestRenderWithinReachAndWaits(t *testing.T) {
 	april := RenderReport(eligibility.Evaluate(c, f2, time.Date(2027, 2, 15, 12, 0, 0, 0, time.UTC)), []string{"security"}, "en")
 	assert.NotContains(t, april, "does not grant these levels", "April grants every level")
 }
+
+// TestChangesOnlyBothTimes: "since your previous check" lists only the
+// specializations checked both times, with interview and employee changes.
+func TestChangesOnlyBothTimes(t *testing.T) {
+	c := eligibility.DefaultCatalog()
+	day := time.Date(2027, 3, 1, 12, 0, 0, 0, time.UTC)
+	before, err := eligibility.ParseFacts(c, []byte(`{"architect_interview": {"infrastructure": "scheduled", "devops": "none"},
+		"employees": [{"name": "Oleg", "certs": ["cloud_service_engineer"]}]}`))
+	require.NoError(t, err)
+	after, err := eligibility.ParseFacts(c, []byte(`{"architect_interview": {"infrastructure": "passed", "devops": "passed"},
+		"employees": [{"name": "Oleg", "certs": ["cloud_service_engineer"]}, {"name": "Anna", "certs": ["cloud_service_engineer", "infrastructure_protection"]}]}`))
+	require.NoError(t, err)
+	prev, cur := eligibility.Evaluate(c, before, day), eligibility.Evaluate(c, after, day)
+	got := changes(prev, cur, commonSpecs([]string{"infrastructure"}, []string{"infrastructure", "devops"}), "en")
+	assert.Contains(t, got, "Infrastructure · Interview with a Yandex Cloud architect: Scheduled → Passed")
+	assert.Contains(t, got, "Infrastructure · Certified employees: Oleg, — → Oleg, Anna")
+	assert.NotContains(t, got, "DevOps", "DevOps was not checked the first time")
+}

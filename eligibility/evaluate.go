@@ -153,10 +153,10 @@ func evaluateBare(c *Catalog, cond *Condition, spec string, f Facts) ConditionRe
 		cr.State = v
 		if fact, found := c.Fact(cond.Fact); found {
 			for _, val := range fact.Values {
-				switch val.ID {
-				case cr.Want:
+				if val.ID == cr.Want {
 					cr.WantName = val.Name
-				case v:
+				}
+				if val.ID == v {
 					cr.StateName = val.Name
 				}
 			}
