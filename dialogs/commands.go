@@ -109,7 +109,9 @@ func (t *turn) report() {
 		return
 	}
 	t.out.ShowReport = true
-	t.say(t.e.verdictMessage(t.s().Lang, t.previous().Report, t.previous().Specs, nil, t.env.ContactConfigured))
+	m := t.e.verdictMessage(t.s().Lang, t.previous().Report, t.previous().Specs, nil, t.env.ContactConfigured)
+	m.Text = t.e.checkedLine(t.s().Lang, t.previous(), t.s().Company) + "\n\n" + m.Text
+	t.say(m)
 }
 
 func (t *turn) remindersMenu() {

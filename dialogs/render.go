@@ -425,6 +425,17 @@ func (e *Engine) verdictMessage(lang string, r eligibility.Report, specs []strin
 	return Message{Text: text, Buttons: buttons}
 }
 
+// checkedLine says when a stored verdict was checked and for which company.
+func (e *Engine) checkedLine(lang string, past *Past, company string) string {
+	p := locales.For(lang)
+	w := &reportWriter{r: &past.Report, p: p, lang: lang}
+	date := w.date(past.At.In(e.Now().Location()).Format(time.DateOnly))
+	if company == "" {
+		return "📄 " + p.T("report.checked_on", "Date", date)
+	}
+	return "📄 " + p.T("report.checked_for", "Date", date, "Company", esc(company))
+}
+
 // commonSpecs are the specializations checked both times.
 func commonSpecs(prev, cur []string) []string {
 	var out []string

@@ -63,3 +63,11 @@ func TestChangesOnlyBothTimes(t *testing.T) {
 	assert.Contains(t, got, "Infrastructure · Certified employees: Oleg, — → Oleg, Anna")
 	assert.NotContains(t, got, "DevOps", "DevOps was not checked the first time")
 }
+
+// TestCheckedLine: /report names the date of the check and the company.
+func TestCheckedLine(t *testing.T) {
+	e := NewEngine(eligibility.DefaultCatalog(), time.UTC)
+	past := &Past{At: time.Date(2027, 3, 5, 9, 0, 0, 0, time.UTC)}
+	assert.Equal(t, "📄 Your last check for Acme &amp; Co, on 5 March 2027:", e.checkedLine("en", past, "Acme & Co"))
+	assert.Equal(t, "📄 Ваша последняя проверка, 5 марта 2027 г.:", e.checkedLine("ru", past, ""))
+}
