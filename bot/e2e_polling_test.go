@@ -57,7 +57,7 @@ func TestPollingCheckInBothLanguages(t *testing.T) {
 			want: []string{
 				"✅ <b>Infrastructure</b> — условия выполнены",
 				"❌ <b>DevOps</b> — пока нет: не выполнено 1 условие",
-				"Потребление сервисов DevOps в год: не хватает 500 000 ₽ до 2 000 000 ₽",
+				"Потребление сервисов DevOps в год: не хватает 500 000 ₽ до 2 000 000 ₽",
 				"Следующее окно квалификации — апрель: откроется 1 апреля 2027 г., через 127 дней.",
 			},
 			summary: []string{"Acme &amp; Co", "<b>" + locales.For("ru").Money(12_500_000) + "</b>", "<b>" + locales.For("ru").Money(1_500_000) + "</b>"},

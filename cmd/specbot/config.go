@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"specbot/dialogs"
 	"specbot/eligibility"
 )
 
@@ -36,6 +37,7 @@ type config struct {
 	// TokenOnCommandLine is set when --token was given: other local users
 	// can read a process's arguments, and serve warns about it.
 	TokenOnCommandLine bool
+	Contact            string // how to reach the partnership team, shown to partners
 	// PublicURL is the https base at which /app/ (the Mini App) is
 	// reachable; "" shows no web_app button.
 	PublicURL    string
@@ -66,6 +68,7 @@ var settings = []setting{
 	{"SPECBOT_WEBHOOK_SECRET", "webhook-secret", "", "secret Telegram sends with every webhook request (16-256 characters)"},
 	{"SPECBOT_METRICS_ADDR", "metrics-addr", "", "address of /metrics on its own (default: on SPECBOT_HTTP_ADDR)"},
 	{"TELEGRAM_BOT_TOKEN_FILE", "token-file", "", "file holding the bot token (instead of TELEGRAM_BOT_TOKEN)"},
+	{"SPECBOT_CONTACT", "contact", "", "how to reach the partnership team (an address or a link), shown to partners"},
 	{"SPECBOT_PUBLIC_URL", "public-url", "", "https base URL at which /app/ (the Mini App) is reachable"},
 	{"SPECBOT_WEBAPP_MAX_AGE", "webapp-max-age", "1h", "oldest Mini App initData accepted"},
 }
@@ -103,6 +106,7 @@ func loadConfig(getenv func(string) string, fs *flag.FlagSet, args []string) (*c
 		Rules: get("SPECBOT_RULES"), ManagersLang: get("SPECBOT_MANAGERS_LANG"), TZ: get("SPECBOT_TZ"),
 		HTTPAddr: get("SPECBOT_HTTP_ADDR"), WebhookURL: get("SPECBOT_WEBHOOK_URL"), WebhookSecret: get("SPECBOT_WEBHOOK_SECRET"),
 		MetricsAddr: get("SPECBOT_METRICS_ADDR"), TokenOnCommandLine: tokenOnCommandLine,
+		Contact: strings.TrimSpace(get("SPECBOT_CONTACT")),
 	}
 	var err error
 	if file := get("TELEGRAM_BOT_TOKEN_FILE"); file != "" {
@@ -269,4 +273,11 @@ func checkWebhookPort(webhookURL, httpAddr string) error {
 	}
 	_, served, _ := net.SplitHostPort(httpAddr)
 	return fmt.Errorf("SPECBOT_WEBHOOK_URL: port %s is not one Telegram delivers to (443, 80, 88, 8443); the bot serves SPECBOT_HTTP_ADDR port %s: put a TLS proxy on 443 in front of it", port, served)
+}
+
+// engine is the conversation engine the configuration describes.
+func (c *config) engine() *dialogs.Engine {
+	e := dialogs.NewEngine(c.Catalog, c.Location)
+	e.Contact = c.Contact
+	return e
 }

@@ -55,7 +55,7 @@ func runRemind(ctx context.Context, args []string, stdout, stderr io.Writer, get
 		return fail(stderr, exitError, "remind: %v", err)
 	}
 	defer db.Close()
-	engine := dialogs.NewEngine(cfg.Catalog, cfg.Location)
+	engine := cfg.engine()
 	engine.Now = func() time.Time { return now.In(cfg.Location) }
 
 	if *dryRun {

@@ -220,7 +220,7 @@ func TestRemindSends(t *testing.T) {
 	assert.Equal(t, map[int64]int{1: 1, 2: 1, 3: 1}, per)
 	msgs := srv.Messages(2)
 	require.Len(t, msgs, 1)
-	assert.Contains(t, msgs[0].Text, "не хватает 500 000 ₽")
+	assert.Contains(t, msgs[0].Text, "не хватает 500 000 ₽")
 	assert.Equal(t, map[store.ReminderState]int{store.ReminderSent: 3}, outboxCounts(t, path))
 }
 

@@ -11,7 +11,6 @@ import (
 
 	"specbot/app"
 	"specbot/bot"
-	"specbot/dialogs"
 	"specbot/reminders"
 	"specbot/store"
 	"specbot/webapp"
@@ -39,7 +38,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return fail(stderr, exitError, "serve: %v", err)
 	}
 	defer db.Close()
-	engine := dialogs.NewEngine(cfg.Catalog, cfg.Location)
+	engine := cfg.engine()
 	engine.WebAppURL = cfg.WebAppURL()
 	b, err := startBot(ctx, log, func(ctx context.Context) (*bot.Bot, error) {
 		return bot.New(ctx, bot.Config{

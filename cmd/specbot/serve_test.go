@@ -304,7 +304,7 @@ func TestServeSurvivesSIGKILL(t *testing.T) {
 	}
 	c.press(c.p.T("button.verdict"))
 	verdict := c.waitFor("🗓")
-	assert.Contains(t, verdict.Text, "не хватает 500 000 ₽ до 2 000 000 ₽")
+	assert.Contains(t, verdict.Text, "не хватает 500 000 ₽ до 2 000 000 ₽")
 	assert.Zero(t, srv.Pending(), "every update confirmed")
 
 	// SIGTERM: a clean stop.
