@@ -176,11 +176,7 @@ func TestRenderStoredReport(t *testing.T) {
 	for _, lang := range []string{"en", "ru"} {
 		t.Run(lang, func(t *testing.T) {
 			got, err := renderRecovered(func() string { return dialogs.RenderReport(decoded, specs, lang) })
-			if err != nil {
-				// Until eligibility.Report carries its typed gaps (issue #11),
-				// a decoded report still needs the catalogue's pointers.
-				t.Skipf("a decoded report does not render yet: %v", err)
-			}
+			require.NoError(t, err, "a report decoded from its stored JSON must render without the catalogue")
 			assert.Equal(t, dialogs.RenderReport(fresh, specs, lang), got)
 			assert.NotEmpty(t, got)
 		})
