@@ -16,6 +16,8 @@ type Config struct {
 	ManagerIDs     []int64
 	ManagersLang   string
 	HTTPAddr       string // /healthz, /metrics and the webhook path
+	MetricsAddr    string // /metrics on its own address when set
+	HTTPTimeouts   HTTPTimeouts
 	WebhookURL     string // webhook mode when set
 	WebhookSecret  string
 	// PollTimeout is the long-poll timeout of getUpdates.

@@ -59,6 +59,9 @@ func (b *Bot) handoff(ctx context.Context, turn app.Turn, who app.Who, comment s
 		b.log.Error("handoff", "chat_id", who.ChatID, "err", err)
 		return []dialogs.Message{dialogs.ContactFailed(lang)}
 	}
+	if !h.Updated {
+		b.metrics.Handoffs.WithLabelValues("requested").Inc()
+	}
 	text, markup := fitCard(h.Card.Text, who.ChatID), cardMarkup(h.Card)
 	posted := false
 	if h.CardMessageID != 0 {
@@ -167,8 +170,13 @@ func (b *Bot) onHandoffButton(ctx context.Context, u *models.Update, data string
 		return err
 	}
 	if taken {
+		b.metrics.Handoffs.WithLabelValues("taken").Inc()
+		if !h.CreatedAt.IsZero() {
+			b.metrics.TimeToTake.Observe(b.cfg.Now().Sub(h.CreatedAt).Seconds())
+		}
 		b.answerCallback(ctx, q.ID, p.T("handoff.taken_you"))
 	} else {
+		b.metrics.Handoffs.WithLabelValues("done").Inc()
 		b.answerCallback(ctx, q.ID, p.T("handoff.closed"))
 	}
 	if h.Card.Text != "" {

@@ -92,6 +92,9 @@ type Engine struct {
 	Catalog *eligibility.Catalog
 	// Now returns the current time; its location is the program's time zone.
 	Now func() time.Time
+	// Contact is how to reach the partnership team (SPECBOT_CONTACT), ""
+	// when not configured: partners are then sent to their account manager.
+	Contact string
 	// WebAppURL, when set, is the Mini App's https URL: the welcome, the
 	// check's first question and the verdict offer a button to open it.
 	WebAppURL string

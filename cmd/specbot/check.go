@@ -10,6 +10,7 @@ import (
 
 	"specbot/dialogs"
 	"specbot/eligibility"
+	"specbot/locales"
 )
 
 func runCheck(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
@@ -20,7 +21,9 @@ func runCheck(args []string, stdout, stderr io.Writer, getenv func(string) strin
 	format := fs.String("format", "text", "output format: text or json")
 	rules := fs.String("rules", getenv("SPECBOT_RULES"), "rules catalogue file (default: the embedded edition)")
 	today := fs.String("today", "", "the date to check on, YYYY-MM-DD (default: today)")
-	if err := fs.Parse(args); err != nil {
+	if help, err := parseFlags(fs, args, stdout); help {
+		return exitOK
+	} else if err != nil {
 		return fail(stderr, exitUsage, "check: %v", err)
 	}
 	if fs.NArg() > 0 {
@@ -49,7 +52,7 @@ func runCheck(args []string, stdout, stderr io.Writer, getenv func(string) strin
 	if err != nil {
 		return fail(stderr, exitUsage, "check: --rules: %v", err)
 	}
-	data, err := os.ReadFile(*factsPath)
+	data, err := readFacts(*factsPath)
 	if err != nil {
 		return fail(stderr, exitUsage, "check: --facts: %v", err)
 	}
@@ -66,8 +69,30 @@ func runCheck(args []string, stdout, stderr io.Writer, getenv func(string) strin
 		}
 		return exitOK
 	}
-	fmt.Fprintln(stdout, dialogs.PlainText(dialogs.RenderReport(cat, report, nil, *lang)))
+	fmt.Fprintln(stdout, dialogs.PlainText(dialogs.RenderReport(report, nil, *lang)))
+	fmt.Fprintln(stdout, "\n"+locales.For(*lang).T("report.preliminary"))
 	return exitOK
+}
+
+// readFacts reads a facts file, refusing one over eligibility.MaxFactsSize
+// before reading it whole.
+func readFacts(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > eligibility.MaxFactsSize {
+		return nil, fmt.Errorf("%s: the file is too large (over 1 MiB)", path)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, eligibility.MaxFactsSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > eligibility.MaxFactsSize {
+		return nil, fmt.Errorf("%s: the file is too large (over 1 MiB)", path)
+	}
+	return data, nil
 }
 
 // loadCatalog reads a catalogue file, or the embedded default for "".

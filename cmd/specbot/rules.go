@@ -9,6 +9,10 @@ import (
 )
 
 func runRules(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && isHelp(args[len(args)-1]) {
+		fmt.Fprintln(stdout, "usage: specbot rules validate FILE\n\nChecks a rules catalogue; prints what is wrong and exits 2. No flags.")
+		return exitOK
+	}
 	if len(args) != 2 || args[0] != "validate" {
 		return fail(stderr, exitUsage, "rules: usage: specbot rules validate FILE")
 	}
