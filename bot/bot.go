@@ -199,7 +199,9 @@ func (b *Bot) Run(ctx context.Context) error {
 	b.log.Info("shutting down", "grace", b.cfg.ShutdownGrace)
 	shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.cfg.ShutdownGrace)
 	defer cancel()
-	_ = srv.Shutdown(shutdown)
+	// The HTTP server outlives the updates in flight: /readyz already says
+	// 503 (a balancer stops routing here) while /healthz and a late webhook
+	// delivery, stored for the next start, are still answered.
 	finished := make(chan struct{})
 	go func() { wg.Wait(); close(finished) }()
 	select {
@@ -209,6 +211,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		cancelWork()
 		<-finished
 	}
+	_ = srv.Shutdown(shutdown)
 	<-anchorsDone
 	b.anchors.flush(shutdown)
 	if err := <-httpDone; err != nil && !errors.Is(err, http.ErrServerClosed) {

@@ -21,6 +21,12 @@ func TestBusinessMetrics(t *testing.T) {
 	p.verdict()
 	h.settle()
 
+	started, err := h.metric("specbot_checks_started_total")
+	require.NoError(t, err)
+	assert.Equal(t, 1.0, started, "one check begun")
+	depth, err := h.metric("specbot_reminder_outbox_depth")
+	require.NoError(t, err)
+	assert.Equal(t, 0.0, depth, "no reminder waits")
 	finished, err := h.metric("specbot_checks_finished_total")
 	require.NoError(t, err)
 	assert.GreaterOrEqual(t, finished, 1.0)

@@ -96,3 +96,35 @@ func TestReadyzFailsWithoutADisk(t *testing.T) {
 	h.db.SetWriteFault(nil)
 	assert.Equal(t, http.StatusOK, status(t, h.addr, "/readyz"))
 }
+
+// TestReadyzFailsFirstOnShutdown: once the bot is told to stop, /readyz
+// says 503 while an update is still in flight and /healthz still answers;
+// the update then finishes and Run returns.
+func TestReadyzFailsFirstOnShutdown(t *testing.T) {
+	h := newHarness(t)
+	h.settle()
+	require.Equal(t, http.StatusOK, status(t, h.addr, "/readyz"))
+	h.srv.SetHang("sendMessage", 1500*time.Millisecond)
+	p := h.partner(t, 42, "Alice", "en")
+	h.srv.SendText(p.chat, p.user, "/start")
+	time.Sleep(700 * time.Millisecond) // the welcome is being sent
+	h.cancel()
+	deadline := time.Now().Add(time.Second)
+	got := 0
+	for time.Now().Before(deadline) {
+		if got = status(t, h.addr, "/readyz"); got == http.StatusServiceUnavailable {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	assert.Equal(t, http.StatusServiceUnavailable, got, "readiness fails as soon as the stop is asked")
+	assert.Equal(t, http.StatusOK, status(t, h.addr, "/healthz"), "the server still answers while the update finishes")
+	select {
+	case err := <-h.done:
+		require.NoError(t, err)
+	case <-time.After(waitFor):
+		t.Fatal("Run did not return")
+	}
+	require.NoError(t, h.db.Close())
+	h.cancel = nil
+}

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"errors"
 	"time"
 
@@ -20,6 +21,7 @@ type Metrics struct {
 
 	// Business series: no label carries a chat, a user or a company.
 	Verdicts       *prometheus.CounterVec // verdicts, by specialization and status
+	ChecksStarted  prometheus.Counter     // checks begun (new or started over)
 	ChecksFinished prometheus.Counter     // checks that reached a verdict
 	Handoffs       *prometheus.CounterVec // handoff transitions, by state reached
 	TimeToTake     prometheus.Histogram   // seconds from a handoff's request to a manager taking it
@@ -51,6 +53,9 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	m.Verdicts = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "specbot_verdicts_total", Help: "Verdicts given, by specialization and status (eligible, not_eligible, incomplete).",
 	}, []string{"specialization", "status"})
+	m.ChecksStarted = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "specbot_checks_started_total", Help: "Checks begun, new or started over.",
+	})
 	m.ChecksFinished = prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "specbot_checks_finished_total", Help: "Checks that reached a verdict.",
 	})
@@ -81,7 +86,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	}
 	if reg != nil {
 		reg.MustRegister(m.Updates, m.Latency, m.Errors, m.APIErrors, m.Inflight,
-			m.Verdicts, m.ChecksFinished, m.Handoffs, m.TimeToTake, m.Relayed, m.Reminders, m.Parked)
+			m.Verdicts, m.ChecksStarted, m.ChecksFinished, m.Handoffs, m.TimeToTake, m.Relayed, m.Reminders, m.Parked)
 	}
 	return m
 }
@@ -108,8 +113,13 @@ func apiCode(err error) string {
 	return "other"
 }
 
-// countVerdict records a finished check and its verdict per specialization.
-func (m *Metrics) countVerdict(c *dialogs.Completed) {
+// countCheck records a check begun, and a finished one with its verdict per
+// specialization.
+func (m *Metrics) countCheck(out dialogs.Outcome) {
+	if out.Started {
+		m.ChecksStarted.Inc()
+	}
+	c := out.Report
 	if c == nil {
 		return
 	}
@@ -131,5 +141,17 @@ func (b *Bot) registerState(reg prometheus.Registerer) {
 			return 0
 		}
 		return float64(t.UnixNano()) / 1e9
+	}))
+	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "specbot_reminder_outbox_depth",
+		Help: "Reminders waiting in the outbox to be sent (pending or being sent); -1 when the database cannot be read.",
+	}, func() float64 {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		n, err := b.app.ReminderBacklog(ctx)
+		if err != nil {
+			return -1
+		}
+		return float64(n)
 	}))
 }

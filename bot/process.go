@@ -284,7 +284,7 @@ func (b *Bot) converse(ctx context.Context, updateID int64, who app.Who, in dial
 		return err
 	}
 	out := turn.Outcome
-	b.metrics.countVerdict(out.Report)
+	b.metrics.countCheck(out)
 	if len(callbackID) > 0 {
 		b.answerCallback(ctx, callbackID[0], out.Notice)
 	}

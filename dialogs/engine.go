@@ -78,8 +78,11 @@ type Outcome struct {
 	Session  Session
 	Messages []Message
 	// Notice is a short answer to a button press (shown as a toast).
-	Notice    string
-	Report    *Completed
+	Notice string
+	Report *Completed
+	// Started is set when this input began a check (a new one or Start
+	// over), for the checks-started metric.
+	Started   bool
 	Contact   *ContactRequest
 	Reminders string // "on" or "off" when the partner chose
 	Forget    bool
