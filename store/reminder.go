@@ -148,6 +148,30 @@ func (db *DB) AbandonInterrupted(ctx context.Context, claimedBefore time.Time) (
 	return int(n), tx.Commit()
 }
 
+// ReminderCounts counts the outbox by state.
+func (db *DB) ReminderCounts(ctx context.Context) (map[ReminderState]int, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("count reminders: %w", err)
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `SELECT state, COUNT(*) FROM reminders GROUP BY state`)
+	if err != nil {
+		return nil, fmt.Errorf("count reminders: %w", err)
+	}
+	defer rows.Close()
+	out := map[ReminderState]int{}
+	for rows.Next() {
+		var s ReminderState
+		var n int
+		if err := rows.Scan(&s, &n); err != nil {
+			return nil, fmt.Errorf("count reminders: %w", err)
+		}
+		out[s] = n
+	}
+	return out, rows.Err()
+}
+
 // Candidate is a partner who agreed to reminders, with what a reminder
 // needs to be personal.
 type Candidate struct {

@@ -38,30 +38,6 @@ func (db *DB) Reports(ctx context.Context, chatID int64, limit int) ([]Report, e
 	return rs, nil
 }
 
-// ReminderCounts counts the outbox by state.
-func (db *DB) ReminderCounts(ctx context.Context) (map[ReminderState]int, error) {
-	tx, err := db.beginRead(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("count reminders: %w", err)
-	}
-	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `SELECT state, COUNT(*) FROM reminders GROUP BY state`)
-	if err != nil {
-		return nil, fmt.Errorf("count reminders: %w", err)
-	}
-	defer rows.Close()
-	out := map[ReminderState]int{}
-	for rows.Next() {
-		var s ReminderState
-		var n int
-		if err := rows.Scan(&s, &n); err != nil {
-			return nil, fmt.Errorf("count reminders: %w", err)
-		}
-		out[s] = n
-	}
-	return out, rows.Err()
-}
-
 // Reminders lists a partner's outbox rows, oldest window first.
 func (db *DB) Reminders(ctx context.Context, chatID int64) ([]Reminder, error) {
 	tx, err := db.beginRead(ctx)
