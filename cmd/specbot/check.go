@@ -2,14 +2,15 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
+	iofs "io/fs"
 	"time"
 
+	"specbot/app"
 	"specbot/dialogs"
-	"specbot/eligibility"
 	"specbot/locales"
 )
 
@@ -48,19 +49,17 @@ func runCheck(args []string, stdout, stderr io.Writer, getenv func(string) strin
 			return fail(stderr, exitUsage, "check: --today: want YYYY-MM-DD, got %q", *today)
 		}
 	}
-	cat, err := loadCatalog(*rules)
+	cat, err := app.LoadCatalog(*rules)
 	if err != nil {
 		return fail(stderr, exitUsage, "check: --rules: %v", err)
 	}
-	data, err := readFacts(*factsPath)
+	report, err := app.CheckFacts(cat, *factsPath, day)
 	if err != nil {
-		return fail(stderr, exitUsage, "check: --facts: %v", err)
+		if errors.Is(err, iofs.ErrNotExist) || errors.Is(err, iofs.ErrPermission) {
+			return fail(stderr, exitUsage, "check: --facts: %v", err)
+		}
+		return fail(stderr, exitUsage, "check: %v", err)
 	}
-	facts, err := eligibility.ParseFacts(cat, data)
-	if err != nil {
-		return fail(stderr, exitUsage, "check: %s: %v", *factsPath, err)
-	}
-	report := eligibility.Evaluate(cat, facts, day)
 	if *format == "json" {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -72,35 +71,6 @@ func runCheck(args []string, stdout, stderr io.Writer, getenv func(string) strin
 	fmt.Fprintln(stdout, dialogs.PlainText(dialogs.RenderReport(report, nil, *lang)))
 	fmt.Fprintln(stdout, "\n"+locales.For(*lang).T("report.preliminary"))
 	return exitOK
-}
-
-// readFacts reads a facts file, refusing one over eligibility.MaxFactsSize
-// before reading it whole.
-func readFacts(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > eligibility.MaxFactsSize {
-		return nil, fmt.Errorf("%s: the file is too large (over 1 MiB)", path)
-	}
-	data, err := io.ReadAll(io.LimitReader(f, eligibility.MaxFactsSize+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > eligibility.MaxFactsSize {
-		return nil, fmt.Errorf("%s: the file is too large (over 1 MiB)", path)
-	}
-	return data, nil
-}
-
-// loadCatalog reads a catalogue file, or the embedded default for "".
-func loadCatalog(path string) (*eligibility.Catalog, error) {
-	if path == "" {
-		return eligibility.DefaultCatalog(), nil
-	}
-	return eligibility.LoadCatalog(path)
 }
 
 // loadLocation reads a time zone name; "" is Europe/Moscow.

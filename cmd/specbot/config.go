@@ -13,8 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"specbot/app"
 	"specbot/dialogs"
-	"specbot/eligibility"
 )
 
 // config is specbot's configuration: DESIGN.md's table of environment
@@ -43,7 +43,7 @@ type config struct {
 	PublicURL    string
 	WebAppMaxAge time.Duration
 
-	Catalog  *eligibility.Catalog
+	Catalog  *app.Catalog
 	Location *time.Location
 }
 
@@ -179,7 +179,7 @@ func loadConfig(getenv func(string) string, fs *flag.FlagSet, args []string) (*c
 	if c.WebAppMaxAge, err = time.ParseDuration(get("SPECBOT_WEBAPP_MAX_AGE")); err != nil || c.WebAppMaxAge <= 0 {
 		return nil, fmt.Errorf("SPECBOT_WEBAPP_MAX_AGE: want a positive duration like 1h or 30m, got %q", get("SPECBOT_WEBAPP_MAX_AGE"))
 	}
-	if c.Catalog, err = loadCatalog(c.Rules); err != nil {
+	if c.Catalog, err = app.LoadCatalog(c.Rules); err != nil {
 		return nil, fmt.Errorf("SPECBOT_RULES: %w", err)
 	}
 	return c, nil
