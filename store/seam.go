@@ -9,7 +9,7 @@ import (
 )
 
 // The methods in this file are test seams: the bot itself never calls them.
-// Tests of the packages above store (app, reminders, the command) use them to
+// Tests of the packages above store (app, bot, reminders, the command) use them to
 // set up a partner or look at what a run left behind; they read and write
 // through the same helpers production uses.
 
