@@ -175,13 +175,9 @@ func TestRenderStoredReport(t *testing.T) {
 	}
 	for _, lang := range []string{"en", "ru"} {
 		t.Run(lang, func(t *testing.T) {
-			got, err := renderRecovered(func() string { return dialogs.RenderReport(a.Engine.Catalog, decoded, specs, lang) })
-			if err != nil {
-				// Until eligibility.Report carries its typed gaps (issue #11),
-				// a decoded report still needs the catalogue's pointers.
-				t.Skipf("a decoded report does not render yet: %v", err)
-			}
-			assert.Equal(t, dialogs.RenderReport(a.Engine.Catalog, fresh, specs, lang), got)
+			got, err := renderRecovered(func() string { return dialogs.RenderReport(decoded, specs, lang) })
+			require.NoError(t, err, "a report decoded from its stored JSON must render without the catalogue")
+			assert.Equal(t, dialogs.RenderReport(fresh, specs, lang), got)
 			assert.NotEmpty(t, got)
 		})
 	}

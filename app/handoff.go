@@ -167,7 +167,7 @@ func (a *App) QueueCard(ctx context.Context, handoffID, chatID int64) error {
 
 // CardOf renders a handoff's card as it stands, in lang.
 func (a *App) CardOf(ctx context.Context, handoffID int64, lang string) (Handoff, error) {
-	sh, err := a.DB.Handoff(ctx, handoffID)
+	sh, err := a.DB.HandoffToPost(ctx, handoffID)
 	if err != nil {
 		return Handoff{}, fmt.Errorf("card of handoff %d: %w", handoffID, err)
 	}

@@ -49,3 +49,13 @@ func (a *App) RetryReminder(ctx context.Context, r store.Reminder, next time.Tim
 func (a *App) AbandonInterrupted(ctx context.Context, claimedBefore time.Time) (int, error) {
 	return a.DB.AbandonInterrupted(ctx, claimedBefore)
 }
+
+// ReminderBacklog is how many reminders wait in the outbox to be sent:
+// pending ones and those claimed by a sender right now.
+func (a *App) ReminderBacklog(ctx context.Context) (int, error) {
+	counts, err := a.DB.ReminderCounts(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return counts[store.ReminderPending] + counts[store.ReminderSending], nil
+}

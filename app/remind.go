@@ -18,6 +18,9 @@ type ReminderSlot struct {
 	Window     string
 	DaysBefore int
 	DueAt      time.Time
+	// DaysLeft, when set, is what the text says instead of DaysBefore: the
+	// slot's day was missed and it is sent late.
+	DaysLeft int
 }
 
 // PlannedReminder is one reminder a partner would get.
@@ -52,6 +55,9 @@ func (a *App) PlanReminders(ctx context.Context, slots []ReminderSlot) ([]Planne
 		}
 		for _, slot := range slots {
 			in.Opens, in.DaysBefore = slot.Opens, slot.DaysBefore
+			if slot.DaysLeft > 0 {
+				in.DaysBefore = slot.DaysLeft
+			}
 			m, kind, ok := a.Engine.Reminder(in)
 			if !ok {
 				continue

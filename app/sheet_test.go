@@ -119,7 +119,7 @@ func TestPreviewSheet(t *testing.T) {
 	devops := p.Statuses[1]
 	assert.Equal(t, "devops", devops.Spec)
 	assert.Equal(t, eligibility.NotEligible, devops.Status)
-	assert.Contains(t, devops.Text, "500 000", "the gap in rubles")
+	assert.Contains(t, devops.Text, "500 000 ₽", "the gap in rubles")
 	assert.NotContains(t, devops.Text, "<b>", "plain text for the panel")
 
 	in.Specs = []string{"devops"}
@@ -185,5 +185,5 @@ func TestSubmitSheet(t *testing.T) {
 	again.Answers["f:consumption_rub_year.devops"] = "1 млн"
 	res, err = a.SubmitSheet(ctx, anna, again)
 	require.NoError(t, err)
-	assert.Contains(t, res.Messages[0].Text, "2 млн ₽ → 1 млн ₽")
+	assert.Contains(t, res.Messages[0].Text, "2 млн ₽ → 1 млн ₽")
 }

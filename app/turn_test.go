@@ -50,7 +50,7 @@ var (
 		welcomeBack:  "С возвращением! Ваши ответы сохранены",
 		changesTitle: "С прошлой проверки:",
 		outdated:     "Условия программы обновились с вашего прошлого визита",
-		gap12M:       "Потребление сервисов Infrastructure в год: не хватает 500 000 ₽ до 12 000 000 ₽",
+		gap12M:       "Потребление сервисов Infrastructure в год: не хватает 500 000 ₽ до 12 000 000 ₽",
 		consumptionQ: "Сколько в год вы потребляете сервисов Infrastructure",
 	}
 )
@@ -247,7 +247,7 @@ func TestCheckSurvivesRestart(t *testing.T) {
 			c.toConsumption(l)
 			asked := c.question()
 			before := c.storedSession()
-			oldZero := c.button(map[string]string{"en": "₽0", "ru": "0 ₽"}[l.lang])
+			oldZero := c.button(map[string]string{"en": "₽0", "ru": "0 ₽"}[l.lang])
 
 			c.restart()
 
@@ -321,7 +321,7 @@ func TestSecondCheckShowsWhatChanged(t *testing.T) {
 			v := convVerdict(t, turn)
 			assert.Contains(t, v, l.changesTitle)
 			assert.Contains(t, v, "Infrastructure: ✅ → ❌")
-			assert.Contains(t, v, map[string]string{"en": "₽12M → ₽11.5M", "ru": "12 млн ₽ → 11,5 млн ₽"}[l.lang])
+			assert.Contains(t, v, map[string]string{"en": "₽12M → ₽11.5M", "ru": "12 млн ₽ → 11,5 млн ₽"}[l.lang])
 			assert.Contains(t, v, l.gap12M)
 
 			reports, err := c.db.Reports(c.ctx, c.who.ChatID, 0)

@@ -44,6 +44,7 @@ type Bot struct {
 	apologies     *apologyThrottle // chats told about a storage outage
 	configGapOnce sync.Once
 	listening     chan string // receives the HTTP address once listening
+	ready         readiness
 
 	// beforeHandle, when set, is called with each update before it is
 	// handled: the test seam through which a test makes an update panic.
@@ -65,9 +66,10 @@ func New(ctx context.Context, cfg Config, db *store.DB, engine *dialogs.Engine, 
 		app:       &app.App{DB: db, Engine: engine, ContactConfigured: cfg.ManagersChatID != 0, Log: log},
 	}
 	b.anchors, b.apologies = newAnchorCache(b.app, log), newApologyThrottle(cfg.Now)
+	b.registerState(reg)
 	b.managers, b.groupWake = newLimiter(cfg.GroupInterval, 1), make(chan struct{}, 1)
 	b.dispatch = newDispatcher(b)
-	b.gate = newGate(&http.Client{Timeout: cfg.PollTimeout + 10*time.Second}, func(ctx context.Context, batch []*models.Update) error {
+	b.gate = newGate(&http.Client{Timeout: cfg.PollTimeout + 10*time.Second, Transport: b.observe(http.DefaultTransport)}, func(ctx context.Context, batch []*models.Update) error {
 		return b.store(ctx, batch...)
 	})
 	b.gate.tell = b.apologizeOnce
@@ -87,6 +89,9 @@ func New(ctx context.Context, cfg Config, db *store.DB, engine *dialogs.Engine, 
 	}
 	tg, err := tgbot.New(cfg.Token, opts...)
 	if err != nil {
+		if errors.Is(err, tgbot.ErrorUnauthorized) || errors.Is(err, tgbot.ErrorNotFound) {
+			return nil, fmt.Errorf("connect to the Bot API: %s: %w", b.redact(err), ErrTokenRefused)
+		}
 		return nil, fmt.Errorf("connect to the Bot API: %s", b.redact(err))
 	}
 	b.tg = tg
@@ -103,6 +108,9 @@ func (b *Bot) Run(ctx context.Context) error {
 	if err := b.setCommands(ctx); err != nil {
 		b.log.Warn("set commands", "err", b.redact(err))
 	}
+	if err := b.setDescriptions(ctx); err != nil {
+		b.log.Warn("set descriptions", "err", b.redact(err))
+	}
 	if err := b.setMenuButton(ctx); err != nil {
 		b.log.Warn("set menu button", "err", b.redact(err))
 	}
@@ -112,7 +120,15 @@ func (b *Bot) Run(ctx context.Context) error {
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", b.healthz)
-	mux.Handle("GET /metrics", promhttp.HandlerFor(b.registry, promhttp.HandlerOpts{}))
+	mux.HandleFunc("GET /readyz", b.readyz)
+	// On SIGTERM readiness fails first, so a balancer stops sending webhooks
+	// before the server stops taking them.
+	go func() { <-ctx.Done(); b.ready.stopping.Store(true) }()
+	if b.cfg.MetricsAddr == "" {
+		mux.Handle("GET /metrics", promhttp.HandlerFor(b.registry, promhttp.HandlerOpts{}))
+	} else if err := b.serveMetrics(ctx); err != nil {
+		return err
+	}
 	for pattern, h := range b.cfg.Extra {
 		mux.Handle(pattern, h)
 	}
@@ -124,7 +140,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		}
 		mux.HandleFunc("POST "+path, b.webhookHandler)
 	}
-	srv := &http.Server{Addr: b.cfg.HTTPAddr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	srv := newHTTPServer(mux, b.cfg.HTTPTimeouts)
 	ln, err := net.Listen("tcp", b.cfg.HTTPAddr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", b.cfg.HTTPAddr, err)
@@ -193,7 +209,9 @@ func (b *Bot) Run(ctx context.Context) error {
 	b.log.Info("shutting down", "grace", b.cfg.ShutdownGrace)
 	shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.cfg.ShutdownGrace)
 	defer cancel()
-	_ = srv.Shutdown(shutdown)
+	// The HTTP server outlives the updates in flight: /readyz already says
+	// 503 (a balancer stops routing here) while /healthz and a late webhook
+	// delivery, stored for the next start, are still answered.
 	finished := make(chan struct{})
 	go func() { wg.Wait(); close(finished) }()
 	select {
@@ -203,6 +221,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		cancelWork()
 		<-finished
 	}
+	_ = srv.Shutdown(shutdown)
 	<-anchorsDone
 	<-groupDone
 	b.anchors.flush(shutdown)
@@ -256,5 +275,6 @@ func (b *Bot) webhookHandler(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "try again", http.StatusServiceUnavailable)
 		return
 	}
+	b.ready.record(true) // a delivery is an exchange with Telegram
 	w.WriteHeader(http.StatusOK)
 }

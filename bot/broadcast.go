@@ -33,14 +33,18 @@ func (e *SendError) Blocked() bool { return e.Gone }
 func (b *Bot) SendReminder(ctx context.Context, chatID int64, m dialogs.Message) error {
 	_, err := b.sendText(ctx, chatID, m.Text, keyboard(m.Buttons), false)
 	if err == nil {
+		b.metrics.Reminders.WithLabelValues("sent").Inc()
 		return nil
 	}
 	var tooMany *tgbot.TooManyRequestsError
 	switch {
 	case errors.As(err, &tooMany):
+		// Retried by the broadcaster: neither sent nor failed yet.
 		return &SendError{Err: errors.New(b.redact(err)), After: time.Duration(max(tooMany.RetryAfter, 1)) * time.Second}
 	case errors.Is(err, tgbot.ErrorForbidden):
+		b.metrics.Reminders.WithLabelValues("unreachable").Inc()
 		return &SendError{Err: errors.New(b.redact(err)), Gone: true}
 	}
+	b.metrics.Reminders.WithLabelValues("failed").Inc()
 	return &SendError{Err: errors.New(b.redact(err))}
 }

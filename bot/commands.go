@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"unicode/utf8"
 
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
@@ -49,4 +50,48 @@ func (b *Bot) setCommands(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// Telegram's limits on the bot's descriptions, in characters.
+const (
+	maxDescription      = 512
+	maxShortDescription = 120
+)
+
+// setDescriptions sets the bot's description (shown in an empty chat) and
+// short description (its profile and shared links) from the locale files:
+// English by default, Russian for users whose Telegram speaks Russian.
+func (b *Bot) setDescriptions(ctx context.Context) error {
+	for _, lang := range []string{"en", "ru"} {
+		p := locales.For(lang)
+		code := ""
+		if lang != "en" {
+			code = lang
+		}
+		desc := truncateRunes(p.T("bot.description"), maxDescription)
+		short := truncateRunes(p.T("bot.short_description"), maxShortDescription)
+		err := b.call(ctx, "setMyDescription", func(ctx context.Context) error {
+			_, err := b.tg.SetMyDescription(ctx, &tgbot.SetMyDescriptionParams{Description: desc, LanguageCode: code})
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		err = b.call(ctx, "setMyShortDescription", func(ctx context.Context) error {
+			_, err := b.tg.SetMyShortDescription(ctx, &tgbot.SetMyShortDescriptionParams{ShortDescription: short, LanguageCode: code})
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// truncateRunes cuts s to at most n characters.
+func truncateRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n-1]) + "…"
 }

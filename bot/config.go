@@ -16,6 +16,8 @@ type Config struct {
 	ManagerIDs     []int64
 	ManagersLang   string
 	HTTPAddr       string // /healthz, /metrics and the webhook path
+	MetricsAddr    string // /metrics on its own address when set
+	HTTPTimeouts   HTTPTimeouts
 	WebhookURL     string // webhook mode when set
 	WebhookSecret  string
 	// PollTimeout is the long-poll timeout of getUpdates.
@@ -24,6 +26,10 @@ type Config struct {
 	Workers int
 	// ShutdownGrace bounds how long updates in flight may finish on shutdown.
 	ShutdownGrace time.Duration
+	// RetryEvery is how often the dispatcher looks at the inbox again for
+	// updates to retry (one whose turn failed to save, or what a previous
+	// run left); 1 s when zero. Fault tests shorten it.
+	RetryEvery time.Duration
 	// GroupInterval spaces messages posted into the managers' group
 	// (Telegram allows about 20 a minute in a group).
 	GroupInterval time.Duration
@@ -47,6 +53,9 @@ func (c *Config) defaults() {
 	}
 	if c.ShutdownGrace <= 0 {
 		c.ShutdownGrace = 10 * time.Second
+	}
+	if c.RetryEvery <= 0 {
+		c.RetryEvery = time.Second
 	}
 	if c.GroupInterval <= 0 {
 		c.GroupInterval = 3 * time.Second

@@ -166,7 +166,7 @@ func TestFaultDiskFullBeforeStoring(t *testing.T) {
 // question.
 func TestFaultDiskFullBeforeApplying(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, withManagers("ru"))
+	h := newHarness(t, withManagers("ru"), withRetryEvery(50*time.Millisecond))
 	partners := []*partner{h.partner(t, 42, "Alice", "en"), h.partner(t, 43, "Olga", "ru")}
 	marks := map[*partner]mark{}
 	saved := map[*partner]string{}
@@ -196,7 +196,7 @@ func TestFaultDiskFullBeforeApplying(t *testing.T) {
 	for _, p := range partners {
 		apologies[p] = faultWaitApology(t, p, marks[p]).Text
 	}
-	time.Sleep(1200 * time.Millisecond) // a retry while the disk is full
+	time.Sleep(200 * time.Millisecond) // retries (every 50 ms) while the disk is full
 	for _, p := range partners {
 		assert.Equal(t, saved[p], faultSession(t, h, p), "chat %d: the saved dialog is intact", p.chat)
 		assert.Equal(t, 0, faultAsked(t, p, "consumption_rub_year"), "chat %d: not applied while the disk is full", p.chat)

@@ -57,7 +57,7 @@ func TestPollingCheckInBothLanguages(t *testing.T) {
 			want: []string{
 				"✅ <b>Infrastructure</b> — условия выполнены",
 				"❌ <b>DevOps</b> — пока нет: не выполнено 1 условие",
-				"Потребление сервисов DevOps в год: не хватает 500 000 ₽ до 2 000 000 ₽",
+				"Потребление сервисов DevOps в год: не хватает 500 000 ₽ до 2 000 000 ₽",
 				"Следующее окно квалификации — апрель: откроется 1 апреля 2027 г., через 127 дней.",
 			},
 			summary: []string{"Acme &amp; Co", "<b>" + locales.For("ru").Money(12_500_000) + "</b>", "<b>" + locales.For("ru").Money(1_500_000) + "</b>"},
@@ -181,4 +181,19 @@ func TestCommandMenusWithoutManagers(t *testing.T) {
 	for _, c := range calls {
 		assert.Equal(t, "default", scopeOf(t, c)["type"])
 	}
+}
+
+// TestDescriptions: the description and the short description are set at
+// start in English by default and in Russian for language_code ru, from the
+// locale files.
+func TestDescriptions(t *testing.T) {
+	h := newHarness(t)
+	h.settle()
+	for code, lang := range map[string]string{"": "en", "ru": "ru"} {
+		p := locales.For(lang)
+		assert.Equal(t, p.T("bot.description"), h.srv.Description(code), "description %q", code)
+		assert.Equal(t, p.T("bot.short_description"), h.srv.ShortDescription(code), "short description %q", code)
+		assert.NotEmpty(t, h.srv.ShortDescription(code))
+	}
+	assert.NotEqual(t, h.srv.Description(""), h.srv.Description("ru"))
 }

@@ -30,6 +30,9 @@ func (b *Bot) handoff(ctx context.Context, turn app.Turn, who app.Who, comment s
 		b.log.Error("handoff", "chat_id", who.ChatID, "err", err)
 		return []dialogs.Message{dialogs.ContactFailed(lang)}
 	}
+	if !h.Updated {
+		b.metrics.Handoffs.WithLabelValues("requested").Inc()
+	}
 	b.wakeGroup()
 	b.log.Info("handoff", "chat_id", who.ChatID, "handoff", h.ID, "updated", h.Updated)
 	return []dialogs.Message{dialogs.ContactSent(lang, h.Updated && h.CardMessageID != 0)}
@@ -125,8 +128,13 @@ func (b *Bot) onHandoffButton(ctx context.Context, u *models.Update, data string
 		return err
 	}
 	if taken {
+		b.metrics.Handoffs.WithLabelValues("taken").Inc()
+		if !h.CreatedAt.IsZero() {
+			b.metrics.TimeToTake.Observe(b.cfg.Now().Sub(h.CreatedAt).Seconds())
+		}
 		b.answerCallback(ctx, q.ID, p.T("handoff.taken_you"))
 	} else {
+		b.metrics.Handoffs.WithLabelValues("done").Inc()
 		b.answerCallback(ctx, q.ID, p.T("handoff.closed"))
 	}
 	if h.Card.Text != "" {

@@ -80,6 +80,12 @@ type harness struct {
 
 type option func(*bot.Config)
 
+// withRetryEvery shortens the dispatcher's retry tick, so that a fault test
+// sees a retry without sleeping through real seconds.
+func withRetryEvery(d time.Duration) option {
+	return func(c *bot.Config) { c.RetryEvery = d }
+}
+
 func withManagers(lang string) option {
 	return func(c *bot.Config) {
 		c.ManagersChatID = managersChat

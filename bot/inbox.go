@@ -134,7 +134,7 @@ func (d *dispatcher) run(ctx, work context.Context) {
 	d.mu.Lock()
 	d.work = work
 	d.mu.Unlock()
-	tick := time.NewTicker(time.Second)
+	tick := time.NewTicker(d.b.cfg.RetryEvery)
 	defer tick.Stop()
 	var pruned time.Time
 	for {

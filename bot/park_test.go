@@ -45,7 +45,7 @@ func TestPanicParkedAcrossRestart(t *testing.T) {
 		db, err := store.Open(ctx, path)
 		require.NoError(t, err)
 		engine := dialogs.NewEngine(eligibility.DefaultCatalog(), time.UTC)
-		cfg := Config{Token: token, APIURL: srv.URL(), HTTPAddr: "127.0.0.1:0", PollTimeout: 2 * time.Second, ShutdownGrace: 5 * time.Second}
+		cfg := Config{Token: token, APIURL: srv.URL(), HTTPAddr: "127.0.0.1:0", PollTimeout: 2 * time.Second, ShutdownGrace: 5 * time.Second, RetryEvery: 50 * time.Millisecond}
 		b, err := New(ctx, cfg, db, engine, slog.New(slog.NewTextHandler(io.Discard, nil)))
 		require.NoError(t, err)
 		b.beforeHandle = func(u *models.Update) {

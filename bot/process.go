@@ -114,6 +114,7 @@ func (b *Bot) park(ctx context.Context, in store.InboxUpdate, u *models.Update, 
 		return pe
 	}
 	if parked {
+		b.metrics.Parked.Inc()
 		log.Error("update parked after panics", "attempts", attempts)
 		b.apologize(ctx, u, in.ChatID)
 		return nil
@@ -290,6 +291,7 @@ func (b *Bot) converse(ctx context.Context, updateID int64, who app.Who, in dial
 		return err
 	}
 	out := turn.Outcome
+	b.metrics.countCheck(out)
 	if len(callbackID) > 0 {
 		b.answerCallback(ctx, callbackID[0], out.Notice)
 	}

@@ -19,26 +19,41 @@ func keyboard(rows [][]dialogs.Button) models.ReplyMarkup {
 	if len(rows) == 0 {
 		return nil
 	}
-	kb := make([][]models.InlineKeyboardButton, 0, len(rows))
+	kb := make([][]inlineButton, 0, len(rows))
 	for _, row := range rows {
-		r := make([]models.InlineKeyboardButton, 0, len(row))
+		r := make([]inlineButton, 0, len(row))
 		for _, btn := range row {
 			if btn.WebApp != "" {
-				r = append(r, models.InlineKeyboardButton{Text: btn.Label, WebApp: &models.WebAppInfo{URL: btn.WebApp}})
+				r = append(r, inlineButton{Text: btn.Label, WebApp: &models.WebAppInfo{URL: btn.WebApp}})
 				continue
 			}
 			if btn.URL != "" {
-				r = append(r, models.InlineKeyboardButton{Text: btn.Label, URL: btn.URL})
+				r = append(r, inlineButton{Text: btn.Label, URL: btn.URL})
 				continue
 			}
-			r = append(r, models.InlineKeyboardButton{Text: btn.Label, CallbackData: btn.Data})
+			r = append(r, inlineButton{Text: btn.Label, CallbackData: btn.Data})
 		}
 		kb = append(kb, r)
 	}
-	return &models.InlineKeyboardMarkup{InlineKeyboard: kb}
+	return &inlineMarkup{InlineKeyboard: kb}
 }
 
-var noKeyboard = &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{}}
+// inlineMarkup is our own encoding of an inline keyboard: the library's
+// models.InlineKeyboardButton serialises "copy_text":{"text":""} on every
+// button, which Telegram refuses (a copy_text needs 1-256 characters).
+// Only the fields set are sent.
+type inlineMarkup struct {
+	InlineKeyboard [][]inlineButton `json:"inline_keyboard"`
+}
+
+type inlineButton struct {
+	Text         string             `json:"text"`
+	URL          string             `json:"url,omitempty"`
+	CallbackData string             `json:"callback_data,omitempty"`
+	WebApp       *models.WebAppInfo `json:"web_app,omitempty"`
+}
+
+var noKeyboard = &inlineMarkup{InlineKeyboard: [][]inlineButton{}}
 
 // reply sends a turn's messages. An Edit message replaces the pressed
 // message (or the current question when the answer was typed); a new

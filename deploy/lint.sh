@@ -9,12 +9,14 @@ if command -v systemd-analyze >/dev/null 2>&1; then
   # every machine has, so the check does not depend on a build.
   tmp=$(mktemp -d)
   trap 'rm -rf "$tmp"' EXIT
-  sed "s#/usr/local/bin/specbot#$(command -v true)#" deploy/specbot.service >"$tmp/specbot.service"
-  out=$(systemd-analyze verify "$tmp/specbot.service" 2>&1 || true)
+  for u in deploy/*.service deploy/*.timer; do
+    sed "s#/usr/local/bin/specbot#$(command -v true)#" "$u" >"$tmp/$(basename "$u")"
+  done
+  out=$(systemd-analyze verify "$tmp"/*.service "$tmp"/*.timer 2>&1 || true)
   if [ -n "$out" ]; then
-    echo "deploy/specbot.service: systemd-analyze verify:"; echo "$out"; exit 1
+    echo "deploy/: systemd-analyze verify:"; echo "$out"; exit 1
   fi
-  echo "lint: deploy/specbot.service verified by systemd-analyze"
+  echo "lint: deploy/*.service and deploy/*.timer verified by systemd-analyze"
 else
   echo "lint: systemd-analyze not found, deploy/specbot.service not verified"
 fi

@@ -50,7 +50,7 @@ func (e *Engine) RenderCard(c Card, lang string) string {
 		return b.String()
 	}
 	fmt.Fprintf(&b, "%s: %s\n\n", p.T("card.checked_at"), esc(c.Past.At.In(e.Now().Location()).Format("2006-01-02 15:04 MST")))
-	b.WriteString(RenderReport(e.Catalog, c.Past.Report, c.Past.Specs, lang))
+	b.WriteString(RenderReport(c.Past.Report, c.Past.Specs, lang))
 	b.WriteString("\n\n<b>" + p.T("card.facts") + "</b>\n")
 	b.WriteString(e.RenderFacts(c.Past, lang))
 	return b.String()

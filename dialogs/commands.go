@@ -109,7 +109,9 @@ func (t *turn) report() {
 		return
 	}
 	t.out.ShowReport = true
-	t.say(t.e.verdictMessage(t.s().Lang, t.previous().Report, t.previous().Specs, nil, t.env.ContactConfigured))
+	m := t.e.verdictMessage(t.s().Lang, t.previous().Report, t.previous().Specs, nil, t.env.ContactConfigured)
+	m.Text = t.e.checkedLine(t.s().Lang, t.previous(), t.s().Company) + "\n\n" + m.Text
+	t.say(m)
 }
 
 func (t *turn) remindersMenu() {
@@ -146,6 +148,10 @@ func (t *turn) askForget() {
 func (t *turn) askContact() {
 	s := t.s()
 	if !t.env.ContactConfigured {
+		if t.e.Contact != "" {
+			t.say(Message{Text: t.p.T("contact.not_configured_team", "Contact", esc(t.e.Contact))})
+			return
+		}
 		t.say(Message{Text: t.p.T("contact.not_configured")})
 		return
 	}

@@ -78,8 +78,11 @@ type Outcome struct {
 	Session  Session
 	Messages []Message
 	// Notice is a short answer to a button press (shown as a toast).
-	Notice    string
-	Report    *Completed
+	Notice string
+	Report *Completed
+	// Started is set when this input began a check (a new one or Start
+	// over), for the checks-started metric.
+	Started   bool
 	Contact   *ContactRequest
 	Reminders string // "on" or "off" when the partner chose
 	Forget    bool
@@ -92,6 +95,9 @@ type Engine struct {
 	Catalog *eligibility.Catalog
 	// Now returns the current time; its location is the program's time zone.
 	Now func() time.Time
+	// Contact is how to reach the partnership team (SPECBOT_CONTACT), ""
+	// when not configured: partners are then sent to their account manager.
+	Contact string
 	// WebAppURL, when set, is the Mini App's https URL: the welcome, the
 	// check's first question and the verdict offer a button to open it.
 	WebAppURL string
@@ -155,109 +161,6 @@ func (e *Engine) Resumed(s Session) Outcome {
 	t := &turn{e: e, out: Outcome{Session: s}, p: locales.For(s.Lang)}
 	t.say(Message{Text: t.p.T("session.outdated"), Buttons: [][]Button{{{Label: t.p.T("button.check"), Data: cbCheck}}}})
 	return t.out
-}
-
-// button handles a pressed inline button.
-func (t *turn) button(data string) {
-	s := t.s()
-	cb, ok := parseCallback(data)
-	if !ok {
-		t.stale()
-		return
-	}
-	switch {
-	case cb.global == cbCheck:
-		// Every way in (the welcome, a stale button's reply, a reminder,
-		// Check again) keeps a check under way.
-		if t.inProgress() {
-			t.offerContinue()
-			return
-		}
-		t.startCheck()
-		return
-	case cb.global == cbRestart:
-		t.startCheck()
-		return
-	case cb.global == cbContinue:
-		if s.State == ConfirmForget || s.State == ContactNote {
-			s.State, s.Note = s.Resume, ""
-			s.Resume = Idle
-		}
-		if s.State == Idle && s.Key != "" {
-			s.State = Checking
-			if s.Key == stateSummaryKey {
-				s.State = Summary
-			}
-		}
-		if s.State == Checking || s.State == Summary {
-			t.ask()
-			return
-		}
-		t.startCheck()
-		return
-	case cb.global == cbContact:
-		t.askContact()
-		return
-	case cb.global == cbReport:
-		t.report()
-		return
-	case cb.global == cbRemindOn:
-		t.setReminders("on")
-		return
-	case cb.global == cbRemindOff:
-		t.setReminders("off")
-		return
-	case strings.HasPrefix(cb.global, cbLangPrefix):
-		lang := strings.TrimPrefix(cb.global, cbLangPrefix)
-		if lang != "en" && lang != "ru" {
-			t.stale()
-			return
-		}
-		t.setLanguage(lang)
-		return
-	case cb.global != "":
-		t.stale()
-		return
-	}
-	if cb.seq != s.Seq {
-		t.stale()
-		return
-	}
-	switch s.State {
-	case Checking:
-		t.answerButton(cb)
-	case Summary:
-		t.summaryButton(cb)
-	case ConfirmForget:
-		switch cb.act {
-		case actConfirm:
-			t.out.Forget = true
-			lang := s.Lang
-			t.out.Session = NewSession(lang)
-			t.out.Session.Seq = s.Seq + 1
-			t.say(Message{Text: t.p.T("forget.done"), Edit: true})
-		case actDecline:
-			s.State = s.Resume
-			s.Seq++
-			t.say(Message{Text: t.p.T("forget.kept"), Edit: true})
-			if s.State == Checking || s.State == Summary {
-				t.ask()
-			}
-		default:
-			t.stale()
-		}
-	case ContactNote:
-		switch cb.act {
-		case actSend:
-			t.sendContact("")
-		case actCancel:
-			t.cancel()
-		default:
-			t.stale()
-		}
-	default:
-		t.stale()
-	}
 }
 
 // stale answers a button that belongs to an earlier question.

@@ -69,9 +69,9 @@ func TestCheckEndsInEachVerdict(t *testing.T) {
 					"75% · ₽1.5M of ₽2M",
 					"👉 Close the gaps above"},
 				"ru": {"❌ <b>DevOps</b> — пока нет: не выполнено 1 условие",
-					"• Потребление сервисов DevOps в год: не хватает 500 000 ₽ до 2 000 000 ₽",
-					"75% · 1,5 млн ₽ из 2 млн ₽",
-					"👉 Закройте пробелы выше"},
+					"• Потребление сервисов DevOps в год: не хватает 500 000 ₽ до 2 000 000 ₽",
+					"75% · 1,5 млн ₽ из 2 млн ₽",
+					"👉 Чего не хватает — выше"},
 			},
 			facts: func(t *testing.T, f eligibility.Facts) {
 				assert.Equal(t, int64(1_500_000), f.Numbers[ref(factConsume, specDevOps)])
@@ -118,7 +118,7 @@ func TestCheckEndsInEachVerdict(t *testing.T) {
 				"en": {"❌ <b>ML &amp; AI</b> — not yet: 1 condition not met",
 					"Brand Voice Call Center consumption per month: must exceed ₽100,000, now ₽100,000: ₽1 short"},
 				"ru": {"❌ <b>ML &amp; AI</b> — пока нет: не выполнено 1 условие",
-					"Потребление Brand Voice Call Center в месяц: нужно больше 100 000 ₽, сейчас 100 000 ₽ — не хватает 1 ₽"},
+					"Потребление Brand Voice Call Center в месяц: нужно больше 100 000 ₽, сейчас 100 000 ₽ — не хватает 1 ₽"},
 			},
 		},
 	}
@@ -250,7 +250,7 @@ func TestChangeAnswerFromSummary(t *testing.T) {
 			d.play(infraScript(u, "Acme", "12 000 000", u.passed)...)
 			d.requireAsks(u.summaryTitle)
 			line := map[string]string{"en": "6. Annual consumption · Infrastructure: <b>₽12,000,000</b>",
-				"ru": "6. Годовое потребление · Infrastructure: <b>12 000 000 ₽</b>"}[u.lang]
+				"ru": "6. Годовое потребление · Infrastructure: <b>12 000 000 ₽</b>"}[u.lang]
 			assert.Contains(t, d.question().Text, line)
 
 			d.press("✏️ 6")
@@ -258,7 +258,7 @@ func TestChangeAnswerFromSummary(t *testing.T) {
 			d.typ("11,5 млн")
 			d.requireAsks(u.summaryTitle) // straight back to the summary
 			line = map[string]string{"en": "6. Annual consumption · Infrastructure: <b>₽11,500,000</b>",
-				"ru": "6. Годовое потребление · Infrastructure: <b>11 500 000 ₽</b>"}[u.lang]
+				"ru": "6. Годовое потребление · Infrastructure: <b>11 500 000 ₽</b>"}[u.lang]
 			assert.Contains(t, d.question().Text, line)
 
 			out := d.press(u.verdict)
@@ -266,7 +266,7 @@ func TestChangeAnswerFromSummary(t *testing.T) {
 			res, _ := out.Report.Report.Result(specInfra)
 			assert.Equal(t, eligibility.NotEligible, res.Status)
 			gap := map[string]string{"en": "Infrastructure consumption per year: ₽500,000 short of ₽12,000,000",
-				"ru": "Потребление сервисов Infrastructure в год: не хватает 500 000 ₽ до 12 000 000 ₽"}[u.lang]
+				"ru": "Потребление сервисов Infrastructure в год: не хватает 500 000 ₽ до 12 000 000 ₽"}[u.lang]
 			assert.Contains(t, findVerdict(t, out.Messages).Text, gap)
 		})
 	}
@@ -346,7 +346,7 @@ func TestGarbageRepeatsTheQuestion(t *testing.T) {
 			map[string][]string{"en": {uiEN.negativeHint, uiEN.moneyHint}, "ru": {uiRU.negativeHint, uiRU.moneyHint}}},
 		{"money above the catalogue's maximum", toMoney,
 			map[string]string{"en": "5,000 billion", "ru": "5000 млрд"},
-			map[string][]string{"en": {"That is more than ₽1,000,000,000,000; please check the number."}, "ru": {"Это больше, чем 1 000 000 000 000 ₽; проверьте, пожалуйста, число."}}},
+			map[string][]string{"en": {"That is more than ₽1,000,000,000,000; please check the number."}, "ru": {"Это больше, чем 1 000 000 000 000 ₽; проверьте, пожалуйста, число."}}},
 		{"interview typed as something else", toInterview,
 			map[string]string{"en": "soon", "ru": "скоро"},
 			map[string][]string{"en": {"Please choose one of the buttons."}, "ru": {"Пожалуйста, выберите одну из кнопок."}}},
@@ -667,7 +667,7 @@ func TestFirstCheckAsksAboutReminders(t *testing.T) {
 			assert.Contains(t, v, "Infrastructure: ✅ → ❌")
 			assert.Contains(t, v, map[string]string{
 				"en": "Infrastructure · Infrastructure consumption per year: ₽12M → ₽11.5M",
-				"ru": "Infrastructure · Потребление сервисов Infrastructure в год: 12 млн ₽ → 11,5 млн ₽"}[u.lang])
+				"ru": "Infrastructure · Потребление сервисов Infrastructure в год: 12 млн ₽ → 11,5 млн ₽"}[u.lang])
 			assert.Equal(t, 2, d.s.Checks)
 		})
 		t.Run(u.lang+"/declined", func(t *testing.T) {

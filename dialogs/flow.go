@@ -20,6 +20,7 @@ const maxCompany = 200
 // Nothing is erased: each earlier answer is the current answer of its
 // question, one tap to keep.
 func (t *turn) startCheck() {
+	t.out.Started = true
 	s := t.s()
 	specs := s.Specs
 	if len(specs) == 0 {

@@ -1,7 +1,9 @@
 package dialogs
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -36,22 +38,31 @@ type ReminderInput struct {
 // day only partners with an eligible specialization are told.
 func (e *Engine) Reminder(in ReminderInput) (m Message, kind ReminderKind, ok bool) {
 	p := locales.For(in.Lang)
-	w := &reportWriter{c: e.Catalog, p: p, lang: in.Lang}
+	report := &eligibility.Report{}
+	if in.Past != nil {
+		report = &in.Past.Report
+	}
+	w := &reportWriter{r: report, p: p, lang: in.Lang}
 	month := p.T(fmt.Sprintf("month.%d.name", int(in.Opens.Month())))
 	opens := w.date(in.Opens.Format(time.DateOnly))
-	var eligible, close []string
+	var eligible []string
+	var open []eligibility.Result // every specialization not met, fewest gaps first
+	anyClose := false
 	if in.Past != nil {
 		for _, res := range in.Past.Report.Results {
 			if !contains(in.Past.Specs, res.Specialization) {
 				continue
 			}
-			switch {
-			case res.Status == eligibility.Eligible:
+			if res.Status == eligibility.Eligible {
 				eligible = append(eligible, res.Specialization)
-			case res.Status == eligibility.NotEligible && res.Gaps() == 1:
-				close = append(close, res.Specialization)
+				continue
 			}
+			anyClose = anyClose || res.Close()
+			open = append(open, res)
 		}
+		slices.SortStableFunc(open, func(a, b eligibility.Result) int {
+			return cmp.Or(cmp.Compare(a.GapCount(), b.GapCount()), cmp.Compare(a.Unknowns(), b.Unknowns()))
+		})
 	}
 	names := func(ids []string) string {
 		out := make([]string, len(ids))
@@ -87,17 +98,18 @@ func (e *Engine) Reminder(in ReminderInput) (m Message, kind ReminderKind, ok bo
 		kind = ReminderEligible
 		parts = append(parts, "✅ "+p.T("reminder.eligible", "Specs", names(eligible)))
 	}
-	if len(close) > 0 {
-		if kind == ReminderGaps {
-			kind = ReminderClose
-		}
-		block := p.T("reminder.close")
-		for _, res := range in.Past.Report.Results {
-			if contains(close, res.Specialization) {
-				w.b.Reset()
-				w.result(res)
-				block += "\n" + strings.TrimRight(w.b.String(), "\n")
+	if len(open) > 0 {
+		block := p.T("reminder.missing")
+		if anyClose {
+			if kind == ReminderGaps {
+				kind = ReminderClose
 			}
+			block = p.T("reminder.close")
+		}
+		for _, res := range open {
+			w.b.Reset()
+			w.result(res)
+			block += "\n\n" + strings.TrimRight(w.b.String(), "\n")
 		}
 		parts = append(parts, block)
 	}
@@ -107,7 +119,7 @@ func (e *Engine) Reminder(in ReminderInput) (m Message, kind ReminderKind, ok bo
 		parts = append(parts, p.T("reminder.recheck"))
 	}
 	buttons := [][]Button{{recheck, optOut}}
-	if len(eligible) > 0 || len(close) > 0 {
+	if len(eligible) > 0 || anyClose {
 		buttons = append([][]Button{{contact}}, buttons...)
 	}
 	return Message{Text: strings.Join(parts, "\n\n"), Buttons: buttons}, kind, true

@@ -14,6 +14,9 @@ import (
 
 func esc(s string) string { return html.EscapeString(s) }
 
+// topBullet starts each condition of a specialization not met.
+const topBullet = "  • "
+
 // statusIcon marks a verdict.
 func statusIcon(s eligibility.Status) string {
 	switch s {
@@ -25,19 +28,28 @@ func statusIcon(s eligibility.Status) string {
 	return "❔"
 }
 
-// reportWriter renders a report in one language.
+// reportWriter renders a report in one language. It reads nothing but the
+// report: a report decoded from storage renders as it did when evaluated.
 type reportWriter struct {
-	c    *eligibility.Catalog
+	r    *eligibility.Report
 	p    *locales.Printer
 	lang string
 	b    strings.Builder
+	// steps say what to do about the gaps, sources where the unknown
+	// figures are found: each written once, after the specializations.
+	steps, sources []string
 }
 
 // RenderReport writes the verdict for the given specializations (all when
 // specs is empty) as HTML: per specialization its verdict and every gap in
 // plain words, then the qualification window.
-func RenderReport(c *eligibility.Catalog, r eligibility.Report, specs []string, lang string) string {
-	w := &reportWriter{c: c, p: locales.For(lang), lang: lang}
+func RenderReport(r eligibility.Report, specs []string, lang string) string {
+	return renderReport(r, specs, lang, true)
+}
+
+// renderReport writes the report, with the block of next steps when steps is set.
+func renderReport(r eligibility.Report, specs []string, lang string, steps bool) string {
+	w := &reportWriter{r: &r, p: locales.For(lang), lang: lang}
 	w.b.WriteString("<b>" + w.p.T("report.title") + "</b>\n")
 	for _, res := range r.Results {
 		if len(specs) > 0 && !contains(specs, res.Specialization) {
@@ -46,7 +58,19 @@ func RenderReport(c *eligibility.Catalog, r eligibility.Report, specs []string, 
 		w.b.WriteString("\n")
 		w.result(res)
 	}
+	if steps && len(w.steps)+len(w.sources) > 0 {
+		w.b.WriteString("\n<b>" + w.p.T("report.next_steps") + "</b>\n")
+		for _, step := range w.steps {
+			w.b.WriteString("👉 " + esc(step) + "\n")
+		}
+		for _, src := range w.sources {
+			w.b.WriteString("🔎 " + esc(src) + "\n")
+		}
+	}
 	w.b.WriteString("\n" + w.window(r.Window))
+	if wait := w.waits(r, specs); wait != "" {
+		w.b.WriteString("\n" + wait)
+	}
 	return strings.TrimRight(w.b.String(), "\n")
 }
 
@@ -60,26 +84,22 @@ func contains(list []string, s string) bool {
 }
 
 func (w *reportWriter) specName(id string) string {
-	if s, ok := w.c.Specialization(id); ok {
-		return s.Name.Get(w.lang)
+	if res, ok := w.r.Result(id); ok && len(res.Name) > 0 {
+		return res.Name.Get(w.lang)
 	}
 	return id
 }
 
 func (w *reportWriter) levelName(spec, level string) string {
-	if s, ok := w.c.Specialization(spec); ok {
-		for _, l := range s.Levels {
-			if l.ID == level {
-				return l.Name.Get(w.lang)
-			}
-		}
+	if res, ok := w.r.Result(spec); ok {
+		return res.LevelName(level, w.lang)
 	}
 	return level
 }
 
 func (w *reportWriter) result(res eligibility.Result) {
 	name := "<b>" + esc(w.specName(res.Specialization)) + "</b>"
-	gaps := int64(res.Gaps())
+	gaps := int64(res.GapCount())
 	switch {
 	case res.Level != "" && res.Target != "":
 		fmt.Fprintf(&w.b, "%s %s — %s\n", statusIcon(res.Status), name,
@@ -93,15 +113,19 @@ func (w *reportWriter) result(res eligibility.Result) {
 		return
 	case res.Status == eligibility.NotEligible:
 		fmt.Fprintf(&w.b, "%s %s — %s\n", statusIcon(res.Status), name, w.p.N("report.status.not_eligible", gaps))
+	case res.Levelled() && res.Target != "":
+		// Nothing known stands in the way of the target level.
+		fmt.Fprintf(&w.b, "%s %s — %s\n", statusIcon(res.Status), name,
+			w.p.T("report.status.within_reach", "Level", esc(w.levelName(res.Specialization, res.Target))))
 	default:
 		fmt.Fprintf(&w.b, "%s %s — %s\n", statusIcon(res.Status), name, w.p.T("report.status.incomplete"))
 	}
-	if res.Target != "" && res.Level == "" && len(res.Levels) > 0 {
+	if res.Target != "" && res.Level == "" && len(res.Levels) > 0 && res.Status != eligibility.Incomplete {
 		fmt.Fprintf(&w.b, "  %s\n", w.p.T("report.for_level", "Level", esc(w.levelName(res.Specialization, res.Target))))
 	}
 	var unknown []string
-	for _, cr := range res.Conditions {
-		w.gap(cr, "  • ", &unknown)
+	for _, cr := range res.Ahead() {
+		w.gap(cr, topBullet, &unknown)
 	}
 	if len(unknown) > 0 {
 		fmt.Fprintf(&w.b, "  ❔ %s\n", w.p.T("report.unknown", "List", esc(strings.Join(unknown, "; "))))
@@ -111,92 +135,89 @@ func (w *reportWriter) result(res eligibility.Result) {
 // gap writes what is missing for one condition; unknown conditions are
 // collected by name instead.
 func (w *reportWriter) gap(cr eligibility.ConditionResult, bullet string, unknown *[]string) {
-	name := ""
-	if cr.Condition != nil {
-		name = cr.Condition.Name.Get(w.lang)
-	}
-	switch cr.Status {
-	case eligibility.Met:
+	g := cr.Gap
+	if cr.Status == eligibility.Met || g == nil {
 		return
-	case eligibility.Unknown:
-		if cr.Mode == "all" {
-			for _, k := range cr.Children {
-				w.gap(k, bullet, unknown)
-			}
-			return
+	}
+	n := esc(cr.Name.Get(w.lang))
+	if cr.Status == eligibility.Unknown && g.Kind != eligibility.GapAll {
+		*unknown = append(*unknown, cr.Name.Get(w.lang))
+		if src := g.Source.Get(w.lang); src != "" && !contains(w.sources, src) {
+			w.sources = append(w.sources, src)
 		}
-		*unknown = append(*unknown, name)
 		return
 	}
-	n := esc(name)
-	c := cr.Condition
-	switch {
-	case c.Is != nil:
+	switch g.Kind {
+	case eligibility.GapYesNo:
 		fmt.Fprintf(&w.b, "%s%s\n", bullet, w.p.T("report.gap.bool", "Name", n))
-	case c.AtLeast != nil || c.Exceeds != nil:
-		w.thresholdGap(cr, bullet, n)
-	case c.Equals != "":
+	case eligibility.GapAmount, eligibility.GapCount:
+		w.thresholdGap(g, bullet, n)
+	case eligibility.GapState:
 		fmt.Fprintf(&w.b, "%s%s\n", bullet, w.p.T("report.gap.enum", "Name", n,
-			"State", esc(w.valueName(cr.Fact, cr.State)), "Want", esc(w.valueName(cr.Fact, cr.Want))))
-	case c.CountKeys != nil:
-		fmt.Fprintf(&w.b, "%s%s\n", bullet, w.p.N("report.gap.count_keys", int64(cr.Need), "Name", n,
-			"Threshold", w.p.Money(*cr.Threshold), "Have", len(cr.Qualified)))
-	case len(c.Roles) > 0:
-		w.rolesGap(cr, bullet, n)
-	case cr.Mode == "any":
+			"State", esc(nameOr(g.StateName, g.State, w.lang)), "Want", esc(nameOr(g.WantName, g.Want, w.lang))))
+	case eligibility.GapServices:
+		fmt.Fprintf(&w.b, "%s%s\n", bullet, w.p.N("report.gap.count_keys", int64(g.Need), "Name", n,
+			"Threshold", w.p.Money(g.Threshold), "Have", g.Have))
+	case eligibility.GapRoles:
+		w.rolesGap(g, bullet, n)
+	case eligibility.GapAlternatives:
 		fmt.Fprintf(&w.b, "%s%s\n", bullet, w.p.T("report.gap.any", "Name", n))
-		for _, k := range cr.Children {
-			if k.Mode == "all" && k.Condition != nil {
+		for _, k := range g.Alternatives {
+			if k.Gap != nil && k.Gap.Kind == eligibility.GapAll {
 				// An alternative of several conditions (a track): name
 				// it, then what it lacks beneath it.
-				fmt.Fprintf(&w.b, "      ◦ %s:\n", esc(k.Condition.Name.Get(w.lang)))
-				for _, kk := range k.Children {
+				fmt.Fprintf(&w.b, "      ◦ %s:\n", esc(k.Name.Get(w.lang)))
+				for _, kk := range k.Gap.Alternatives {
 					w.gap(kk, "          – ", unknown)
 				}
 				continue
 			}
 			w.gap(k, "      ◦ ", unknown)
 		}
-	case cr.Mode == "all":
-		for _, k := range cr.Children {
+		return
+	case eligibility.GapAll:
+		for _, k := range g.Alternatives {
 			w.gap(k, bullet, unknown)
 		}
+		return
+	}
+	if step := g.NextStep.Get(w.lang); step != "" && !contains(w.steps, step) {
+		w.steps = append(w.steps, step)
 	}
 }
 
-func (w *reportWriter) valueName(fact, id string) string {
-	if f, ok := w.c.Fact(fact); ok {
-		for _, v := range f.Values {
-			if v.ID == id {
-				return v.Name.Get(w.lang)
-			}
-		}
+// nameOr is a catalogue name in lang, or the id when the report has none.
+func nameOr(t eligibility.Text, id, lang string) string {
+	if s := t.Get(lang); s != "" {
+		return s
 	}
 	return id
 }
 
-func (w *reportWriter) thresholdGap(cr eligibility.ConditionResult, bullet, name string) {
-	f, _ := w.c.Fact(cr.Fact)
-	money := f != nil && f.Type == eligibility.FactMoney
+func (w *reportWriter) thresholdGap(g *eligibility.Gap, bullet, name string) {
+	money := g.Kind == eligibility.GapAmount
 	format := w.p.Number
 	if money {
 		format = w.p.Money
 	}
-	actual := int64(0)
-	if cr.Actual != nil {
-		actual = *cr.Actual
-	}
+	actual := g.Actual
 	id := "report.gap.at_least"
-	if cr.Exceeds {
+	if g.Exceeds {
 		id = "report.gap.exceeds"
 	}
 	if !money {
 		id += "_count"
 	}
-	fmt.Fprintf(&w.b, "%s%s\n", bullet, w.p.N(id, cr.Short, "Name", name,
-		"Short", format(cr.Short), "Threshold", format(*cr.Threshold), "Actual", format(actual)))
-	if money && *cr.Threshold > 0 {
-		fmt.Fprintf(&w.b, "%s\n", indent(bullet)+w.bar(actual, *cr.Threshold, cr.Short > 0))
+	fmt.Fprintf(&w.b, "%s%s\n", bullet, w.p.N(id, g.Short, "Name", name,
+		"Short", format(g.Short), "Threshold", format(g.Threshold), "Actual", format(actual)))
+	if money && g.Threshold > 0 {
+		// "Exceeding N" is met from N+1: the bar counts towards that, so
+		// that an amount equal to N never reads "N of N".
+		need := g.Threshold
+		if g.Exceeds {
+			need++
+		}
+		fmt.Fprintf(&w.b, "%s\n", indent(bullet)+w.bar(actual, need, g.Short > 0))
 	}
 }
 
@@ -213,18 +234,29 @@ func (w *reportWriter) bar(actual, threshold int64, short bool) string {
 	if short {
 		pct, filled = min(pct, 99), min(filled, 9)
 	}
+	// A short amount never reads as the threshold: when the compact forms
+	// would round to the same figure (₽12M of ₽12M) or within half a
+	// percent of it, the amounts are written in full.
+	a1, t1 := w.p.MoneyShort(actual), w.p.MoneyShort(threshold)
+	if short && (a1 == t1 || (threshold-actual) < threshold/200+1) {
+		a1, t1 = w.p.Money(actual), w.p.Money(threshold)
+	}
 	return "<code>" + strings.Repeat("▓", int(filled)) + strings.Repeat("░", 10-int(filled)) + "</code> " +
-		w.p.T("report.bar", "Percent", pct, "Actual", w.p.MoneyShort(actual), "Threshold", w.p.MoneyShort(threshold))
+		w.p.T("report.bar", "Percent", pct, "Actual", a1, "Threshold", t1)
 }
 
 func indent(bullet string) string { return strings.Repeat(" ", len([]rune(bullet))+1) }
 
-func (w *reportWriter) rolesGap(cr eligibility.ConditionResult, bullet, name string) {
-	for _, r := range cr.Roles {
-		if r.Filled {
-			continue
-		}
-		role := r.Role.Name.Get(w.lang)
+func (w *reportWriter) rolesGap(g *eligibility.Gap, bullet, name string) {
+	// Several open roles are one condition: one bullet, a line per role,
+	// so that the headline's count equals the bullets under it.
+	several := len(g.Roles) > 1 && bullet == topBullet
+	if several {
+		fmt.Fprintf(&w.b, "%s%s:\n", bullet, name)
+		bullet = "      ◦ "
+	}
+	for _, r := range g.Roles {
+		role := r.Name.Get(w.lang)
 		var needs string
 		switch {
 		case len(r.AllOf) > 0 && len(r.AnyOf) > 0:
@@ -234,9 +266,17 @@ func (w *reportWriter) rolesGap(cr eligibility.ConditionResult, bullet, name str
 		default:
 			needs = w.certList(r.AllOf, "and")
 		}
-		fmt.Fprintf(&w.b, "%s%s\n", bullet, w.p.T("report.gap.role", "Name", name, "Role", esc(role), "Certs", needs))
-		if r.Closest != "" && len(r.Lacks) > 0 && len(r.Lacks) < len(r.AllOf)+len(r.AnyOf) {
-			fmt.Fprintf(&w.b, "%s%s\n", indent(bullet), w.p.T("report.gap.closest", "Employee", esc(r.Closest), "Certs", w.certList(r.Lacks, "and")))
+		certs := int64(len(r.AllOf))
+		if len(r.AnyOf) > 0 {
+			certs++ // "A or B" is one certificate to hold
+		}
+		if several {
+			fmt.Fprintf(&w.b, "%s%s\n", bullet, w.p.N("report.gap.role_only", certs, "Role", esc(role), "Certs", needs))
+		} else {
+			fmt.Fprintf(&w.b, "%s%s\n", bullet, w.p.N("report.gap.role", certs, "Name", name, "Role", esc(role), "Certs", needs))
+		}
+		if r.Closest != "" && len(r.Lacks) > 0 {
+			fmt.Fprintf(&w.b, "%s%s\n", indent(bullet), w.p.T("report.gap.closest", "Employee", esc(r.Closest), "Certs", w.lackList(r)))
 		}
 		lacks := r.Lacks
 		if r.Closest == "" || len(lacks) == 0 {
@@ -244,7 +284,7 @@ func (w *reportWriter) rolesGap(cr eligibility.ConditionResult, bullet, name str
 		}
 		var links []string
 		for _, id := range lacks {
-			if cert, ok := w.c.Certificate(id); ok && cert.URL != "" {
+			if cert, ok := w.r.Certificates[id]; ok && cert.URL != "" {
 				links = append(links, fmt.Sprintf(`<a href="%s">%s</a>`, esc(cert.URL), esc(cert.Name.Get(w.lang))))
 			}
 		}
@@ -254,11 +294,31 @@ func (w *reportWriter) rolesGap(cr eligibility.ConditionResult, bullet, name str
 	}
 }
 
+// lackList names what the closest employee lacks: the missing AllOf
+// certificates, and AnyOf as alternatives.
+func (w *reportWriter) lackList(r eligibility.RoleResult) string {
+	var all, anyOf []string
+	for _, id := range r.Lacks {
+		if contains(r.AnyOf, id) {
+			anyOf = append(anyOf, id)
+		} else {
+			all = append(all, id)
+		}
+	}
+	switch {
+	case len(all) > 0 && len(anyOf) > 0:
+		return w.p.T("report.certs.all_and_any", "All", w.certList(all, "and"), "Any", w.certList(anyOf, "or"))
+	case len(anyOf) > 0:
+		return w.certList(anyOf, "or")
+	}
+	return w.certList(all, "and")
+}
+
 // certList joins certificate names: "A, B and C" or "A or B".
 func (w *reportWriter) certList(ids []string, conj string) string {
 	names := make([]string, 0, len(ids))
 	for _, id := range ids {
-		if cert, ok := w.c.Certificate(id); ok {
+		if cert, ok := w.r.Certificates[id]; ok {
 			names = append(names, esc(cert.Name.Get(w.lang)))
 		} else {
 			names = append(names, esc(id))
@@ -285,23 +345,35 @@ func (w *reportWriter) window(win eligibility.WindowInfo) string {
 		// A window that grants only some levels (a fast track) says which.
 		names := make([]string, len(win.Levels))
 		for i, l := range win.Levels {
-			names[i] = esc(w.anyLevelName(l))
+			names[i] = esc(l)
+			if i < len(win.LevelNames) {
+				names[i] = esc(nameOr(win.LevelNames[i], l, w.lang))
+			}
 		}
 		line += " " + w.p.T("report.window.levels", "Levels", strings.Join(names, ", "))
 	}
 	return line
 }
 
-// anyLevelName names a level id by the first specialization that has it.
-func (w *reportWriter) anyLevelName(id string) string {
-	for _, s := range w.c.Specializations {
-		for _, l := range s.Levels {
-			if l.ID == id {
-				return l.Name.Get(w.lang)
-			}
-		}
+// waits says which levels aimed at the next window does not grant (the
+// October fast track grants Professional only): they wait for a window
+// that grants them.
+func (w *reportWriter) waits(r eligibility.Report, specs []string) string {
+	win := r.Window
+	if win.Open || len(win.Levels) == 0 {
+		return ""
 	}
-	return id
+	var items []string
+	for _, res := range r.Results {
+		if len(specs) > 0 && !contains(specs, res.Specialization) || res.Target == "" || contains(win.Levels, res.Target) {
+			continue
+		}
+		items = append(items, esc(w.specName(res.Specialization))+" — "+esc(w.levelName(res.Specialization, res.Target)))
+	}
+	if len(items) == 0 {
+		return ""
+	}
+	return "⏳ " + w.p.T("report.window.waits", "Month", w.p.T(fmt.Sprintf("month.%d.name", win.Month)), "List", strings.Join(items, ", "))
 }
 
 // date writes YYYY-MM-DD as "1 April 2027" / "1 апреля 2027".
@@ -314,22 +386,36 @@ func (w *reportWriter) date(iso string) string {
 }
 
 // verdictMessage is the verdict with the nudge and the buttons to act on it.
-func (e *Engine) verdictMessage(lang string, r eligibility.Report, specs []string, prev *eligibility.Report, contact bool) Message {
+func (e *Engine) verdictMessage(lang string, r eligibility.Report, specs []string, prev *Past, contact bool) Message {
 	p := locales.For(lang)
-	text := RenderReport(e.Catalog, r, specs, lang)
-	if prev != nil {
-		text += "\n\n" + changes(e.Catalog, *prev, r, specs, lang)
+	text := RenderReport(r, specs, lang)
+	if len([]rune(text)) > 3500 {
+		// A verdict over many specializations and employees must still fit
+		// one Telegram message with its closing lines: the next steps go.
+		text = renderReport(r, specs, lang, false)
 	}
-	eligible := false
+	if prev != nil {
+		text += "\n\n" + changes(prev.Report, r, commonSpecs(prev.Specs, specs), lang)
+	}
+	w := &reportWriter{r: &r, p: p, lang: lang}
+	var eligible []string
 	for _, res := range r.Results {
 		if contains(specs, res.Specialization) && res.Status == eligibility.Eligible {
-			eligible = true
+			eligible = append(eligible, esc(w.specName(res.Specialization)))
 		}
 	}
-	if eligible {
+	switch {
+	case len(eligible) > 0 && r.Window.Open:
+		// During an open window the closing line says to apply in it.
+		text += "\n\n👉 " + p.T("report.nudge.eligible_open", "Specs", strings.Join(eligible, ", "))
+	case len(eligible) > 0:
 		text += "\n\n👉 " + p.T("report.nudge.eligible")
-	} else {
+	default:
 		text += "\n\n👉 " + p.T("report.nudge.gaps")
+	}
+	text += "\n\nℹ️ " + p.T("report.preliminary")
+	if e.Contact != "" {
+		text += "\n" + p.T("report.contact_team", "Contact", esc(e.Contact))
 	}
 	buttons := [][]Button{
 		{{Label: p.T("button.contact"), Data: cbContact}},
@@ -339,9 +425,33 @@ func (e *Engine) verdictMessage(lang string, r eligibility.Report, specs []strin
 	return Message{Text: text, Buttons: buttons}
 }
 
-// changes lists what moved since the previous check.
-func changes(c *eligibility.Catalog, prev, cur eligibility.Report, specs []string, lang string) string {
-	w := &reportWriter{c: c, p: locales.For(lang), lang: lang}
+// checkedLine says when a stored verdict was checked and for which company.
+func (e *Engine) checkedLine(lang string, past *Past, company string) string {
+	p := locales.For(lang)
+	w := &reportWriter{r: &past.Report, p: p, lang: lang}
+	date := w.date(past.At.In(e.Now().Location()).Format(time.DateOnly))
+	if company == "" {
+		return "📄 " + p.T("report.checked_on", "Date", date)
+	}
+	return "📄 " + p.T("report.checked_for", "Date", date, "Company", esc(company))
+}
+
+// commonSpecs are the specializations checked both times.
+func commonSpecs(prev, cur []string) []string {
+	var out []string
+	for _, s := range cur {
+		if contains(prev, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// changes lists what moved since the previous check, for the
+// specializations checked both times: statuses, amounts and counts,
+// interview states and who fills the roles.
+func changes(prev, cur eligibility.Report, specs []string, lang string) string {
+	w := &reportWriter{r: &cur, p: locales.For(lang), lang: lang}
 	var lines []string
 	for _, res := range cur.Results {
 		if !contains(specs, res.Specialization) {
@@ -356,16 +466,31 @@ func changes(c *eligibility.Catalog, prev, cur eligibility.Report, specs []strin
 		}
 		for _, cr := range res.Conditions {
 			for _, oc := range old.Conditions {
-				if oc.ID != cr.ID || cr.Actual == nil || oc.Actual == nil || *oc.Actual == *cr.Actual {
+				if oc.ID != cr.ID {
 					continue
 				}
-				f, _ := c.Fact(cr.Fact)
+				if cr.State != oc.State && cr.Want != "" {
+					lines = append(lines, fmt.Sprintf("%s · %s: %s → %s", esc(w.specName(res.Specialization)), esc(cr.Name.Get(lang)),
+						esc(nameOr(oc.StateName, "—", lang)), esc(nameOr(cr.StateName, "—", lang))))
+					continue
+				}
+				if len(cr.Roles) > 0 && rolesLine(oc.Roles) != rolesLine(cr.Roles) {
+					lines = append(lines, fmt.Sprintf("%s · %s: %s → %s", esc(w.specName(res.Specialization)), esc(cr.Name.Get(lang)),
+						esc(rolesLine(oc.Roles)), esc(rolesLine(cr.Roles))))
+					continue
+				}
+				if cr.Actual == nil || oc.Actual == nil || *oc.Actual == *cr.Actual {
+					continue
+				}
 				format := w.p.Number
-				if f != nil && f.Type == eligibility.FactMoney {
+				if cr.Money {
 					format = w.p.MoneyShort
+					if w.p.MoneyShort(*oc.Actual) == w.p.MoneyShort(*cr.Actual) {
+						format = w.p.Money // a change the compact form would hide
+					}
 				}
 				lines = append(lines, fmt.Sprintf("%s · %s: %s → %s", esc(w.specName(res.Specialization)),
-					esc(cr.Condition.Name.Get(lang)), format(*oc.Actual), format(*cr.Actual)))
+					esc(cr.Name.Get(lang)), format(*oc.Actual), format(*cr.Actual)))
 			}
 		}
 	}
@@ -373,6 +498,18 @@ func changes(c *eligibility.Catalog, prev, cur eligibility.Report, specs []strin
 		return w.p.T("report.changes.none")
 	}
 	return "<b>" + w.p.T("report.changes.title") + "</b>\n" + strings.Join(lines, "\n")
+}
+
+// rolesLine names who fills each role, "—" for a role open.
+func rolesLine(roles []eligibility.RoleResult) string {
+	names := make([]string, len(roles))
+	for i, r := range roles {
+		names[i] = "—"
+		if r.Filled {
+			names[i] = r.Employee
+		}
+	}
+	return strings.Join(names, ", ")
 }
 
 var (

@@ -124,7 +124,7 @@ func BenchmarkRenderReport(b *testing.B) {
 			}
 		}
 		for _, lang := range []string{"en", "ru"} {
-			out := RenderReport(tc.c, r, nil, lang)
+			out := RenderReport(r, nil, lang)
 			if err := checkTelegramHTML(out); err != nil {
 				b.Fatalf("%s/%s: %v", tc.name, lang, err)
 			}
@@ -139,7 +139,7 @@ func BenchmarkRenderReport(b *testing.B) {
 				b.ReportAllocs()
 				b.SetBytes(int64(len(out)))
 				for b.Loop() {
-					out = RenderReport(tc.c, r, nil, lang)
+					out = RenderReport(r, nil, lang)
 				}
 			})
 		}

@@ -1,6 +1,7 @@
 package dialogs
 
 import (
+	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
@@ -47,10 +48,10 @@ func golden(t *testing.T, name, got string) {
 }
 
 func TestRenderReportGolden(t *testing.T) {
-	c, r := designReport(t)
+	_, r := designReport(t)
 	for _, lang := range []string{"en", "ru"} {
 		t.Run(lang, func(t *testing.T) {
-			got := RenderReport(c, r, nil, lang)
+			got := RenderReport(r, nil, lang)
 			require.NoError(t, checkTelegramHTML(got))
 			golden(t, "report_"+lang+".golden", got)
 		})
@@ -60,7 +61,7 @@ func TestRenderReportGolden(t *testing.T) {
 // TestRenderReportWhatAPartnerReads pins the lines of the DESIGN.md example
 // a partner acts on, independently of the golden files.
 func TestRenderReportWhatAPartnerReads(t *testing.T) {
-	c, r := designReport(t)
+	_, r := designReport(t)
 	cases := []struct {
 		lang string
 		want []string
@@ -85,8 +86,8 @@ func TestRenderReportWhatAPartnerReads(t *testing.T) {
 			"<b>Ваши специализации</b>",
 			"✅ <b>Infrastructure</b> — условия выполнены",
 			"❌ <b>DevOps</b> — пока нет: не выполнено 4 условия",
-			"• Потребление сервисов DevOps в год: не хватает 500 000 ₽ до 2 000 000 ₽",
-			"75% · 1,5 млн ₽ из 2 млн ₽",
+			"• Потребление сервисов DevOps в год: не хватает 500 000 ₽ до 2 000 000 ₽",
+			"75% · 1,5 млн ₽ из 2 млн ₽",
 			"• Собеседование с архитектором Yandex Cloud: Назначено, а нужно — Пройдено",
 			"нужен второй сотрудник с сертификатами: Инженер облачных сервисов, Развёртывание инфраструктуры по GitOps и DevSecOps в облачном CI/CD",
 			"❔ <b>ML &amp; AI</b> — пока не хватает сведений\n  ❔ Пока неизвестно: Есть реализованные и подтверждённые решения\n",
@@ -97,7 +98,7 @@ func TestRenderReportWhatAPartnerReads(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.lang, func(t *testing.T) {
-			got := RenderReport(c, r, nil, tc.lang)
+			got := RenderReport(r, nil, tc.lang)
 			for _, w := range tc.want {
 				assert.Contains(t, got, w)
 			}
@@ -107,7 +108,7 @@ func TestRenderReportWhatAPartnerReads(t *testing.T) {
 		})
 	}
 	t.Run("only the chosen specializations", func(t *testing.T) {
-		got := RenderReport(c, r, []string{specDevOps}, "en")
+		got := RenderReport(r, []string{specDevOps}, "en")
 		assert.Contains(t, got, "<b>DevOps</b>")
 		assert.NotContains(t, got, "Infrastructure</b>")
 		assert.NotContains(t, got, "ML &amp; AI")
@@ -132,9 +133,9 @@ func TestPlainText(t *testing.T) {
 		})
 	}
 	t.Run("the DESIGN.md report", func(t *testing.T) {
-		c, r := designReport(t)
+		_, r := designReport(t)
 		for _, lang := range []string{"en", "ru"} {
-			got := PlainText(RenderReport(c, r, nil, lang))
+			got := PlainText(RenderReport(r, nil, lang))
 			assert.NotContains(t, got, "<")
 			assert.NotContains(t, got, "&amp;")
 			assert.Contains(t, got, "ML & AI")
@@ -213,5 +214,20 @@ func TestEveryMessageIsValidTelegramHTML(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestRenderDecodedReport: a report read back from its stored JSON renders
+// exactly as the report evaluated, without the catalogue behind it.
+func TestRenderDecodedReport(t *testing.T) {
+	_, r := designReport(t)
+	data, err := json.Marshal(r)
+	require.NoError(t, err)
+	var decoded eligibility.Report
+	require.NoError(t, json.Unmarshal(data, &decoded))
+	for _, lang := range []string{"en", "ru"} {
+		t.Run(lang, func(t *testing.T) {
+			assert.Equal(t, RenderReport(r, nil, lang), RenderReport(decoded, nil, lang))
+		})
 	}
 }

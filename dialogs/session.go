@@ -24,12 +24,16 @@ const (
 	ContactNote   State = "contact" // asked for an optional comment to the manager
 )
 
+// EmployeeStage is where a partner is within the employees step; it is
+// stored in the session.
+type EmployeeStage string
+
 // Employee sub-stages of the employees step.
 const (
-	empList  = ""      // list and ask for a name
-	empCerts = "certs" // ticking the certificates of Draft
-	empMore  = "more"  // one added; another or done
-	empName  = "name"  // "Add another" pressed: asking for the next name
+	empList  EmployeeStage = ""      // list and ask for a name
+	empCerts EmployeeStage = "certs" // ticking the certificates of Draft
+	empMore  EmployeeStage = "more"  // one added; another or done
+	empName  EmployeeStage = "name"  // "Add another" pressed: asking for the next name
 )
 
 // Session is one partner's conversation, serialised between updates.
@@ -41,8 +45,8 @@ type Session struct {
 	// Resume is the state a paused interruption (contact, forget) returns to.
 	Resume State `json:"resume,omitempty"`
 	// Key is the current step of the check; Sub the employees sub-stage.
-	Key string `json:"key,omitempty"`
-	Sub string `json:"sub,omitempty"`
+	Key string        `json:"key,omitempty"`
+	Sub EmployeeStage `json:"sub,omitempty"`
 	// Specs are the chosen specializations; Picking those being ticked.
 	Specs   []string `json:"specs,omitempty"`
 	Picking []string `json:"picking,omitempty"`

@@ -287,7 +287,7 @@ func (t *turn) readEmployees(in SheetInput, facts *eligibility.Facts) []SheetErr
 func (e *Engine) PreviewSheet(in SheetInput, lang string) SheetPreview {
 	specs, facts, errs := e.ReadSheet(in, lang)
 	r := eligibility.Evaluate(e.Catalog, facts, e.Now())
-	w := &reportWriter{c: e.Catalog, p: locales.For(lang), lang: lang}
+	w := &reportWriter{r: &r, p: locales.For(lang), lang: lang}
 	out := SheetPreview{Statuses: []SheetStatus{}, Window: PlainText(w.window(r.Window)), Errors: errs}
 	if out.Errors == nil {
 		out.Errors = []SheetError{}
@@ -299,7 +299,7 @@ func (e *Engine) PreviewSheet(in SheetInput, lang string) SheetPreview {
 		w.b.Reset()
 		w.result(res)
 		out.Statuses = append(out.Statuses, SheetStatus{Spec: res.Specialization, Name: w.specName(res.Specialization),
-			Status: res.Status, Gaps: res.Gaps(), Text: strings.TrimRight(PlainText(w.b.String()), "\n")})
+			Status: res.Status, Gaps: res.GapCount(), Text: strings.TrimRight(PlainText(w.b.String()), "\n")})
 	}
 	return out
 }

@@ -85,10 +85,7 @@ func (t *turn) verdict() {
 	s := t.s()
 	report := eligibility.Evaluate(t.e.Catalog, s.Facts, t.e.Now())
 	t.out.Report = &Completed{Facts: s.Facts.Clone(), Report: report, Specs: slices.Clone(s.Specs)}
-	var prev *eligibility.Report
-	if past := t.previous(); past != nil {
-		prev = &past.Report
-	}
+	prev := t.previous()
 	t.say(Message{Text: t.summary().Text, Edit: true})
 	t.say(t.e.verdictMessage(s.Lang, report, s.Specs, prev, t.env.ContactConfigured))
 	s.State, s.Key, s.Editing = Idle, "", false

@@ -251,22 +251,22 @@ var tieredRU = tieredUI{
 	verdictLines: []string{
 		"✅ <b>Infrastructure &amp; DevOps</b> — уровень Expert достигнут; для уровня Professional:",
 		"• Трек Infrastructure или трек DevOps: нужно одно из следующего:",
-		"Потребление сервисов Infrastructure в год: не хватает 20 000 000 ₽ до 20 000 000 ₽",
-		"Сертифицированные сотрудники (Infrastructure): нужен первый сотрудник с сертификатами: Yandex Cloud Certified Engineer Associate",
-		"Потребление сервисов DevOps в год: не хватает 800 000 ₽ до 2 000 000 ₽",
-		"Сертифицированные сотрудники (DevOps): нужен первый сотрудник с сертификатами: Yandex Cloud Certified DevOps Engineer",
-		"Сертифицированные сотрудники (DevOps): нужен второй сотрудник с сертификатами: Yandex Cloud Certified DevOps Engineer",
+		"Потребление сервисов Infrastructure в год: не хватает 20 000 000 ₽ до 20 000 000 ₽",
+		"Сертифицированные сотрудники (Infrastructure): нужен первый сотрудник с сертификатом Yandex Cloud Certified Engineer Associate",
+		"Потребление сервисов DevOps в год: не хватает 800 000 ₽ до 2 000 000 ₽",
+		"Сертифицированные сотрудники (DevOps): нужен первый сотрудник с сертификатом Yandex Cloud Certified DevOps Engineer",
+		"Сертифицированные сотрудники (DevOps): нужен второй сотрудник с сертификатом Yandex Cloud Certified DevOps Engineer",
 		`<a href="https://yandex.cloud/ru/certification/devops">Yandex Cloud Certified DevOps Engineer</a>`,
 		"• Собеседование с архитектором Yandex Cloud: Назначено, а нужно — Пройдено",
 		"✅ <b>ML &amp; AI</b> — уровень Expert достигнут; для уровня Professional:",
-		"• Потребление сервисов ML &amp; AI в год: не хватает 4 400 000 ₽ до 5 000 000 ₽",
-		"• Сервисы ML &amp; AI с потреблением более 499 999 ₽ в год у каждого: нужно 2 сервиса с потреблением больше 499 999 ₽ у каждого, сейчас 0",
-		"• Обученные сотрудники: нужен третий сотрудник с сертификатами: Создание AI-агентов в Yandex Cloud",
+		"• Потребление сервисов ML &amp; AI в год: не хватает 4 400 000 ₽ до 5 000 000 ₽",
+		"• Сервисы ML &amp; AI с потреблением более 499 999 ₽ в год у каждого: нужно 2 сервиса с потреблением больше 499 999 ₽ у каждого, сейчас 0",
+		"• Обученные сотрудники: нужен третий сотрудник с сертификатом Создание AI-агентов в Yandex Cloud",
 		`<a href="https://yandex.cloud/ru/training/training-pro#ml">Создание AI-агентов в Yandex Cloud</a>`,
 		"• Собеседование с архитектором Yandex Cloud: Ещё не было, а нужно — Пройдено",
 		"Следующее окно квалификации — апрель: откроется 1 апреля 2027 г., через 127 дней.",
 	},
-	summarySpeechKit: "Потребление по сервисам ML &amp; AI · SpeechKit: <b>499 999 ₽</b>",
+	summarySpeechKit: "Потребление по сервисам ML &amp; AI · SpeechKit: <b>499 999 ₽</b>",
 	devopsAmount:     "1,2 млн", mlTotal: "600 тыс", aiStudio: "350 000", speechKit: "499 999", vision: "120 тыс. руб",
 	welcome:  "Infrastructure &amp; DevOps, Data Platform, Security, ML &amp; AI",
 	stepsAll: "Шаг 1", stepsML: "Шаг 3 из 14",
@@ -504,12 +504,12 @@ func TestTieredRenderNamesEachTrack(t *testing.T) {
 			"          – DevOps consumption per year: ₽800,000 short of ₽2,000,000\n"},
 		{"ru", "  • Трек Infrastructure или трек DevOps: нужно одно из следующего:\n" +
 			"      ◦ Трек Infrastructure:\n" +
-			"          – Потребление сервисов Infrastructure в год: не хватает 14 000 000 ₽ до 20 000 000 ₽\n"},
+			"          – Потребление сервисов Infrastructure в год: не хватает 14 000 000 ₽ до 20 000 000 ₽\n"},
 		{"ru", "      ◦ Трек DevOps:\n" +
-			"          – Потребление сервисов DevOps в год: не хватает 800 000 ₽ до 2 000 000 ₽\n"},
+			"          – Потребление сервисов DevOps в год: не хватает 800 000 ₽ до 2 000 000 ₽\n"},
 	}
 	for _, tt := range cases {
-		assert.Contains(t, RenderReport(c, r, []string{"infrastructure_devops"}, tt.lang), tt.want)
+		assert.Contains(t, RenderReport(r, []string{"infrastructure_devops"}, tt.lang), tt.want)
 	}
 }
 
@@ -531,10 +531,10 @@ func TestTieredRenderFastTrackWindow(t *testing.T) {
 		{"en", time.Date(2026, time.October, 10, 12, 0, 0, 0, msk), "The October qualification window is open until 31 October 2026: 22 days left. It grants Professional only."},
 	}
 	for _, tt := range cases {
-		got := RenderReport(c, eligibility.Evaluate(c, f, tt.day), nil, tt.lang)
+		got := RenderReport(eligibility.Evaluate(c, f, tt.day), nil, tt.lang)
 		assert.Contains(t, got, tt.want)
 	}
-	april := RenderReport(c, eligibility.Evaluate(c, f, tieredNow(t)), nil, "en")
+	april := RenderReport(eligibility.Evaluate(c, f, tieredNow(t)), nil, "en")
 	assert.Contains(t, april, "Next qualification window: April, opens 1 April 2027, in 127 days.")
 	assert.NotContains(t, april, "only.")
 }
@@ -582,16 +582,16 @@ func TestTieredRenderLevels(t *testing.T) {
 		}},
 		{"ru", []string{
 			"✅ <b>Infrastructure &amp; DevOps</b> — уровень Expert достигнут; для уровня Professional:",
-			"Потребление сервисов Infrastructure в год: не хватает 15 000 000 ₽ до 20 000 000 ₽",
+			"Потребление сервисов Infrastructure в год: не хватает 15 000 000 ₽ до 20 000 000 ₽",
 			"• Собеседование с архитектором Yandex Cloud: Ещё не было, а нужно — Пройдено",
 			"✅ <b>Data Platform</b> — уровень Professional достигнут",
-			"❌ <b>Security</b> — пока нет: не выполнено 1 условие\n  Для уровня Expert:\n  • Потребление сервисов Security в год: не хватает 1 ₽ до 1 000 000 ₽",
-			"✅ <b>ML &amp; AI</b> — уровень Expert достигнут; для уровня Professional:\n  • Обученные сотрудники: нужен третий сотрудник с сертификатами: Создание AI-агентов в Yandex Cloud",
+			"❌ <b>Security</b> — пока нет: не выполнено 1 условие\n  Для уровня Expert:\n  • Потребление сервисов Security в год: не хватает 1 ₽ до 1 000 000 ₽",
+			"✅ <b>ML &amp; AI</b> — уровень Expert достигнут; для уровня Professional:\n  • Обученные сотрудники: нужен третий сотрудник с сертификатом Создание AI-агентов в Yandex Cloud",
 		}},
 	}
 	for _, tt := range cases {
 		t.Run(tt.lang, func(t *testing.T) {
-			got := RenderReport(c, r, nil, tt.lang)
+			got := RenderReport(r, nil, tt.lang)
 			for _, w := range tt.want {
 				assert.Contains(t, got, w)
 			}

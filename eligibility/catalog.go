@@ -81,6 +81,11 @@ type Fact struct {
 	Question Text     `yaml:"question"`
 	Values   []Key    `yaml:"values"`
 	Max      int64    `yaml:"max"`
+	// NextStep tells a partner what to do when a condition on the fact is
+	// not met (who signs, who books); Source where its figure is found when
+	// it is not known. Both are optional.
+	NextStep Text `yaml:"next_step"`
+	Source   Text `yaml:"source"`
 	// Keys is either the word "specializations" or a list of keys.
 	KeysRaw yaml.Node `yaml:"keys"`
 

@@ -14,11 +14,30 @@ func Evaluate(c *Catalog, f Facts, today time.Time) Report {
 	for _, s := range c.Specializations {
 		r.Results = append(r.Results, evaluateSpecialization(c, s, f))
 	}
+	for _, id := range r.Window.Levels {
+		r.Window.LevelNames = append(r.Window.LevelNames, levelNameIn(c, id))
+	}
+	r.Certificates = make(map[string]CertificateInfo, len(c.Certificates))
+	for _, cert := range c.Certificates {
+		r.Certificates[cert.ID] = CertificateInfo{Name: cert.Name, URL: cert.URL}
+	}
 	return r
 }
 
+// levelNameIn names a level id by the first specialization that has it.
+func levelNameIn(c *Catalog, id string) Text {
+	for _, s := range c.Specializations {
+		for _, l := range s.Levels {
+			if l.ID == id {
+				return l.Name
+			}
+		}
+	}
+	return Text{"en": id}
+}
+
 func evaluateSpecialization(c *Catalog, s *Specialization, f Facts) Result {
-	res := Result{Specialization: s.ID}
+	res := Result{Specialization: s.ID, Name: s.Name}
 	levels := s.AllLevels()
 	results := make([]LevelResult, len(levels))
 	for i, l := range levels {
@@ -29,36 +48,59 @@ func evaluateSpecialization(c *Catalog, s *Specialization, f Facts) Result {
 		for _, cond := range l.Conditions {
 			conds = append(conds, evaluateCondition(c, cond, s.ID, f))
 		}
-		results[i] = LevelResult{Level: l.ID, Status: verdict(conds), Conditions: conds}
+		results[i] = LevelResult{Level: l.ID, Name: l.Name, Status: verdict(conds), Conditions: conds}
 	}
 
-	// The highest level reached is the last eligible one in order; the
-	// target is the first level above it that is not reached.
+	// The highest level met is the last eligible one in order; the target
+	// is the next level above it not met. With no level met, the status
+	// and conditions are those of the level closest to being met, which is
+	// also the target.
 	reached := -1
 	for i, lr := range results {
 		if lr.Status == Eligible {
 			reached = i
 		}
 	}
-	target := reached + 1
-	if target >= len(results) {
-		target = len(results) - 1
+	described := reached
+	target := -1
+	if reached >= 0 {
+		res.Status, res.Level = Eligible, results[reached].Level
+		for i := reached + 1; i < len(results); i++ {
+			if results[i].Status != Eligible {
+				target = i
+				break
+			}
+		}
+	} else {
+		described = closestLevel(results)
+		target = described
+		res.Status = results[described].Status
 	}
-	switch {
-	case reached >= 0:
-		res.Status = Eligible
-		res.Level = results[reached].Level
-	default:
-		res.Status = results[0].Status
-	}
-	res.Conditions = results[target].Conditions
-	if target != reached {
-		res.Target = results[target].Level
-	}
+	res.Conditions = results[described].Conditions
 	if len(s.Levels) > 0 {
 		res.Levels = results
+		if target >= 0 {
+			res.Target = results[target].Level
+		}
 	}
 	return res
+}
+
+// closestLevel picks, among levels none of which is met, the one closest to
+// being met: one with no condition not met (fewest unknowns) before any
+// with gaps (fewest gaps, then fewest unknowns); the lower level on a tie.
+func closestLevel(levels []LevelResult) int {
+	best := 0
+	key := func(l LevelResult) [2]int {
+		return [2]int{countStatus(l.Conditions, NotMet), countStatus(l.Conditions, Unknown)}
+	}
+	for i := 1; i < len(levels); i++ {
+		k, b := key(levels[i]), key(levels[best])
+		if k[0] < b[0] || k[0] == b[0] && k[1] < b[1] {
+			best = i
+		}
+	}
+	return best
 }
 
 func verdict(conds []ConditionResult) Status {
@@ -78,9 +120,18 @@ func verdict(conds []ConditionResult) Status {
 }
 
 func evaluateCondition(c *Catalog, cond *Condition, spec string, f Facts) ConditionResult {
-	cr := ConditionResult{ID: cond.ID, Fact: cond.Fact, Key: cond.Key, Condition: cond}
+	cr := evaluateBare(c, cond, spec, f)
+	cr.Gap = gapOf(c, cond, cr)
+	return cr
+}
+
+func evaluateBare(c *Catalog, cond *Condition, spec string, f Facts) ConditionResult {
+	cr := ConditionResult{ID: cond.ID, Name: cond.Name, Fact: cond.Fact, Key: cond.Key, Condition: cond}
 	if cr.Key == SpecializationPlaceholder {
 		cr.Key = spec
+	}
+	if fact, ok := c.Fact(cond.Fact); ok {
+		cr.Money = fact.Type == FactMoney
 	}
 	ref := Ref{Fact: cond.Fact, Key: cr.Key}
 	switch {
@@ -100,6 +151,16 @@ func evaluateCondition(c *Catalog, cond *Condition, spec string, f Facts) Condit
 		cr.Want = cond.Equals
 		v, ok := f.Enums[ref]
 		cr.State = v
+		if fact, found := c.Fact(cond.Fact); found {
+			for _, val := range fact.Values {
+				if val.ID == cr.Want {
+					cr.WantName = val.Name
+				}
+				if val.ID == v {
+					cr.StateName = val.Name
+				}
+			}
+		}
 		switch {
 		case !ok:
 			cr.Status = Unknown

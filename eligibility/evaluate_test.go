@@ -412,7 +412,7 @@ func TestEvaluateEmployeesFromFactsFile(t *testing.T) {
 		verdict Status
 	}{
 		{"employees left out", `{` + rest + `}`, Unknown, Incomplete},
-		{"employees null", `{` + rest + `, "employees": null}`, Unknown, Incomplete},
+		{"employees left out", `{` + rest + `}`, Unknown, Incomplete},
 		{"employees empty", `{` + rest + `, "employees": []}`, NotMet, NotEligible},
 		{"the specialist listed", `{` + rest + `, "employees": [{"name": "Sec", "certs": ["cloud_compliance", "infrastructure_protection"]}]}`, Met, Eligible},
 	}

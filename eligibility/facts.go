@@ -8,6 +8,7 @@ import (
 	"io"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -106,16 +107,32 @@ func (e *FactError) Error() string {
 	return fmt.Sprintf("facts: %s: %s", e.Field, e.Problem)
 }
 
+// MaxFactsSize is the largest facts file accepted, 1 MiB.
+const MaxFactsSize = 1 << 20
+
 // ParseFacts decodes a facts file (the format of DESIGN.md) against the facts
-// the catalogue declares. The first problem is returned as a *FactError.
+// the catalogue declares. The first problem is returned as a *FactError. A
+// UTF-8 byte-order mark is skipped; a key given twice at any depth, a null
+// where a value is expected, a top-level value that is not an object and
+// two employees of one name are refused.
 func ParseFacts(c *Catalog, data []byte) (Facts, error) {
 	facts := NewFacts()
+	if len(data) > MaxFactsSize {
+		return facts, &FactError{Problem: "the file is too large (over 1 MiB)"}
+	}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if what := topKind(data); what != "" {
+		return facts, &FactError{Problem: "want an object at the top level, got " + what}
+	}
+	if err := duplicateKeys(data); err != nil {
+		return facts, err
+	}
 	var top map[string]json.RawMessage
 	if err := strictJSON(data, &top); err != nil {
 		return facts, &FactError{Problem: "not valid JSON: " + jsonProblem(err)}
 	}
 	if top == nil {
-		return facts, &FactError{Problem: "want a JSON object"}
+		return facts, &FactError{Problem: "want an object at the top level"}
 	}
 	keys := make([]string, 0, len(top))
 	for k := range top {
@@ -129,7 +146,7 @@ func ParseFacts(c *Catalog, data []byte) (Facts, error) {
 			return facts, &FactError{Field: id, Problem: "unknown fact"}
 		}
 		if isNull(raw) {
-			continue // null is unknown, like a key left out
+			return facts, &FactError{Field: id, Problem: nullProblem}
 		}
 		if err := parseFact(c, f, raw, &facts); err != nil {
 			return facts, err
@@ -160,7 +177,7 @@ func parseFact(c *Catalog, f *Fact, raw json.RawMessage, facts *Facts) error {
 			return &FactError{Field: f.ID + "." + k, Problem: "unknown key (want one of " + keyList(c, f) + ")"}
 		}
 		if isNull(m[k]) {
-			continue
+			return &FactError{Field: f.ID + "." + k, Problem: nullProblem}
 		}
 		if err := parseValue(f, Ref{Fact: f.ID, Key: k}, m[k], facts); err != nil {
 			return err
@@ -185,6 +202,10 @@ func parseValue(f *Fact, r Ref, raw json.RawMessage, facts *Facts) error {
 			return &FactError{Field: field, Problem: "want a number"}
 		}
 		v, err := n.Int64()
+		var ne *strconv.NumError
+		if errors.As(err, &ne) && errors.Is(ne.Err, strconv.ErrRange) {
+			return &FactError{Field: field, Problem: "the number is too large"}
+		}
 		if err != nil {
 			return &FactError{Field: field, Problem: fmt.Sprintf("want a whole number, got %s", n)}
 		}
@@ -192,7 +213,7 @@ func parseValue(f *Fact, r Ref, raw json.RawMessage, facts *Facts) error {
 			return &FactError{Field: field, Problem: fmt.Sprintf("must not be negative, got %d", v)}
 		}
 		if f.Max > 0 && v > f.Max {
-			return &FactError{Field: field, Problem: fmt.Sprintf("must be at most %d, got %d", f.Max, v)}
+			return &FactError{Field: field, Problem: fmt.Sprintf("too large: at most %d, got %d", f.Max, v)}
 		}
 		facts.Numbers[r] = v
 	case FactEnum:
@@ -210,28 +231,144 @@ func parseValue(f *Fact, r Ref, raw json.RawMessage, facts *Facts) error {
 
 func parseEmployees(c *Catalog, f *Fact, raw json.RawMessage, facts *Facts) error {
 	var list []json.RawMessage
-	if err := strictJSON(raw, &list); err != nil {
+	if err := strictJSON(raw, &list); err != nil || list == nil {
 		return &FactError{Field: f.ID, Problem: `want a list of {"name": …, "certs": […]}`}
 	}
 	facts.EmployeesKnown = true
 	facts.Employees = make([]Employee, 0, len(list))
+	seen := map[string]bool{}
 	for i, item := range list {
 		field := fmt.Sprintf("%s[%d]", f.ID, i)
-		var e Employee
-		if err := strictJSON(item, &e); err != nil {
-			return &FactError{Field: field, Problem: `want {"name": …, "certs": […]}: ` + jsonProblem(err)}
-		}
-		for j, cert := range e.Certs {
-			if _, ok := c.Certificate(cert); !ok {
-				return &FactError{Field: fmt.Sprintf("%s.certs[%d]", field, j), Problem: fmt.Sprintf("unknown certificate %q", cert)}
-			}
+		e, err := parseEmployee(c, field, item)
+		if err != nil {
+			return err
 		}
 		if strings.TrimSpace(e.Name) == "" {
 			e.Name = fmt.Sprintf("#%d", i+1)
 		}
+		key := NameKey(e.Name)
+		if seen[key] {
+			return &FactError{Field: f.ID, Problem: fmt.Sprintf("%q is listed twice; one person cannot fill two roles", strings.TrimSpace(e.Name))}
+		}
+		seen[key] = true
 		facts.Employees = append(facts.Employees, e)
 	}
 	return nil
+}
+
+const employeeShape = `want {"name": …, "certs": […]}`
+
+func parseEmployee(c *Catalog, field string, item json.RawMessage) (Employee, error) {
+	var e Employee
+	if isNull(item) {
+		return e, &FactError{Field: field, Problem: "an employee cannot be null; " + employeeShape}
+	}
+	var m map[string]json.RawMessage
+	if err := strictJSON(item, &m); err != nil || m == nil {
+		return e, &FactError{Field: field, Problem: employeeShape}
+	}
+	for k := range m {
+		if k != "name" && k != "certs" {
+			return e, &FactError{Field: field + "." + k, Problem: "unknown field; " + employeeShape}
+		}
+	}
+	if raw, ok := m["name"]; ok {
+		if err := json.Unmarshal(raw, &e.Name); err != nil || isNull(raw) {
+			return e, &FactError{Field: field + ".name", Problem: "want a name in quotes"}
+		}
+	}
+	raw, ok := m["certs"]
+	if !ok {
+		return e, &FactError{Field: field + ".certs", Problem: "missing: want a list of certificate ids (empty when none)"}
+	}
+	var certs []json.RawMessage
+	if err := json.Unmarshal(raw, &certs); err != nil || certs == nil {
+		return e, &FactError{Field: field + ".certs", Problem: "want a list of certificate ids"}
+	}
+	e.Certs = make([]string, 0, len(certs))
+	for j, rc := range certs {
+		var cert string
+		if err := json.Unmarshal(rc, &cert); err != nil || isNull(rc) {
+			return e, &FactError{Field: fmt.Sprintf("%s.certs[%d]", field, j), Problem: "want a certificate id in quotes"}
+		}
+		if _, ok := c.Certificate(cert); !ok {
+			return e, &FactError{Field: fmt.Sprintf("%s.certs[%d]", field, j), Problem: fmt.Sprintf("unknown certificate %q", cert)}
+		}
+		e.Certs = append(e.Certs, cert)
+	}
+	return e, nil
+}
+
+const nullProblem = "null is not a value; leave the key out when it is not known"
+
+// topKind names the top-level value in words when it is not an object.
+func topKind(data []byte) string {
+	t := bytes.TrimSpace(data)
+	if len(t) == 0 {
+		return "nothing (the file is empty)"
+	}
+	switch t[0] {
+	case '{':
+		return ""
+	case '[':
+		return "a list"
+	case '"':
+		return "a text"
+	case 't', 'f':
+		return "true or false"
+	case 'n':
+		return "null"
+	}
+	if t[0] == '-' || t[0] >= '0' && t[0] <= '9' {
+		return "a number"
+	}
+	return ""
+}
+
+// duplicateKeys walks the document and refuses a key given twice in one
+// object, at any depth, naming where.
+func duplicateKeys(data []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var walk func(path string) error
+	walk = func(path string) error {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil // the strict decoder names syntax errors
+		}
+		switch tok {
+		case json.Delim('{'):
+			seen := map[string]bool{}
+			for dec.More() {
+				kt, err := dec.Token()
+				if err != nil {
+					return nil
+				}
+				k, _ := kt.(string)
+				field := k
+				if path != "" {
+					field = path + "." + k
+				}
+				if seen[k] {
+					return &FactError{Field: field, Problem: "given twice"}
+				}
+				seen[k] = true
+				if err := walk(field); err != nil {
+					return err
+				}
+			}
+			_, _ = dec.Token()
+		case json.Delim('['):
+			for i := 0; dec.More(); i++ {
+				if err := walk(fmt.Sprintf("%s[%d]", path, i)); err != nil {
+					return err
+				}
+			}
+			_, _ = dec.Token()
+		}
+		return nil
+	}
+	return walk("")
 }
 
 // MarshalJSON writes the facts in the facts file format; unknown values are left out.

@@ -75,10 +75,8 @@ func TestParseFactsGood(t *testing.T) {
 			assert.Empty(t, f.Enums)
 			assert.False(t, f.EmployeesKnown)
 		}},
-		{"null is unknown", `{"partner_agreement": null, "employees": null, "consumption_rub_year": {"devops": null}}`, func(t *testing.T, f Facts) {
-			assert.False(t, f.Known(Ref{Fact: "partner_agreement"}))
-			assert.False(t, f.Known(Ref{Fact: "consumption_rub_year", Key: "devops"}))
-			assert.False(t, f.EmployeesKnown)
+		{"a byte-order mark is skipped", "\ufeff" + `{"partner_agreement": true}`, func(t *testing.T, f Facts) {
+			assert.True(t, f.Bools[Ref{Fact: "partner_agreement"}])
 		}},
 		{"empty employees list is known", `{"employees": []}`, func(t *testing.T, f Facts) {
 			assert.True(t, f.EmployeesKnown)
@@ -151,8 +149,21 @@ func TestParseFactsBad(t *testing.T) {
 		{"map instead of a number", `{"brand_voice_call_center_rub_month": {"premium": 1}}`, "brand_voice_call_center_rub_month"},
 		{"employees not a list", `{"employees": {"name": "Anna"}}`, "employees"},
 		{"employee not an object", `{"employees": ["Anna"]}`, "employees[0]"},
-		{"employee with an unknown field", `{"employees": [{"name": "Anna", "certs": [], "role": "cto"}]}`, "employees[0]"},
-		{"employee certs not a list", `{"employees": [{"name": "Anna", "certs": "cloud_service_engineer"}]}`, "employees[0]"},
+		{"employee with an unknown field", `{"employees": [{"name": "Anna", "certs": [], "role": "cto"}]}`, "employees[0].role"},
+		{"employee certs not a list", `{"employees": [{"name": "Anna", "certs": "cloud_service_engineer"}]}`, "employees[0].certs"},
+		{"null at the top", `{"partner_agreement": null}`, "partner_agreement"},
+		{"null in a map", `{"consumption_rub_year": {"devops": null}}`, "consumption_rub_year.devops"},
+		{"null employees", `{"employees": null}`, "employees"},
+		{"null employee", `{"employees": [null]}`, "employees[0]"},
+		{"employee without certs", `{"employees": [{"name": "Oleg"}]}`, "employees[0].certs"},
+		{"employee certs null", `{"employees": [{"name": "Oleg", "certs": null}]}`, "employees[0].certs"},
+		{"duplicate key at the top", `{"partner_agreement": true, "partner_agreement": false}`, "partner_agreement"},
+		{"duplicate key in a map", `{"consumption_rub_year": {"devops": 1, "devops": 2}}`, "consumption_rub_year.devops"},
+		{"duplicate key in an employee", `{"employees": [{"name": "A", "name": "B", "certs": []}]}`, "employees[0].name"},
+		{"two employees of one name", `{"employees": [{"name": "Anna", "certs": []}, {"name": " anna ", "certs": []}]}`, "employees"},
+		{"a number too large", `{"consumption_rub_year": {"devops": 99999999999999999999999}}`, "consumption_rub_year.devops"},
+		{"top-level number", `42`, ""},
+		{"top-level null", `null`, ""},
 		{"broken JSON", `{"partner_agreement": tru}`, ""},
 		{"unterminated JSON", `{"partner_agreement": true`, ""},
 		{"trailing garbage", `{"partner_agreement": true} x`, ""},
@@ -170,6 +181,9 @@ func TestParseFactsBad(t *testing.T) {
 			require.True(t, errors.As(err, &fe), "want a *FactError, got %T: %v", err, err)
 			assert.Equal(t, tt.field, fe.Field)
 			assert.NotEmpty(t, fe.Problem)
+			for _, goWord := range []string{"Go ", "map[", "[]", "int64", "json.", "struct {", "Go struct", "string into", "RawMessage", "eligibility."} {
+				assert.NotContains(t, err.Error(), goWord, "no Go type names in %q", err.Error())
+			}
 		})
 	}
 }
@@ -210,7 +224,7 @@ func TestFactsMarshalRoundTrip(t *testing.T) {
 		{"design example", designFacts},
 		{"empty", `{}`},
 		{"known empty employees", `{"employees": []}`},
-		{"unnamed employee and an employee without certs", `{"employees": [{"certs": ["managed_clickhouse"]}, {"name": "Oleg"}]}`},
+		{"unnamed employee and an employee without certs", `{"employees": [{"certs": ["managed_clickhouse"]}, {"name": "Oleg", "certs": []}]}`},
 		{"every interview value and zeros", `{"architect_interview": {"infrastructure": "passed", "devops": "scheduled", "data_platform": "failed", "security_compliance": "none"},
 			"verified_solutions": {"ml_ai": 0}, "partner_agreement": false}`},
 	}

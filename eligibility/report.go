@@ -20,20 +20,33 @@ const (
 	Unknown ConditionStatus = "unknown"
 )
 
-// Report is the outcome of Evaluate.
+// Report is the outcome of Evaluate. It carries every name and link its
+// renderers show, so that a report read back from storage renders without
+// the catalogue it was evaluated under.
 type Report struct {
 	Catalog string     `json:"catalog"`
 	Today   string     `json:"today"`
 	Results []Result   `json:"results"`
 	Window  WindowInfo `json:"next_window"`
+	// Certificates names each certificate the roles of the report mention.
+	Certificates map[string]CertificateInfo `json:"certificates,omitempty"`
+}
+
+// CertificateInfo is a certificate's name and the course behind it.
+type CertificateInfo struct {
+	Name Text   `json:"name"`
+	URL  string `json:"url,omitempty"`
 }
 
 // Result is the verdict for one specialization. For a specialization with
-// levels, Status is Eligible when its first level is reached, Level names the
-// highest level reached, and Conditions are those of the next level to reach
-// (or of the highest, when every level is reached).
+// levels, Status is the best over its levels (Eligible when some level is
+// met, else Incomplete when some level has no condition not met, else
+// NotEligible); Level names the highest level met, Target the next level not
+// met, and Conditions are those of the level Status describes: the level
+// met, or the level closest to being met.
 type Result struct {
 	Specialization string            `json:"specialization"`
+	Name           Text              `json:"name,omitempty"`
 	Status         Status            `json:"status"`
 	Level          string            `json:"level,omitempty"`
 	Target         string            `json:"target_level,omitempty"`
@@ -44,6 +57,7 @@ type Result struct {
 // LevelResult is the verdict for one level of a specialization.
 type LevelResult struct {
 	Level      string            `json:"level"`
+	Name       Text              `json:"name,omitempty"`
 	Status     Status            `json:"status"`
 	Conditions []ConditionResult `json:"conditions"`
 }
@@ -51,21 +65,27 @@ type LevelResult struct {
 // ConditionResult is the state of one condition with what is missing.
 type ConditionResult struct {
 	ID     string          `json:"id"`
+	Name   Text            `json:"name,omitempty"`
 	Status ConditionStatus `json:"status"`
-	Fact   string          `json:"fact,omitempty"`
-	Key    string          `json:"key,omitempty"`
+	// Gap says what is missing, typed by kind; nil when the condition is met.
+	Gap  *Gap   `json:"gap,omitempty"`
+	Fact string `json:"fact,omitempty"`
+	Key  string `json:"key,omitempty"`
 
 	// Thresholds (at_least, exceeds, count_keys): the threshold, whether it
 	// must be exceeded rather than reached, the actual value when known and
 	// how much is short of meeting the condition.
 	Threshold *int64 `json:"threshold,omitempty"`
 	Exceeds   bool   `json:"exceeds,omitempty"`
+	Money     bool   `json:"money,omitempty"` // the amounts are rubles
 	Actual    *int64 `json:"actual,omitempty"`
 	Short     int64  `json:"short,omitempty"`
 
 	// Equals: the value wanted and the value given.
-	Want  string `json:"want,omitempty"`
-	State string `json:"state,omitempty"`
+	Want      string `json:"want,omitempty"`
+	State     string `json:"state,omitempty"`
+	WantName  Text   `json:"want_name,omitempty"`
+	StateName Text   `json:"state_name,omitempty"`
 
 	// CountKeys: how many keys are needed and which keys qualify.
 	Need      int      `json:"need,omitempty"`
@@ -83,6 +103,7 @@ type ConditionResult struct {
 // RoleResult says who fills a role, or what would fill it.
 type RoleResult struct {
 	Index    int      `json:"index"`
+	Name     Text     `json:"name,omitempty"`
 	Filled   bool     `json:"filled"`
 	Employee string   `json:"employee,omitempty"`
 	AllOf    []string `json:"all_of,omitempty"`
@@ -104,7 +125,7 @@ func (r *Report) Result(spec string) (Result, bool) {
 	return Result{}, false
 }
 
-// Gaps counts the top-level conditions not met.
+// Gaps counts the conditions not met among those Status describes.
 func (r Result) Gaps() int {
 	return countStatus(r.Conditions, NotMet)
 }

@@ -1,22 +1,17 @@
 package eligibility
 
-import "slices"
+import (
+	"cmp"
+	"slices"
+	"strings"
+)
 
 // fills reports whether an employee can fill a role.
-func (r *Role) fills(e Employee) bool {
-	for _, c := range r.AllOf {
-		if !e.Has(c) {
-			return false
-		}
-	}
-	if len(r.AnyOf) == 0 {
-		return true
-	}
-	return slices.ContainsFunc(r.AnyOf, e.Has)
-}
+func (r *Role) fills(e Employee) bool { return r.lackCount(e) == 0 }
 
 // lacks lists what an employee still needs for a role: the missing AllOf
-// certificates, and all of AnyOf when the employee holds none of them.
+// certificates, and all of AnyOf (any one of them will do) when the
+// employee holds none of them.
 func (r *Role) lacks(e Employee) []string {
 	var out []string
 	for _, c := range r.AllOf {
@@ -30,7 +25,9 @@ func (r *Role) lacks(e Employee) []string {
 	return out
 }
 
-// lackCount is len(r.lacks(e)) without building the list.
+// lackCount is the number of certificates an employee must still earn for
+// the role: each missing AllOf certificate, and one for AnyOf when the
+// employee holds none of them.
 func (r *Role) lackCount(e Employee) int {
 	n := 0
 	for _, c := range r.AllOf {
@@ -39,93 +36,144 @@ func (r *Role) lackCount(e Employee) int {
 		}
 	}
 	if len(r.AnyOf) > 0 && !slices.ContainsFunc(r.AnyOf, e.Has) {
-		n += len(r.AnyOf)
+		n++
 	}
 	return n
 }
 
-// weight orders roles so that the hardest are filled first: when not every
-// role can be filled, the gap names the easiest one left.
-func (r *Role) weight() int {
-	w := 2 * len(r.AllOf)
+// cost is the number of certificates a person holding none of them must earn.
+func (r *Role) cost() int {
+	n := len(r.AllOf)
 	if len(r.AnyOf) > 0 {
-		w++
+		n++
 	}
-	return w
+	return n
 }
 
-// assignRoles fills roles with distinct employees using a maximum bipartite
-// matching (augmenting paths), so that a greedy first choice never blocks a
-// role another employee could have left open. Roles are tried from the
-// hardest: an augmenting path never unmatches a role, so the result fills
-// the most roles and, among those assignments, prefers the harder ones.
+// canonicalOrder returns the indices of employees sorted by trimmed,
+// case-folded name (then by certificates), so that an assignment never
+// depends on the order in which the employees were typed.
+func canonicalOrder(emps []Employee) []int {
+	order := make([]int, len(emps))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		ka, kb := NameKey(emps[a].Name), NameKey(emps[b].Name)
+		if c := cmp.Compare(ka, kb); c != 0 {
+			return c
+		}
+		return slices.Compare(sortedCerts(emps[a]), sortedCerts(emps[b]))
+	})
+	return order
+}
+
+func sortedCerts(e Employee) []string {
+	s := slices.Clone(e.Certs)
+	slices.Sort(s)
+	return s
+}
+
+// NameKey is the form of an employee's name under which two names are the
+// same person: trimmed and case-folded.
+func NameKey(name string) string {
+	return strings.ToLower(strings.Join(strings.Fields(name), " "))
+}
+
+// plan is one partial assignment: its cost in certificates to earn, how
+// many roles are left to nobody, and the employee of each role (-1: nobody).
+type plan struct {
+	cost, nobody int
+	emp          []int
+}
+
+func (p plan) better(q plan) bool {
+	if p.cost != q.cost {
+		return p.cost < q.cost
+	}
+	return p.nobody < q.nobody
+}
+
+// assignRoles gives each role a distinct employee so that the whole
+// condition needs the fewest certificates still to earn. A role left open
+// names the employee who would take it in that assignment and what that
+// employee lacks, so the advice is the cheapest way to fill every role.
+// Ties go to the assignment that leaves fewer roles to nobody (an employee
+// already on the team is named rather than a newcomer), then to employees earlier
+// in name order: the answer is the cheapest and the same whatever order the
+// employees were listed in. The search runs over employees and the set of
+// roles taken so far (n·2^k·k steps), which stays small for the handful of
+// roles a condition names.
 func assignRoles(roles []*Role, f Facts) ([]RoleResult, ConditionStatus) {
 	results := make([]RoleResult, len(roles))
 	for i, r := range roles {
-		results[i] = RoleResult{Index: i, AllOf: r.AllOf, AnyOf: r.AnyOf, Role: r}
+		results[i] = RoleResult{Index: i, AllOf: r.AllOf, AnyOf: r.AnyOf, Name: r.Name, Role: r}
 	}
 	if !f.EmployeesKnown {
 		return results, Unknown
 	}
 	emps := f.Employees
-	roleOf := make([]int, len(emps)) // employee -> role index, -1 when free
-	for i := range roleOf {
-		roleOf[i] = -1
-	}
-	empOf := make([]int, len(roles))
-	for i := range empOf {
-		empOf[i] = -1
-	}
+	k := len(roles)
+	full := 1<<k - 1
 
-	order := make([]int, len(roles))
-	for i := range order {
-		order[i] = i
+	// dp[mask] is the best way to give the roles in mask to the employees
+	// seen so far; roles outside mask are counted at a newcomer's cost at
+	// the end.
+	dp := make([]*plan, full+1)
+	dp[0] = &plan{emp: make([]int, k)}
+	for i := range dp[0].emp {
+		dp[0].emp[i] = -1
 	}
-	slices.SortStableFunc(order, func(a, b int) int { return roles[b].weight() - roles[a].weight() })
-
-	seen := make([]bool, len(emps))
-	var augment func(role int) bool
-	augment = func(role int) bool {
-		for e := range emps {
-			if seen[e] || !roles[role].fills(emps[e]) {
+	for _, e := range canonicalOrder(emps) {
+		next := slices.Clone(dp)
+		for mask, p := range dp {
+			if p == nil {
 				continue
 			}
-			seen[e] = true
-			if roleOf[e] < 0 || augment(roleOf[e]) {
-				roleOf[e], empOf[role] = role, e
-				return true
+			for r := range k {
+				if mask&(1<<r) != 0 {
+					continue
+				}
+				lack := roles[r].lackCount(emps[e])
+				cand := plan{cost: p.cost + lack, emp: slices.Clone(p.emp)}
+				cand.emp[r] = e
+				m := mask | 1<<r
+				if next[m] == nil || cand.better(*next[m]) {
+					next[m] = &cand
+				}
 			}
 		}
-		return false
+		dp = next
 	}
-	filled := 0
-	for _, role := range order {
-		clear(seen)
-		if augment(role) {
-			filled++
-		}
-	}
-
-	for i, r := range roles {
-		if e := empOf[i]; e >= 0 {
-			results[i].Filled, results[i].Employee = true, emps[e].Name
+	var best *plan
+	for mask, p := range dp {
+		if p == nil {
 			continue
 		}
-		best, bestLacks := -1, 0
-		for e := range emps {
-			if roleOf[e] >= 0 {
-				continue
-			}
-			if n := r.lackCount(emps[e]); best < 0 || n < bestLacks {
-				best, bestLacks = e, n
+		total := plan{cost: p.cost, emp: p.emp}
+		for r := range k {
+			if mask&(1<<r) == 0 {
+				total.cost += roles[r].cost()
+				total.nobody++
 			}
 		}
-		if best >= 0 {
-			results[i].Closest, results[i].Lacks = emps[best].Name, r.lacks(emps[best])
+		if best == nil || total.better(*best) {
+			best = &total
 		}
 	}
-	if filled == len(roles) {
-		return results, Met
+
+	status := Met
+	for r, e := range best.emp {
+		if e < 0 {
+			status = NotMet
+			continue
+		}
+		if roles[r].fills(emps[e]) {
+			results[r].Filled, results[r].Employee = true, emps[e].Name
+			continue
+		}
+		status = NotMet
+		results[r].Closest, results[r].Lacks = emps[e].Name, roles[r].lacks(emps[e])
 	}
-	return results, NotMet
+	return results, status
 }

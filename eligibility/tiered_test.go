@@ -229,15 +229,16 @@ func runTiered(t *testing.T, cases []tieredCase) {
 			} else {
 				assert.NotEqual(t, eligibility.Eligible, res.Status)
 			}
-			// Conditions are those of the target level, or of the highest
-			// when every level is reached.
-			want := tt.target
+			// Conditions are those of the level Status describes: the
+			// level met, else the level closest to being met (the target).
+			want := tt.level
 			if want == "" {
-				want = tProfessional
+				want = tt.target
 			}
 			assert.Equal(t, tLevel(t, res, want).Conditions, res.Conditions, "Result.Conditions are %s's", want)
-			assert.Equal(t, tt.gaps, tGaps(res.Conditions), "gaps")
-			assert.Equal(t, len(tt.gaps), res.Gaps())
+			// Gaps are counted on what is ahead: the target's conditions.
+			assert.Equal(t, tt.gaps, tGaps(res.Ahead()), "gaps")
+			assert.Equal(t, len(tt.gaps), res.GapCount())
 			if tt.check != nil {
 				tt.check(t, res)
 			}
@@ -254,7 +255,7 @@ const (
 // short checks how much a threshold condition of Result.Conditions lacks.
 func short(n int64, path ...string) func(*testing.T, eligibility.Result) {
 	return func(t *testing.T, res eligibility.Result) {
-		c := tFind(t, res.Conditions, path...)
+		c := tFind(t, res.Ahead(), path...)
 		assert.Equal(t, eligibility.NotMet, c.Status, "%v", path)
 		assert.Equal(t, n, c.Short, "%v short", path)
 	}
@@ -316,7 +317,7 @@ func TestTieredInfrastructureDevOps(t *testing.T) {
 				tEmployees(tEmp("Anna", tCSE, tCEA), tEmp("Oleg", tCSE))),
 			expert: ok, pro: no, level: tExpert, target: tProfessional, gaps: []string{"track"},
 			check: func(t *testing.T, res eligibility.Result) {
-				emps := tFind(t, res.Conditions, "track", "infrastructure", "infrastructure_employees")
+				emps := tFind(t, res.Ahead(), "track", "infrastructure", "infrastructure_employees")
 				require.Len(t, emps.Roles, 2)
 				assert.Equal(t, 1, countFilled(emps.Roles))
 			}},
@@ -350,8 +351,8 @@ func TestTieredInfrastructureDevOps(t *testing.T) {
 		{name: "either track suffices: both met", spec: tInfraDevOps,
 			expert: ok, pro: ok, level: tProfessional,
 			check: func(t *testing.T, res eligibility.Result) {
-				assert.Equal(t, eligibility.Met, tFind(t, res.Conditions, "track", "infrastructure").Status)
-				assert.Equal(t, eligibility.Met, tFind(t, res.Conditions, "track", "devops").Status)
+				assert.Equal(t, eligibility.Met, tFind(t, res.Ahead(), "track", "infrastructure").Status)
+				assert.Equal(t, eligibility.Met, tFind(t, res.Ahead(), "track", "devops").Status)
 			}},
 		{name: "tracks do not mix: Infrastructure money with DevOps people", spec: tInfraDevOps,
 			facts:  infraOnly(20_000_000, tKubernetes, tCDE),
@@ -505,7 +506,7 @@ func TestTieredMLAI(t *testing.T) {
 			expert: ok, pro: no, level: tExpert, target: tProfessional, gaps: []string{"services"},
 			check: func(t *testing.T, res eligibility.Result) {
 				services(eligibility.NotMet, "ai_studio")(t, res)
-				assert.Equal(t, int64(1), tFind(t, res.Conditions, "services").Short)
+				assert.Equal(t, int64(1), tFind(t, res.Ahead(), "services").Short)
 			}},
 		{name: "any two services count, AI Studio need not be one", spec: tML,
 			facts:  tAll(onlyAIStudio(300_000), tMoney(tMLService, "vision", 500_000), tMoney(tMLService, "datasphere", 2_000_000)),
@@ -514,7 +515,7 @@ func TestTieredMLAI(t *testing.T) {
 			facts:  tAll(tForget(tMLService, "speechkit"), tForget(tMLService, "vision")),
 			expert: ok, pro: inc, level: tExpert, target: tProfessional,
 			check: func(t *testing.T, res eligibility.Result) {
-				assert.Equal(t, eligibility.Unknown, tFind(t, res.Conditions, "services").Status)
+				assert.Equal(t, eligibility.Unknown, tFind(t, res.Ahead(), "services").Status)
 			}},
 
 		// Three employees at Professional, two at Expert.
@@ -522,7 +523,7 @@ func TestTieredMLAI(t *testing.T) {
 			facts:  tEmployees(tEmp("Anna", tMLSol), tEmp("Boris", tAgents)),
 			expert: ok, pro: no, level: tExpert, target: tProfessional, gaps: []string{"employees"},
 			check: func(t *testing.T, res eligibility.Result) {
-				emps := tFind(t, res.Conditions, "employees")
+				emps := tFind(t, res.Ahead(), "employees")
 				require.Len(t, emps.Roles, 3)
 				assert.Equal(t, 2, countFilled(emps.Roles))
 				assert.Equal(t, []string{tAgents}, emps.Roles[2].AllOf, "the third employee needs the AI agents course")
@@ -563,26 +564,27 @@ func TestTieredExpertReachedTargetsProfessional(t *testing.T) {
 	assert.Equal(t, eligibility.Eligible, res.Status, "a reached level makes the specialization eligible")
 	assert.Equal(t, tExpert, res.Level)
 	assert.Equal(t, tProfessional, res.Target)
-	assert.Equal(t, []string{"track", "interview"}, tGaps(res.Conditions))
-	assert.Equal(t, 2, res.Gaps())
+	assert.Equal(t, []string{"track", "interview"}, tGaps(res.Ahead()))
+	assert.Equal(t, 2, res.GapCount())
+	assert.Equal(t, 0, res.Gaps(), "the described level, Expert, is met")
 
 	// The DevOps track lacks ₽800,000 and two Certified DevOps Engineers.
-	devops := tFind(t, res.Conditions, "track", "devops")
+	devops := tFind(t, res.Ahead(), "track", "devops")
 	assert.Equal(t, eligibility.NotMet, devops.Status)
 	assert.Equal(t, "all", devops.Mode)
-	consumption := tFind(t, res.Conditions, devopsConsumpt...)
+	consumption := tFind(t, res.Ahead(), devopsConsumpt...)
 	require.NotNil(t, consumption.Threshold)
 	assert.Equal(t, int64(2_000_000), *consumption.Threshold)
 	assert.Equal(t, int64(800_000), consumption.Short)
-	emps := tFind(t, res.Conditions, "track", "devops", "devops_employees")
+	emps := tFind(t, res.Ahead(), "track", "devops", "devops_employees")
 	require.Len(t, emps.Roles, 2)
 	for _, r := range emps.Roles {
 		assert.False(t, r.Filled)
 		assert.Equal(t, []string{tCDE}, r.AllOf)
 	}
 	// The Infrastructure track is the other way: nothing there yet.
-	assert.Equal(t, eligibility.NotMet, tFind(t, res.Conditions, infraTrack...).Status)
-	interview := tFind(t, res.Conditions, "interview")
+	assert.Equal(t, eligibility.NotMet, tFind(t, res.Ahead(), infraTrack...).Status)
+	interview := tFind(t, res.Ahead(), "interview")
 	assert.Equal(t, "scheduled", interview.State)
 	assert.Equal(t, "passed", interview.Want)
 
@@ -602,7 +604,7 @@ func TestTieredNothingReachedTargetsExpert(t *testing.T) {
 		assert.Equal(t, eligibility.NotEligible, res.Status, spec)
 		assert.Empty(t, res.Level, spec)
 		assert.Equal(t, tExpert, res.Target, spec)
-		assert.Equal(t, []string{"partner_agreement"}, tGaps(res.Conditions), "common conditions apply at every level: %s", spec)
+		assert.Equal(t, []string{"partner_agreement"}, tGaps(res.Ahead()), "common conditions apply at every level: %s", spec)
 		assert.Equal(t, eligibility.NotEligible, tLevel(t, res, tProfessional).Status, spec)
 	}
 }
@@ -613,7 +615,7 @@ func TestTieredVerifiedSolutionsPerSpecialization(t *testing.T) {
 	for _, spec := range tieredSpecs {
 		res := tieredEval(t, f, spec)
 		if spec == tSecurity {
-			assert.Equal(t, []string{"verified_solutions"}, tGaps(res.Conditions))
+			assert.Equal(t, []string{"verified_solutions"}, tGaps(res.Ahead()))
 			assert.Empty(t, res.Level)
 			continue
 		}
@@ -784,9 +786,9 @@ func TestTieredExampleFile(t *testing.T) {
 		assert.Equal(t, lt[1], res.Target, spec)
 	}
 	ml, _ := r.Result(tML)
-	services := tFind(t, ml.Conditions, "services")
+	services := tFind(t, ml.Ahead(), "services")
 	assert.Equal(t, []string{"ai_studio"}, services.Qualified, "SpeechKit at ₽499,999 does not count")
-	assert.Equal(t, []string{"consumption", "services", "employees", "interview"}, tGaps(ml.Conditions))
+	assert.Equal(t, []string{"consumption", "services", "employees", "interview"}, tGaps(ml.Ahead()))
 }
 
 // TestTieredFactsFile: the facts file follows this catalogue, not the

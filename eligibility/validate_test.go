@@ -81,7 +81,7 @@ func TestValidSmallCatalog(t *testing.T) {
 	res := Evaluate(c, f, testToday(t)).Results[0]
 	assert.Equal(t, NotEligible, res.Status)
 	assert.Equal(t, []string{"agreement", "consumption", "employees", "interview"}, condIDs(res.Conditions))
-	assert.Equal(t, int64(1), findCond(t, res.Conditions, "consumption").Short)
+	assert.Equal(t, int64(1), findCond(t, res.Ahead(), "consumption").Short)
 }
 
 // TestValidateOneProblem derives catalogues with one mistake each from
@@ -413,13 +413,13 @@ func TestTieredCatalog(t *testing.T) {
 				assert.Equal(t, tt.levels[i], l.Status, "level %s", l.Level)
 				assert.Equal(t, "agreement", l.Conditions[0].ID, "common conditions in every level")
 			}
-			services := findCond(t, res.Conditions, "services")
+			services := findCond(t, res.Ahead(), "services")
 			assert.Equal(t, tt.services, services.Status)
 			assert.Equal(t, tt.short, services.Short)
 			assert.True(t, services.Exceeds)
 			require.NotNil(t, services.Threshold)
 			assert.Equal(t, int64(499_999), *services.Threshold)
-			assert.Equal(t, tt.roles, findCond(t, res.Conditions, "employees").Status)
+			assert.Equal(t, tt.roles, findCond(t, res.Ahead(), "employees").Status)
 		})
 	}
 

@@ -12,6 +12,8 @@ type WindowInfo struct {
 	DaysUntil int      `json:"days_until"`
 	DaysLeft  int      `json:"days_left,omitempty"` // days left in an open window, today included
 	Levels    []string `json:"levels,omitempty"`
+	// LevelNames names Levels, in the same order.
+	LevelNames []Text `json:"level_names,omitempty"`
 }
 
 // NextWindow finds the window open on today's date or the next one to open.

@@ -5,12 +5,16 @@ import (
 	"strings"
 )
 
+// nbsp is the no-break space (U+00A0) of Russian amounts, so that
+// "12 000 000 ₽" never wraps.
+const nbsp = "\u00a0"
+
 // Number writes a whole number with the language's digit grouping:
 // "12,000,000" in English, "12 000 000" in Russian.
 func (p *Printer) Number(n int64) string {
 	sep := ","
 	if p.lang == "ru" {
-		sep = " "
+		sep = " " // a plain space: a figure typed back into a form reads the same
 	}
 	return group(n, sep)
 }
@@ -18,7 +22,7 @@ func (p *Printer) Number(n int64) string {
 // Money writes an amount of rubles: "₽12,000,000" or "12 000 000 ₽".
 func (p *Printer) Money(n int64) string {
 	if p.lang == "ru" {
-		return group(n, " ") + " ₽"
+		return group(n, nbsp) + nbsp + "₽"
 	}
 	return "₽" + group(n, ",")
 }
@@ -38,7 +42,7 @@ func (p *Printer) MoneyShort(n int64) string {
 		return p.Money(n)
 	}
 	if p.lang == "ru" {
-		return strings.Replace(num, ".", ",", 1) + " " + unit + " ₽"
+		return strings.Replace(num, ".", ",", 1) + nbsp + unit + nbsp + "₽"
 	}
 	return "₽" + num + unit
 }

@@ -33,7 +33,7 @@ func (p *Planner) slots(now time.Time) []app.ReminderSlot {
 	due := p.Schedule.Due(now)
 	out := make([]app.ReminderSlot, len(due))
 	for i, s := range due {
-		out[i] = app.ReminderSlot{Opens: s.Opens, Window: s.WindowKey(), DaysBefore: s.DaysBefore, DueAt: s.DueAt}
+		out[i] = app.ReminderSlot{Opens: s.Opens, Window: s.WindowKey(), DaysBefore: s.DaysBefore, DueAt: s.DueAt, DaysLeft: s.DaysLeft}
 	}
 	return out
 }

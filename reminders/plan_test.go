@@ -262,7 +262,7 @@ func TestReminderContent(t *testing.T) {
 		},
 		{
 			name: "close ru: the gap", p: partner{lang: "ru", facts: closeFacts}, at: seven, kind: dialogs.ReminderClose,
-			contains: []string{"Окно квалификации (октябрь) откроется 1 октября 2027", "через 7 дней", "не хватает 500 000 ₽ до 12 000 000 ₽"},
+			contains: []string{"Окно квалификации (октябрь) откроется 1 октября 2027", "через 7 дней", "не хватает 500 000 ₽ до 12 000 000 ₽"},
 			buttons:  []string{cbCheck, cbRemindOff}, without: []string{cbContinue},
 		},
 		{

@@ -48,20 +48,6 @@ func scanHandoff(row interface{ Scan(...any) error }) (Handoff, error) {
 	return h, err
 }
 
-// Handoff returns one handoff by id, or ErrNotFound.
-func (db *DB) Handoff(ctx context.Context, id int64) (Handoff, error) {
-	tx, err := db.beginRead(ctx)
-	if err != nil {
-		return Handoff{}, fmt.Errorf("handoff %d: %w", id, err)
-	}
-	defer tx.Rollback()
-	h, err := findHandoff(ctx, tx, id)
-	if err != nil {
-		return Handoff{}, fmt.Errorf("handoff %d: %w", id, err)
-	}
-	return h, nil
-}
-
 func findHandoff(ctx context.Context, tx *sql.Tx, id int64) (Handoff, error) {
 	h, err := scanHandoff(tx.QueryRowContext(ctx, `SELECT `+handoffColumns+` FROM handoffs WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {

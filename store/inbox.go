@@ -20,42 +20,6 @@ type InboxUpdate struct {
 	Attempts int
 }
 
-// EnqueueUpdate stores u as pending. It reports false, storing nothing, when
-// the update id was seen before, pending or done. A zero ReceivedAt is set
-// to the current time.
-func (db *DB) EnqueueUpdate(ctx context.Context, u InboxUpdate) (bool, error) {
-	if u.UpdateID <= 0 {
-		return false, fmt.Errorf("enqueue update %d: update id: %w", u.UpdateID, ErrInvalid)
-	}
-	if u.ReceivedAt.IsZero() {
-		u.ReceivedAt = db.now()
-	}
-	if u.Payload == nil {
-		u.Payload = []byte{}
-	}
-
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return false, fmt.Errorf("enqueue update %d: %w", u.UpdateID, err)
-	}
-	defer tx.Rollback()
-
-	res, err := tx.ExecContext(ctx, `
-		INSERT OR IGNORE INTO inbox (update_id, chat_id, payload, received_at) VALUES (?, ?, ?, ?)`,
-		u.UpdateID, u.ChatID, u.Payload, formatTime(u.ReceivedAt))
-	if err != nil {
-		return false, fmt.Errorf("enqueue update %d: %w", u.UpdateID, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("enqueue update %d: %w", u.UpdateID, err)
-	}
-	if err := tx.Commit(); err != nil {
-		return false, fmt.Errorf("enqueue update %d: %w", u.UpdateID, err)
-	}
-	return n == 1, nil
-}
-
 // EnqueueUpdates stores a batch of updates in one transaction (one disk
 // sync for a whole poll) and returns how many were new.
 func (db *DB) EnqueueUpdates(ctx context.Context, us []InboxUpdate) (int, error) {

@@ -154,3 +154,17 @@ func (db *DB) AddOutbound(ctx context.Context, o *Outbound) error {
 	o.ID, o.CreatedAt = id, now
 	return nil
 }
+
+// HandoffToPost reads the handoff a group post shows, as it stands.
+func (db *DB) HandoffToPost(ctx context.Context, id int64) (Handoff, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return Handoff{}, fmt.Errorf("handoff %d: %w", id, err)
+	}
+	defer tx.Rollback()
+	h, err := findHandoff(ctx, tx, id)
+	if err != nil {
+		return Handoff{}, fmt.Errorf("handoff %d: %w", id, err)
+	}
+	return h, nil
+}

@@ -91,30 +91,6 @@ func (db *DB) PartnerByUsername(ctx context.Context, username string) (Partner, 
 	return p, nil
 }
 
-// CountPartners returns how many partners the store knows.
-func (db *DB) CountPartners(ctx context.Context) (int, error) {
-	tx, err := db.beginRead(ctx)
-	if err != nil {
-		return 0, fmt.Errorf("count partners: %w", err)
-	}
-	defer tx.Rollback()
-
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM partners`).Scan(&n); err != nil {
-		return 0, fmt.Errorf("count partners: %w", err)
-	}
-	return n, nil
-}
-
-// SetReminders records the partner's answer about reminders; ConsentUnasked
-// asks again.
-func (db *DB) SetReminders(ctx context.Context, chatID int64, state Consent) error {
-	if err := validateReminders(state); err != nil {
-		return fmt.Errorf("set reminders %d: %w", chatID, err)
-	}
-	return db.updatePartner(ctx, "set reminders", chatID, `reminders = ?`, state)
-}
-
 // SetUnreachable records whether the partner has blocked the bot, so that
 // broadcasts skip it until it writes again.
 func (db *DB) SetUnreachable(ctx context.Context, chatID int64, unreachable bool) error {

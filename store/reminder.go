@@ -172,34 +172,6 @@ func (db *DB) ReminderCounts(ctx context.Context) (map[ReminderState]int, error)
 	return out, rows.Err()
 }
 
-// Reminders lists a partner's outbox rows, oldest window first.
-func (db *DB) Reminders(ctx context.Context, chatID int64) ([]Reminder, error) {
-	tx, err := db.beginRead(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("reminders %d: %w", chatID, err)
-	}
-	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `SELECT chat_id, window_opens, days_before, due_at, payload, state, attempts, last_error, COALESCE(sent_at, '')
-		FROM reminders WHERE chat_id = ? ORDER BY window_opens, days_before DESC`, chatID)
-	if err != nil {
-		return nil, fmt.Errorf("reminders %d: %w", chatID, err)
-	}
-	defer rows.Close()
-	var out []Reminder
-	for rows.Next() {
-		var r Reminder
-		var sent string
-		if err := rows.Scan(&r.ChatID, &r.WindowOpens, &r.DaysBefore, timeColumn{&r.DueAt}, &r.Payload, &r.State, &r.Attempts, &r.LastError, &sent); err != nil {
-			return nil, fmt.Errorf("reminders %d: %w", chatID, err)
-		}
-		if sent != "" {
-			r.SentAt, _ = time.Parse(timeLayout, sent)
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
-}
-
 // Candidate is a partner who agreed to reminders, with what a reminder
 // needs to be personal.
 type Candidate struct {

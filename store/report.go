@@ -62,55 +62,6 @@ func (db *DB) LatestReport(ctx context.Context, chatID int64) (Report, error) {
 	return rs[0], nil
 }
 
-// Reports returns up to limit reports of chat chatID, newest first; a limit
-// of zero or less returns them all.
-func (db *DB) Reports(ctx context.Context, chatID int64, limit int) ([]Report, error) {
-	tx, err := db.beginRead(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("reports %d: %w", chatID, err)
-	}
-	defer tx.Rollback()
-
-	rs, err := findReports(ctx, tx, chatID, limit)
-	if err != nil {
-		return nil, fmt.Errorf("reports %d: %w", chatID, err)
-	}
-	return rs, nil
-}
-
-// LatestReports returns the newest report of every partner that has one,
-// ordered by chat id.
-func (db *DB) LatestReports(ctx context.Context) ([]PartnerReport, error) {
-	tx, err := db.beginRead(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("latest reports: %w", err)
-	}
-	defer tx.Rollback()
-
-	rows, err := tx.QueryContext(ctx, `
-		SELECT `+partnerColumns+`, `+reportColumns+`
-		FROM reports r JOIN partners p ON p.chat_id = r.chat_id
-		WHERE r.id IN (SELECT MAX(id) FROM reports GROUP BY chat_id)
-		ORDER BY p.chat_id`)
-	if err != nil {
-		return nil, fmt.Errorf("latest reports: %w", err)
-	}
-	defer rows.Close()
-
-	var out []PartnerReport
-	for rows.Next() {
-		var pr PartnerReport
-		if err := rows.Scan(append(partnerDest(&pr.Partner), reportDest(&pr.Report)...)...); err != nil {
-			return nil, fmt.Errorf("latest reports: %w", err)
-		}
-		out = append(out, pr)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("latest reports: %w", err)
-	}
-	return out, nil
-}
-
 // insertReport adds r to the history of chat chatID and returns its id.
 func insertReport(ctx context.Context, tx *sql.Tx, chatID int64, r *Report, now time.Time) (int64, error) {
 	statuses, err := json.Marshal(orEmpty(r.Statuses))

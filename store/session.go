@@ -8,25 +8,6 @@ import (
 	"time"
 )
 
-// Session returns the serialized dialog session of chat chatID, or nil and
-// no error when it has none.
-func (db *DB) Session(ctx context.Context, chatID int64) ([]byte, error) {
-	tx, err := db.beginRead(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("session %d: %w", chatID, err)
-	}
-	defer tx.Rollback()
-
-	var data []byte
-	err = tx.QueryRowContext(ctx, `SELECT data FROM sessions WHERE chat_id = ?`, chatID).Scan(&data)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	} else if err != nil {
-		return nil, fmt.Errorf("session %d: %w", chatID, err)
-	}
-	return data, nil
-}
-
 // putSession replaces the session of chat chatID; an empty one deletes it.
 func putSession(ctx context.Context, tx *sql.Tx, chatID int64, data []byte, anchor int, now time.Time) error {
 	if len(data) == 0 {

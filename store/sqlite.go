@@ -104,6 +104,9 @@ func (db *DB) open(ctx context.Context, path string) error {
 	if err := db.migrate(ctx); err != nil {
 		return err
 	}
+	if err := db.Writable(ctx); err != nil {
+		return err
+	}
 
 	// The reader pool opens after the migrations, when the file is already in
 	// WAL mode, which persists in the file.
@@ -147,6 +150,9 @@ func (db *DB) migrate(ctx context.Context) error {
 		return fmt.Errorf("list migrations: %w", err)
 	}
 	sort.Strings(names)
+	if err := db.checkSchema(ctx); err != nil {
+		return err
+	}
 	for _, name := range names {
 		if err := db.migrateFile(ctx, name); err != nil {
 			return fmt.Errorf("migrate %s: %w", name, err)

@@ -431,7 +431,7 @@ func TestMiniAppInBrowser(t *testing.T) {
 		fillAll(br, [3]string{"12,5 млн", "1,5 млн", "2 000 000"}, false)
 		br.waitStatus("infrastructure", "eligible")
 		br.waitStatus("devops", "not_eligible")
-		assert.Contains(t, br.eval(`document.querySelector('#statuses [data-spec="devops"]').textContent`), "500 000")
+		assert.Contains(t, br.eval(`document.querySelector('#statuses [data-spec="devops"]').textContent`), "500\u00a0000\u00a0₽")
 		screenshot(t, br, "webapp-ru.png")
 		tc.typ(br, name("f:consumption_rub_year.devops"), "2 млн")
 		br.waitStatus("devops", "eligible")

@@ -2,6 +2,7 @@ package telegramtest
 
 import (
 	"bytes"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -11,8 +12,23 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func keyboard(rows ...[]models.InlineKeyboardButton) *models.InlineKeyboardMarkup {
-	return &models.InlineKeyboardMarkup{InlineKeyboard: rows}
+// keyboard encodes rows as Telegram wants them: the library's own encoding
+// sends an empty copy_text on every button, which the server refuses.
+func keyboard(rows ...[]models.InlineKeyboardButton) json.RawMessage {
+	raw, _ := json.Marshal(&models.InlineKeyboardMarkup{InlineKeyboard: rows})
+	var kb struct {
+		InlineKeyboard [][]map[string]any `json:"inline_keyboard"`
+	}
+	_ = json.Unmarshal(raw, &kb)
+	for _, row := range kb.InlineKeyboard {
+		for _, b := range row {
+			if ct, _ := b["copy_text"].(map[string]any); ct["text"] == "" {
+				delete(b, "copy_text")
+			}
+		}
+	}
+	out, _ := json.Marshal(kb)
+	return out
 }
 
 func TestGetMe(t *testing.T) {
@@ -126,6 +142,10 @@ func TestValidation(t *testing.T) {
 		"BUTTON_DATA_INVALID":     {ChatID: 1, Text: "x", ReplyMarkup: keyboard([]models.InlineKeyboardButton{{Text: "b", CallbackData: strings.Repeat("d", 65)}})},
 		"chat not found":          {ChatID: "@nobody", Text: "x"},
 		"can't parse reply keybo": {ChatID: 1, Text: "x", ReplyMarkup: "{"},
+		// The library's own markup: an empty copy_text on every button.
+		"BUTTON_COPY_TEXT_INVALID": {ChatID: 1, Text: "x", ReplyMarkup: &models.InlineKeyboardMarkup{
+			InlineKeyboard: [][]models.InlineKeyboardButton{{{Text: "b", CallbackData: "b"}}}}},
+		"CopyTextButton must be": {ChatID: 1, Text: "x", ReplyMarkup: `{"inline_keyboard":[[{"text":"b","copy_text":"plain"}]]}`},
 	} {
 		_, err := b.SendMessage(ctx, p)
 		require.ErrorIs(t, err, bot.ErrorBadRequest, name)
@@ -133,8 +153,13 @@ func TestValidation(t *testing.T) {
 	}
 	assert.Empty(t, s.Messages(1))
 
+	// Accepted: a copy_text of 1-256 characters.
+	_, err := b.SendMessage(ctx, &bot.SendMessageParams{ChatID: 1, Text: "x", ReplyMarkup: &models.InlineKeyboardMarkup{
+		InlineKeyboard: [][]models.InlineKeyboardButton{{{Text: "copy", CopyText: models.CopyTextButton{Text: "SPEC-42"}}}}}})
+	require.NoError(t, err)
+
 	// Accepted: 4096 UTF-16 units of visible text, nested tags, reply keyboards.
-	_, err := b.SendMessage(ctx, &bot.SendMessageParams{ChatID: 1, Text: "<b>" + strings.Repeat("я", 4096) + "</b>", ParseMode: models.ParseModeHTML})
+	_, err = b.SendMessage(ctx, &bot.SendMessageParams{ChatID: 1, Text: "<b>" + strings.Repeat("я", 4096) + "</b>", ParseMode: models.ParseModeHTML})
 	require.NoError(t, err)
 	_, err = b.SendMessage(ctx, &bot.SendMessageParams{ChatID: 1, Text: `<a href="https://x.org"><b>x</b></a> <pre><code class="language-go">a &lt; b</code></pre>`, ParseMode: models.ParseModeHTML})
 	require.NoError(t, err)

@@ -45,6 +45,7 @@ type Server struct {
 	chats     map[int64]models.Chat
 	msgs      map[int64]map[int]*botMsg
 	commands  map[string]string
+	descs     map[string]string // "description|ru" -> text
 
 	// forum.go, copy.go, migrate.go (made on first use)
 	forums   map[int64]*forum
@@ -103,6 +104,7 @@ func Start(token string) *Server {
 		chats:     map[int64]models.Chat{},
 		msgs:      map[int64]map[int]*botMsg{},
 		commands:  map[string]string{},
+		descs:     map[string]string{},
 		faults:    map[string][]fault{},
 		blocked:   map[int64]bool{},
 		hangs:     map[string]time.Duration{},

@@ -6,6 +6,7 @@ import (
 	"html"
 	"strings"
 	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/go-telegram/bot/models"
 )
@@ -80,6 +81,9 @@ func parseMarkup(raw string) (*models.InlineKeyboardMarkup, string, *reply) {
 	if _, ok := probe["inline_keyboard"]; !ok {
 		return nil, "", nil
 	}
+	if rep := checkCopyText(probe["inline_keyboard"]); rep != nil {
+		return nil, "", rep
+	}
 	var kb models.InlineKeyboardMarkup
 	if json.Unmarshal([]byte(raw), &kb) != nil {
 		return nil, "", &bad
@@ -130,4 +134,34 @@ func visibleText(text, parseMode string) string {
 		}
 	}
 	return text
+}
+
+// checkCopyText refuses a button whose copy_text is present but not an
+// object with a text of 1-256 characters, as Telegram does.
+func checkCopyText(rows json.RawMessage) *reply {
+	var kb [][]map[string]json.RawMessage
+	if json.Unmarshal(rows, &kb) != nil {
+		rep := badRequest("can't parse inline keyboard button: InlineKeyboardButton must be an Object")
+		return &rep
+	}
+	for _, row := range kb {
+		for _, b := range row {
+			raw, present := b["copy_text"]
+			if !present {
+				continue
+			}
+			var ct struct {
+				Text *string `json:"text"`
+			}
+			if json.Unmarshal(raw, &ct) != nil || ct.Text == nil {
+				rep := badRequest("can't parse inline keyboard button: CopyTextButton must be an Object")
+				return &rep
+			}
+			if n := utf8.RuneCountInString(*ct.Text); n < 1 || n > 256 {
+				rep := badRequest("BUTTON_COPY_TEXT_INVALID")
+				return &rep
+			}
+		}
+	}
+	return nil
 }

@@ -84,6 +84,10 @@ var handlers = func() map[string]handler {
 	add("setMyCommands", (*Server).setMyCommands)
 	add("getMyCommands", (*Server).getMyCommands)
 	add("deleteMyCommands", (*Server).deleteMyCommands)
+	add("setMyDescription", setDescription("description", 512))
+	add("getMyDescription", getDescription("description"))
+	add("setMyShortDescription", setDescription("short_description", 120))
+	add("getMyShortDescription", getDescription("short_description"))
 	add("setChatMenuButton", isTrue)
 	return m
 }()

@@ -91,7 +91,7 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	defer db.Close()
 
-	conv := &app.App{DB: db, Engine: dialogs.NewEngine(cfg.Catalog, cfg.Location), ContactConfigured: cfg.ManagersChatID != 0}
+	conv := &app.App{DB: db, Engine: cfg.engine(), ContactConfigured: cfg.ManagersChatID != 0}
 	conv.Log = logger
 	t := &terminal{out: stdout, conv: conv, who: app.Who{ChatID: *chatID, UserID: *chatID, Name: "terminal", LangCode: langCode}, lang: langCode}
 	fmt.Fprintf(stdout, "specbot chat: database %s, chat %d. Type an answer, a button's letter, a /command; /quit or Ctrl-D to leave.\n\n", cfg.DB, *chatID)

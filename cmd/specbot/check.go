@@ -2,14 +2,16 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
+	iofs "io/fs"
 	"time"
 
+	"specbot/app"
 	"specbot/dialogs"
-	"specbot/eligibility"
+	"specbot/locales"
 )
 
 func runCheck(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
@@ -20,7 +22,9 @@ func runCheck(args []string, stdout, stderr io.Writer, getenv func(string) strin
 	format := fs.String("format", "text", "output format: text or json")
 	rules := fs.String("rules", getenv("SPECBOT_RULES"), "rules catalogue file (default: the embedded edition)")
 	today := fs.String("today", "", "the date to check on, YYYY-MM-DD (default: today)")
-	if err := fs.Parse(args); err != nil {
+	if help, err := parseFlags(fs, args, stdout); help {
+		return exitOK
+	} else if err != nil {
 		return fail(stderr, exitUsage, "check: %v", err)
 	}
 	if fs.NArg() > 0 {
@@ -45,19 +49,17 @@ func runCheck(args []string, stdout, stderr io.Writer, getenv func(string) strin
 			return fail(stderr, exitUsage, "check: --today: want YYYY-MM-DD, got %q", *today)
 		}
 	}
-	cat, err := loadCatalog(*rules)
+	cat, err := app.LoadCatalog(*rules)
 	if err != nil {
 		return fail(stderr, exitUsage, "check: --rules: %v", err)
 	}
-	data, err := os.ReadFile(*factsPath)
+	report, err := app.CheckFacts(cat, *factsPath, day)
 	if err != nil {
-		return fail(stderr, exitUsage, "check: --facts: %v", err)
+		if errors.Is(err, iofs.ErrNotExist) || errors.Is(err, iofs.ErrPermission) {
+			return fail(stderr, exitUsage, "check: --facts: %v", err)
+		}
+		return fail(stderr, exitUsage, "check: %v", err)
 	}
-	facts, err := eligibility.ParseFacts(cat, data)
-	if err != nil {
-		return fail(stderr, exitUsage, "check: %s: %v", *factsPath, err)
-	}
-	report := eligibility.Evaluate(cat, facts, day)
 	if *format == "json" {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -66,16 +68,9 @@ func runCheck(args []string, stdout, stderr io.Writer, getenv func(string) strin
 		}
 		return exitOK
 	}
-	fmt.Fprintln(stdout, dialogs.PlainText(dialogs.RenderReport(cat, report, nil, *lang)))
+	fmt.Fprintln(stdout, dialogs.PlainText(dialogs.RenderReport(report, nil, *lang)))
+	fmt.Fprintln(stdout, "\n"+locales.For(*lang).T("report.preliminary"))
 	return exitOK
-}
-
-// loadCatalog reads a catalogue file, or the embedded default for "".
-func loadCatalog(path string) (*eligibility.Catalog, error) {
-	if path == "" {
-		return eligibility.DefaultCatalog(), nil
-	}
-	return eligibility.LoadCatalog(path)
 }
 
 // loadLocation reads a time zone name; "" is Europe/Moscow.

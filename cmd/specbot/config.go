@@ -1,17 +1,20 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net"
 	"net/url"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
-	"specbot/eligibility"
+	"specbot/app"
+	"specbot/dialogs"
 )
 
 // config is specbot's configuration: DESIGN.md's table of environment
@@ -30,12 +33,17 @@ type config struct {
 	HTTPAddr       string
 	WebhookURL     string
 	WebhookSecret  string
+	MetricsAddr    string
+	// TokenOnCommandLine is set when --token was given: other local users
+	// can read a process's arguments, and serve warns about it.
+	TokenOnCommandLine bool
+	Contact            string // how to reach the partnership team, shown to partners
 	// PublicURL is the https base at which /app/ (the Mini App) is
 	// reachable; "" shows no web_app button.
 	PublicURL    string
 	WebAppMaxAge time.Duration
 
-	Catalog  *eligibility.Catalog
+	Catalog  *app.Catalog
 	Location *time.Location
 }
 
@@ -57,7 +65,10 @@ var settings = []setting{
 	{"SPECBOT_SEND_RATE", "send-rate", "25", "broadcast messages per second, at most"},
 	{"SPECBOT_HTTP_ADDR", "http-addr", "127.0.0.1:8080", "address of /healthz, /metrics and the webhook"},
 	{"SPECBOT_WEBHOOK_URL", "webhook-url", "", "public https URL of the webhook (webhook mode when set)"},
-	{"SPECBOT_WEBHOOK_SECRET", "webhook-secret", "", "secret Telegram sends with every webhook request"},
+	{"SPECBOT_WEBHOOK_SECRET", "webhook-secret", "", "secret Telegram sends with every webhook request (16-256 characters)"},
+	{"SPECBOT_METRICS_ADDR", "metrics-addr", "", "address of /metrics on its own (default: on SPECBOT_HTTP_ADDR)"},
+	{"TELEGRAM_BOT_TOKEN_FILE", "token-file", "", "file holding the bot token (instead of TELEGRAM_BOT_TOKEN)"},
+	{"SPECBOT_CONTACT", "contact", "", "how to reach the partnership team (an address or a link), shown to partners"},
 	{"SPECBOT_PUBLIC_URL", "public-url", "", "https base URL at which /app/ (the Mini App) is reachable"},
 	{"SPECBOT_WEBAPP_MAX_AGE", "webapp-max-age", "1h", "oldest Mini App initData accepted"},
 }
@@ -79,19 +90,33 @@ func loadConfig(getenv func(string) string, fs *flag.FlagSet, args []string) (*c
 	if fs != nil {
 		fs.SetOutput(io.Discard)
 		if err := fs.Parse(args); err != nil {
-			return nil, err
+			return nil, err // flag.ErrHelp unwrapped: the caller prints the flags
 		}
 		if fs.NArg() > 0 {
 			return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 		}
+	}
+	tokenOnCommandLine := false
+	if fs != nil {
+		fs.Visit(func(f *flag.Flag) { tokenOnCommandLine = tokenOnCommandLine || f.Name == "token" })
 	}
 	get := func(env string) string { return strings.TrimSpace(*values[env]) }
 	c := &config{
 		Token: get("TELEGRAM_BOT_TOKEN"), APIURL: strings.TrimRight(get("TELEGRAM_API_URL"), "/"), DB: get("SPECBOT_DB"),
 		Rules: get("SPECBOT_RULES"), ManagersLang: get("SPECBOT_MANAGERS_LANG"), TZ: get("SPECBOT_TZ"),
 		HTTPAddr: get("SPECBOT_HTTP_ADDR"), WebhookURL: get("SPECBOT_WEBHOOK_URL"), WebhookSecret: get("SPECBOT_WEBHOOK_SECRET"),
+		MetricsAddr: get("SPECBOT_METRICS_ADDR"), TokenOnCommandLine: tokenOnCommandLine,
+		Contact: strings.TrimSpace(get("SPECBOT_CONTACT")),
 	}
 	var err error
+	if file := get("TELEGRAM_BOT_TOKEN_FILE"); file != "" {
+		if c.Token != "" {
+			return nil, fmt.Errorf("TELEGRAM_BOT_TOKEN_FILE: give the token or the file, not both")
+		}
+		if c.Token, err = readTokenFile(file); err != nil {
+			return nil, fmt.Errorf("TELEGRAM_BOT_TOKEN_FILE: %w", err)
+		}
+	}
 	if u, perr := url.Parse(c.APIURL); perr != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("TELEGRAM_API_URL: want an http(s) URL, got %q", c.APIURL)
 	}
@@ -127,12 +152,25 @@ func loadConfig(getenv func(string) string, fs *flag.FlagSet, args []string) (*c
 	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
 		return nil, fmt.Errorf("SPECBOT_HTTP_ADDR: want host:port, got %q", c.HTTPAddr)
 	}
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			return nil, fmt.Errorf("SPECBOT_METRICS_ADDR: want host:port, got %q", c.MetricsAddr)
+		}
+		if c.MetricsAddr == c.HTTPAddr {
+			return nil, fmt.Errorf("SPECBOT_METRICS_ADDR: the same address as SPECBOT_HTTP_ADDR (%s): leave it empty to share it", c.HTTPAddr)
+		}
+	}
 	if c.WebhookURL != "" {
-		if u, err := url.Parse(c.WebhookURL); err != nil || u.Scheme != "https" && u.Scheme != "http" || u.Host == "" {
+		// Telegram delivers webhooks only over https.
+		if u, err := url.Parse(c.WebhookURL); err != nil || u.Scheme != "https" || u.Host == "" {
 			return nil, fmt.Errorf("SPECBOT_WEBHOOK_URL: want an https:// URL, got %q", c.WebhookURL)
 		}
+		if err := checkWebhookPort(c.WebhookURL, c.HTTPAddr); err != nil {
+			return nil, err
+		}
 		if !secretRE.MatchString(c.WebhookSecret) {
-			return nil, fmt.Errorf("SPECBOT_WEBHOOK_SECRET: required in webhook mode: 1-256 characters of A-Z, a-z, 0-9, _ and -")
+			// The secret itself is never printed.
+			return nil, fmt.Errorf("SPECBOT_WEBHOOK_SECRET: required in webhook mode: 16-256 characters of A-Z, a-z, 0-9, _ and -")
 		}
 	}
 	if c.PublicURL, err = parsePublicURL(get("SPECBOT_PUBLIC_URL")); err != nil {
@@ -141,7 +179,7 @@ func loadConfig(getenv func(string) string, fs *flag.FlagSet, args []string) (*c
 	if c.WebAppMaxAge, err = time.ParseDuration(get("SPECBOT_WEBAPP_MAX_AGE")); err != nil || c.WebAppMaxAge <= 0 {
 		return nil, fmt.Errorf("SPECBOT_WEBAPP_MAX_AGE: want a positive duration like 1h or 30m, got %q", get("SPECBOT_WEBAPP_MAX_AGE"))
 	}
-	if c.Catalog, err = loadCatalog(c.Rules); err != nil {
+	if c.Catalog, err = app.LoadCatalog(c.Rules); err != nil {
 		return nil, fmt.Errorf("SPECBOT_RULES: %w", err)
 	}
 	return c, nil
@@ -168,7 +206,35 @@ func (c *config) WebAppURL() string {
 	return c.PublicURL + "/app/"
 }
 
-var secretRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
+var secretRE = regexp.MustCompile(`^[A-Za-z0-9_-]{16,256}$`)
+
+// maxTokenFile bounds what readTokenFile reads: a token is ~50 bytes.
+const maxTokenFile = 4096
+
+// readTokenFile reads a bot token from a file (a Docker or systemd
+// credential); surrounding space and a final newline are dropped. The
+// error never holds the file's content.
+func readTokenFile(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", path, errors.Unwrap(err))
+	}
+	defer f.Close()
+	buf, err := io.ReadAll(io.LimitReader(f, maxTokenFile+1))
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", path, err)
+	}
+	token := strings.TrimSpace(string(buf))
+	switch {
+	case len(buf) > maxTokenFile:
+		return "", fmt.Errorf("%s: larger than %d bytes: not a token", path, maxTokenFile)
+	case token == "":
+		return "", fmt.Errorf("%s: empty", path)
+	case strings.ContainsAny(token, " \t\r\n"):
+		return "", fmt.Errorf("%s: more than one line: not a token", path)
+	}
+	return token, nil
+}
 
 // parseDays reads "30,7": distinct days between 1 and 365.
 func parseDays(v string) ([]int, error) {
@@ -185,4 +251,33 @@ func parseDays(v string) ([]int, error) {
 		}
 	}
 	return days, nil
+}
+
+// webhookPorts are the ports Telegram delivers webhooks to.
+var webhookPorts = map[string]bool{"443": true, "80": true, "88": true, "8443": true}
+
+// checkWebhookPort refuses a webhook URL Telegram would never call: a port
+// other than 443, 80, 88 or 8443. The bot itself listens on SPECBOT_HTTP_ADDR
+// behind a TLS proxy, unless both ports agree.
+func checkWebhookPort(webhookURL, httpAddr string) error {
+	u, err := url.Parse(webhookURL)
+	if err != nil {
+		return fmt.Errorf("SPECBOT_WEBHOOK_URL: %w", err)
+	}
+	port := u.Port()
+	if port == "" {
+		port = "443"
+	}
+	if webhookPorts[port] {
+		return nil
+	}
+	_, served, _ := net.SplitHostPort(httpAddr)
+	return fmt.Errorf("SPECBOT_WEBHOOK_URL: port %s is not one Telegram delivers to (443, 80, 88, 8443); the bot serves SPECBOT_HTTP_ADDR port %s: put a TLS proxy on 443 in front of it", port, served)
+}
+
+// engine is the conversation engine the configuration describes.
+func (c *config) engine() *dialogs.Engine {
+	e := dialogs.NewEngine(c.Catalog, c.Location)
+	e.Contact = c.Contact
+	return e
 }

@@ -74,8 +74,15 @@ func TestServeRejectsBadConfiguration(t *testing.T) {
 		{"api url", env{"TELEGRAM_API_URL": "api.telegram.org"}, nil, []string{"TELEGRAM_API_URL"}},
 		{"webhook without secret", env{"SPECBOT_WEBHOOK_URL": "https://bot.example.com/hook"}, nil, []string{"SPECBOT_WEBHOOK_SECRET"}},
 		{"webhook secret with bad characters", env{"SPECBOT_WEBHOOK_URL": "https://bot.example.com/hook", "SPECBOT_WEBHOOK_SECRET": "a b"}, nil, []string{"SPECBOT_WEBHOOK_SECRET"}},
-		{"webhook url not http", env{"SPECBOT_WEBHOOK_URL": "ftp://bot.example.com/hook", "SPECBOT_WEBHOOK_SECRET": "s"}, nil, []string{"SPECBOT_WEBHOOK_URL"}},
-		{"webhook url without host", env{"SPECBOT_WEBHOOK_URL": "https:///hook", "SPECBOT_WEBHOOK_SECRET": "s"}, nil, []string{"SPECBOT_WEBHOOK_URL"}},
+		{"webhook url not http", env{"SPECBOT_WEBHOOK_URL": "ftp://bot.example.com/hook", "SPECBOT_WEBHOOK_SECRET": longSecret}, nil, []string{"SPECBOT_WEBHOOK_URL"}},
+		{"webhook url without host", env{"SPECBOT_WEBHOOK_URL": "https:///hook", "SPECBOT_WEBHOOK_SECRET": longSecret}, nil, []string{"SPECBOT_WEBHOOK_URL"}},
+		{"webhook url plain http", env{"SPECBOT_WEBHOOK_URL": "http://bot.example.com/hook", "SPECBOT_WEBHOOK_SECRET": longSecret}, nil, []string{"SPECBOT_WEBHOOK_URL", "https"}},
+		{"webhook port Telegram never calls", env{"SPECBOT_WEBHOOK_URL": "https://bot.example.com:9000/hook", "SPECBOT_WEBHOOK_SECRET": longSecret, "SPECBOT_HTTP_ADDR": "127.0.0.1:8080"}, nil, []string{"SPECBOT_WEBHOOK_URL", "9000", "SPECBOT_HTTP_ADDR", "8080"}},
+		{"webhook secret too short", env{"SPECBOT_WEBHOOK_URL": "https://bot.example.com/hook", "SPECBOT_WEBHOOK_SECRET": "short_secret_15"}, nil, []string{"SPECBOT_WEBHOOK_SECRET", "16"}},
+		{"metrics address", env{"SPECBOT_METRICS_ADDR": "nowhere"}, nil, []string{"SPECBOT_METRICS_ADDR"}},
+		{"metrics address shared", env{"SPECBOT_METRICS_ADDR": "127.0.0.1:0"}, nil, []string{"SPECBOT_METRICS_ADDR", "SPECBOT_HTTP_ADDR"}},
+		{"token file missing", env{"TELEGRAM_BOT_TOKEN": "", "TELEGRAM_BOT_TOKEN_FILE": "/nonexistent/token"}, nil, []string{"TELEGRAM_BOT_TOKEN_FILE", "/nonexistent/token"}},
+		{"token and token file", env{"TELEGRAM_BOT_TOKEN_FILE": "/nonexistent/token"}, nil, []string{"TELEGRAM_BOT_TOKEN_FILE"}},
 		{"rules file missing", env{"SPECBOT_RULES": "/nonexistent/rules.yaml"}, nil, []string{"SPECBOT_RULES"}},
 		{"bad flag value", env{}, []string{"--send-rate", "99"}, []string{"send-rate|SPECBOT_SEND_RATE", `"99"`}},
 		{"bad flag manager ids", env{}, []string{"--manager-ids=7,eight"}, []string{"manager-ids|SPECBOT_MANAGER_IDS", `"eight"`}},
@@ -143,7 +150,7 @@ func TestLoadConfigValues(t *testing.T) {
 		"TELEGRAM_BOT_TOKEN": "123:abc", "TELEGRAM_API_URL": "http://127.0.0.1:8081/", "SPECBOT_DB": "/tmp/x.db",
 		"SPECBOT_MANAGERS_CHAT_ID": "-1001234567890", "SPECBOT_MANAGER_IDS": " 7, 8 ", "SPECBOT_MANAGERS_LANG": "en",
 		"SPECBOT_TZ": "Asia/Yekaterinburg", "SPECBOT_REMIND_DAYS": "14,3,14", "SPECBOT_SEND_RATE": "10",
-		"SPECBOT_HTTP_ADDR": "127.0.0.1:9090", "SPECBOT_WEBHOOK_URL": "https://bot.example.com/hook", "SPECBOT_WEBHOOK_SECRET": "abc_DEF-1",
+		"SPECBOT_HTTP_ADDR": "127.0.0.1:9090", "SPECBOT_WEBHOOK_URL": "https://bot.example.com/hook", "SPECBOT_WEBHOOK_SECRET": longSecret,
 	}
 	c, err := loadConfig(e.get, flag.NewFlagSet("serve", flag.ContinueOnError), []string{"--send-rate", "5", "--managers-lang", "ru"})
 	require.NoError(t, err)
@@ -156,5 +163,29 @@ func TestLoadConfigValues(t *testing.T) {
 	assert.Equal(t, "Asia/Yekaterinburg", c.Location.String())
 	assert.Equal(t, []int{14, 3}, c.RemindDays)
 	assert.Equal(t, "https://bot.example.com/hook", c.WebhookURL)
-	assert.Equal(t, "abc_DEF-1", c.WebhookSecret)
+	assert.Equal(t, longSecret, c.WebhookSecret)
+}
+
+// longSecret is a webhook secret of the shortest length accepted.
+const longSecret = "abc_DEF-16-chars"
+
+// TestTokenFromFile: the token can come from a file, trimmed; its content
+// never appears in an error.
+func TestTokenFromFile(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "token")
+	require.NoError(t, os.WriteFile(good, []byte("  123:from-file\n"), 0o600))
+	c, err := loadConfig(env{"TELEGRAM_BOT_TOKEN_FILE": good}.get, nil, nil)
+	require.NoError(t, err)
+	assert.Equal(t, "123:from-file", c.Token)
+
+	bad := filepath.Join(dir, "two-lines")
+	require.NoError(t, os.WriteFile(bad, []byte("123:secret-one\n456:secret-two\n"), 0o600))
+	_, err = loadConfig(env{"TELEGRAM_BOT_TOKEN_FILE": bad}.get, nil, nil)
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), "secret-one")
+
+	c, err = loadConfig(env{}.get, flag.NewFlagSet("serve", flag.ContinueOnError), []string{"--token", "123:abc"})
+	require.NoError(t, err)
+	assert.True(t, c.TokenOnCommandLine)
 }

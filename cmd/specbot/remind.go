@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -32,6 +33,10 @@ func runRemind(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	nowFlag := fs.String("now", "", "the moment to act at, RFC3339 (default: now)")
 	dryRun := fs.Bool("dry-run", false, "list who would get what; send and write nothing")
 	cfg, err := loadConfig(getenv, fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		printFlags(stdout, fs)
+		return exitOK
+	}
 	if err != nil {
 		return fail(stderr, exitUsage, "remind: %v", err)
 	}
@@ -50,7 +55,7 @@ func runRemind(ctx context.Context, args []string, stdout, stderr io.Writer, get
 		return fail(stderr, exitError, "remind: %v", err)
 	}
 	defer db.Close()
-	engine := dialogs.NewEngine(cfg.Catalog, cfg.Location)
+	engine := cfg.engine()
 	engine.Now = func() time.Time { return now.In(cfg.Location) }
 
 	if *dryRun {

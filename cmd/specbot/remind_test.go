@@ -220,6 +220,37 @@ func TestRemindSends(t *testing.T) {
 	assert.Equal(t, map[int64]int{1: 1, 2: 1, 3: 1}, per)
 	msgs := srv.Messages(2)
 	require.Len(t, msgs, 1)
-	assert.Contains(t, msgs[0].Text, "не хватает 500 000 ₽")
+	assert.Contains(t, msgs[0].Text, "не хватает 500 000 ₽")
 	assert.Equal(t, map[store.ReminderState]int{store.ReminderSent: 3}, outboxCounts(t, path))
+}
+
+// TestRemindCatchesUpAMissedDay: the 30-day reminder day passed with the
+// bot and cron down; the next run, before the window opens, sends it once,
+// saying the days really left, and later runs send nothing more until the
+// 7-day reminder.
+func TestRemindCatchesUpAMissedDay(t *testing.T) {
+	path := remindDB(t)
+	srv := telegramtest.NewServer(t, remindToken)
+	env := map[string]string{"SPECBOT_DB": path, "TELEGRAM_BOT_TOKEN": remindToken, "TELEGRAM_API_URL": srv.URL(),
+		"SPECBOT_HTTP_ADDR": "127.0.0.1:0"}
+	for _, r := range []struct{ name, now, want string }{
+		{"two days late", "2027-03-04T09:00:00+03:00", "sent 3, blocked 0, failed 0, retried later 0"},
+		{"the day after", "2027-03-05T12:00:00+03:00", "sent 0, blocked 0, failed 0, retried later 0"},
+		{"the 7-day reminder", "2027-03-25T11:00:00+03:00", "sent 3, blocked 0, failed 0, retried later 0"},
+	} {
+		t.Run(r.name, func(t *testing.T) {
+			code, stdout, stderr := runRemindCmd(t, env, "--now", r.now)
+			require.Equal(t, exitOK, code, stderr)
+			assert.Equal(t, r.want+"\n", stdout)
+		})
+	}
+	per := map[int64]int{}
+	for _, c := range srv.Calls("sendMessage") {
+		per[c.ChatID()]++
+	}
+	assert.Equal(t, map[int64]int{1: 2, 2: 2, 3: 2}, per, "the missed day once, then the 7-day one")
+	msgs := srv.Messages(2)
+	require.Len(t, msgs, 2)
+	assert.Contains(t, msgs[0].Text, "28", "the late reminder says the days really left")
+	assert.NotContains(t, msgs[0].Text, "30 ")
 }

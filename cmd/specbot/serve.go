@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"io"
 	"log/slog"
@@ -10,14 +11,18 @@ import (
 
 	"specbot/app"
 	"specbot/bot"
-	"specbot/dialogs"
 	"specbot/reminders"
 	"specbot/store"
 	"specbot/webapp"
 )
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
-	cfg, err := loadConfig(getenv, flag.NewFlagSet("serve", flag.ContinueOnError), args)
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	cfg, err := loadConfig(getenv, fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		printFlags(stdout, fs)
+		return exitOK
+	}
 	if err != nil {
 		return fail(stderr, exitUsage, "serve: %v", err)
 	}
@@ -25,18 +30,23 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return fail(stderr, exitUsage, "serve: TELEGRAM_BOT_TOKEN: required; get one from @BotFather (see README)")
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	if cfg.TokenOnCommandLine {
+		log.Warn("--token on the command line can be read by other local users (ps, /proc): prefer TELEGRAM_BOT_TOKEN_FILE or TELEGRAM_BOT_TOKEN")
+	}
 	db, err := store.Open(ctx, cfg.DB)
 	if err != nil {
 		return fail(stderr, exitError, "serve: %v", err)
 	}
 	defer db.Close()
-	engine := dialogs.NewEngine(cfg.Catalog, cfg.Location)
+	engine := cfg.engine()
 	engine.WebAppURL = cfg.WebAppURL()
-	b, err := bot.New(ctx, bot.Config{
-		Token: cfg.Token, APIURL: cfg.APIURL, ManagersChatID: cfg.ManagersChatID, ManagerIDs: cfg.ManagerIDs,
-		ManagersLang: cfg.ManagersLang, HTTPAddr: cfg.HTTPAddr, WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret,
-		WebAppURL: cfg.WebAppURL(),
-	}, db, engine, log)
+	b, err := startBot(ctx, log, func(ctx context.Context) (*bot.Bot, error) {
+		return bot.New(ctx, bot.Config{
+			Token: cfg.Token, APIURL: cfg.APIURL, ManagersChatID: cfg.ManagersChatID, ManagerIDs: cfg.ManagerIDs,
+			ManagersLang: cfg.ManagersLang, HTTPAddr: cfg.HTTPAddr, MetricsAddr: cfg.MetricsAddr, WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret,
+			WebAppURL: cfg.WebAppURL(),
+		}, db, engine, log)
+	})
 	if err != nil {
 		return fail(stderr, exitError, "serve: %v", err)
 	}
@@ -61,4 +71,28 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	}
 	log.Info("specbot stopped")
 	return exitOK
+}
+
+// startBackoff bounds the wait between two tries to reach the Bot API at
+// start.
+var startBackoff = struct{ first, max time.Duration }{time.Second, 30 * time.Second}
+
+// startBot builds the bot, retrying with backoff while the Bot API cannot
+// be reached (a network not up yet, Telegram down), until ctx ends. A token
+// Telegram refuses is final.
+func startBot(ctx context.Context, log *slog.Logger, build func(context.Context) (*bot.Bot, error)) (*bot.Bot, error) {
+	wait := startBackoff.first
+	for attempt := 1; ; attempt++ {
+		b, err := build(ctx)
+		if err == nil || errors.Is(err, bot.ErrTokenRefused) || ctx.Err() != nil {
+			return b, err
+		}
+		log.Warn("Bot API unreachable at start; retrying", "attempt", attempt, "wait", wait, "err", err.Error())
+		select {
+		case <-ctx.Done():
+			return nil, err
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, startBackoff.max)
+	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"net"
 	"net/http"
@@ -43,10 +44,21 @@ func TestServeNeverPrintsTheToken(t *testing.T) {
 
 	for name, api := range map[string]string{"unreachable": closed, "unauthorized": other.URL()} {
 		t.Run(name, func(t *testing.T) {
+			start := time.Now()
 			e := env{"TELEGRAM_BOT_TOKEN": serveToken, "TELEGRAM_API_URL": api,
 				"SPECBOT_DB": filepath.Join(t.TempDir(), "specbot.db"), "SPECBOT_HTTP_ADDR": "127.0.0.1:0"}
-			code, stdout, stderr := run(t, e, "serve")
+			// Unreachable is retried until the context ends; refused is final.
+			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+			defer cancel()
+			var out, errOut bytes.Buffer
+			code := Run(ctx, []string{"serve"}, strings.NewReader(""), &out, &errOut, e.get)
+			stdout, stderr := out.String(), errOut.String()
 			assert.Equal(t, exitError, code, stderr)
+			if name == "unauthorized" {
+				assert.Less(t, time.Since(start), 2*time.Second, "a refused token is not retried")
+			} else {
+				assert.Contains(t, stderr, "retrying", "an unreachable Bot API is retried")
+			}
 			assert.NotEmpty(t, stderr)
 			assert.NotContains(t, stdout+stderr, serveToken)
 			assert.NotContains(t, stdout+stderr, "SERVE-secret-token-value")
@@ -292,7 +304,7 @@ func TestServeSurvivesSIGKILL(t *testing.T) {
 	}
 	c.press(c.p.T("button.verdict"))
 	verdict := c.waitFor("🗓")
-	assert.Contains(t, verdict.Text, "не хватает 500 000 ₽ до 2 000 000 ₽")
+	assert.Contains(t, verdict.Text, "не хватает 500 000 ₽ до 2 000 000 ₽")
 	assert.Zero(t, srv.Pending(), "every update confirmed")
 
 	// SIGTERM: a clean stop.
