@@ -11,6 +11,10 @@ func Evaluate(c *Catalog, f Facts, today time.Time) Report {
 		Results: make([]Result, 0, len(c.Specializations)),
 		Window:  NextWindow(c.Windows, today),
 	}
+	// Roles are assigned over employees in name order, so that the advice
+	// never depends on the order they were typed in; sorting once here
+	// serves every condition of every specialization.
+	f.Employees = canonicalEmployees(f.Employees)
 	for _, s := range c.Specializations {
 		r.Results = append(r.Results, evaluateSpecialization(c, s, f))
 	}
@@ -172,7 +176,7 @@ func evaluateBare(c *Catalog, cond *Condition, spec string, f Facts) ConditionRe
 	case cond.CountKeys != nil:
 		countKeys(c, &cr, cond, f)
 	case len(cond.Roles) > 0:
-		cr.Roles, cr.Status = assignRoles(cond.Roles, f)
+		cr.Roles, cr.Status = assignSorted(cond.Roles, f)
 	case len(cond.Any) > 0:
 		cr.Mode = "any"
 		cr.Children = make([]ConditionResult, len(cond.Any))

@@ -53,14 +53,28 @@ func (r *Role) cost() int {
 // canonicalOrder returns the indices of employees sorted by trimmed,
 // case-folded name (then by certificates), so that an assignment never
 // depends on the order in which the employees were typed.
+// canonicalEmployees returns the employees in name order (a copy; the
+// caller's order is kept).
+func canonicalEmployees(emps []Employee) []Employee {
+	if len(emps) < 2 {
+		return emps
+	}
+	out := make([]Employee, len(emps))
+	for i, j := range canonicalOrder(emps) {
+		out[i] = emps[j]
+	}
+	return out
+}
+
 func canonicalOrder(emps []Employee) []int {
 	order := make([]int, len(emps))
+	keys := make([]string, len(emps))
 	for i := range order {
 		order[i] = i
+		keys[i] = NameKey(emps[i].Name)
 	}
 	slices.SortStableFunc(order, func(a, b int) int {
-		ka, kb := NameKey(emps[a].Name), NameKey(emps[b].Name)
-		if c := cmp.Compare(ka, kb); c != 0 {
+		if c := cmp.Compare(keys[a], keys[b]); c != 0 {
 			return c
 		}
 		return slices.Compare(sortedCerts(emps[a]), sortedCerts(emps[b]))
@@ -105,6 +119,13 @@ func (p plan) better(q plan) bool {
 // roles taken so far (n·2^k·k steps), which stays small for the handful of
 // roles a condition names.
 func assignRoles(roles []*Role, f Facts) ([]RoleResult, ConditionStatus) {
+	f.Employees = canonicalEmployees(f.Employees)
+	return assignSorted(roles, f)
+}
+
+// assignSorted is assignRoles over employees already in name order
+// (Evaluate sorts them once for every condition).
+func assignSorted(roles []*Role, f Facts) ([]RoleResult, ConditionStatus) {
 	results := make([]RoleResult, len(roles))
 	for i, r := range roles {
 		results[i] = RoleResult{Index: i, AllOf: r.AllOf, AnyOf: r.AnyOf, Name: r.Name, Role: r}
@@ -124,7 +145,7 @@ func assignRoles(roles []*Role, f Facts) ([]RoleResult, ConditionStatus) {
 	for i := range dp[0].emp {
 		dp[0].emp[i] = -1
 	}
-	for _, e := range canonicalOrder(emps) {
+	for e := range emps {
 		next := slices.Clone(dp)
 		for mask, p := range dp {
 			if p == nil {
@@ -134,13 +155,17 @@ func assignRoles(roles []*Role, f Facts) ([]RoleResult, ConditionStatus) {
 				if mask&(1<<r) != 0 {
 					continue
 				}
-				lack := roles[r].lackCount(emps[e])
-				cand := plan{cost: p.cost + lack, emp: slices.Clone(p.emp)}
-				cand.emp[r] = e
+				cost := p.cost + roles[r].lackCount(emps[e])
 				m := mask | 1<<r
-				if next[m] == nil || cand.better(*next[m]) {
-					next[m] = &cand
+				// Within the search no role is left to nobody, so cost
+				// alone orders two plans; the copy is made only for a
+				// better one.
+				if next[m] != nil && cost >= next[m].cost {
+					continue
 				}
+				cand := &plan{cost: cost, emp: slices.Clone(p.emp)}
+				cand.emp[r] = e
+				next[m] = cand
 			}
 		}
 		dp = next
