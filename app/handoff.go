@@ -43,7 +43,12 @@ type Handoff struct {
 // RequestHandoff records a partner's request for contact: the partner, its
 // latest report and its open handoff in one read, the handoff in one write,
 // and the card to post or edit, in lang.
-func (a *App) RequestHandoff(ctx context.Context, chatID int64, comment, lang string) (Handoff, error) {
+//
+// With postTo set (the managers' chat), the card's post is queued in the
+// outbox in the same write: the paced group sender posts it (PostCard), so
+// that no partner's turn waits for the group's slot and no request is lost
+// to a crash before its card went out.
+func (a *App) RequestHandoff(ctx context.Context, chatID int64, comment, lang string, postTo ...int64) (Handoff, error) {
 	desk, err := a.DB.Desk(ctx, chatID, a.now().Add(-handoffWindow))
 	if err != nil {
 		return Handoff{}, fmt.Errorf("request handoff %d: %w", chatID, err)
@@ -58,7 +63,11 @@ func (a *App) RequestHandoff(ctx context.Context, chatID int64, comment, lang st
 	if desk.Report != nil {
 		h.ReportID = desk.Report.ID
 	}
-	if err := a.DB.SaveHandoff(ctx, &h.Handoff); err != nil {
+	var post *store.Outbound
+	if len(postTo) > 0 && postTo[0] != 0 {
+		post = &store.Outbound{ChatID: postTo[0]}
+	}
+	if err := a.DB.SaveHandoffPost(ctx, &h.Handoff, post); err != nil {
 		return Handoff{}, fmt.Errorf("request handoff %d: %w", chatID, err)
 	}
 	h.Card = a.card(h.Handoff, desk, lang)
@@ -148,4 +157,23 @@ func (a *App) card(h store.Handoff, desk store.Desk, lang string) dialogs.Messag
 		m.Buttons = [][]dialogs.Button{{done}}
 	}
 	return m
+}
+
+// QueueCard queues an edit of a handoff's card in the managers' chat
+// chatID, sent by the paced group sender as the card stands then.
+func (a *App) QueueCard(ctx context.Context, handoffID, chatID int64) error {
+	return a.DB.AddOutbound(ctx, &store.Outbound{ChatID: chatID, HandoffID: handoffID})
+}
+
+// CardOf renders a handoff's card as it stands, in lang.
+func (a *App) CardOf(ctx context.Context, handoffID int64, lang string) (Handoff, error) {
+	sh, err := a.DB.HandoffToPost(ctx, handoffID)
+	if err != nil {
+		return Handoff{}, fmt.Errorf("card of handoff %d: %w", handoffID, err)
+	}
+	desk, err := a.DB.Desk(ctx, sh.ChatID, time.Time{})
+	if err != nil {
+		return Handoff{}, fmt.Errorf("card of handoff %d: %w", handoffID, err)
+	}
+	return Handoff{Handoff: sh, Partner: desk.Partner, Card: a.card(sh, desk, lang)}, nil
 }

@@ -17,6 +17,9 @@ type Turn struct {
 	ReportID int64
 	// Forgotten is set when the partner's data was deleted.
 	Forgotten bool
+	// OutboxID is the stored batch of the turn's replies, 0 if none was
+	// stored (the adapter then sends them without marking).
+	OutboxID int64
 }
 
 // Handle is a partner's turn: it loads the chat in one read, applies the
@@ -25,7 +28,11 @@ type Turn struct {
 // so a redelivered update is never applied twice. anchor, when positive, is
 // the message id of the chat's current question as the adapter last sent
 // it, recorded with the session (0 keeps the stored one).
-func (a *App) Handle(ctx context.Context, who Who, in dialogs.Input, updateID int64, anchor int) (Turn, error) {
+//
+// The replies are stored in the outbox in the same transaction (with
+// pressed, the message whose button was pressed, and anchor), and
+// Turn.OutboxID names them for the adapter to mark sent.
+func (a *App) Handle(ctx context.Context, who Who, in dialogs.Input, updateID int64, anchor int, pressed ...int) (Turn, error) {
 	chat, err := a.DB.Chat(ctx, who.ChatID)
 	if err != nil {
 		return Turn{}, err
@@ -112,8 +119,20 @@ func (a *App) Handle(ctx context.Context, who Who, in dialogs.Input, updateID in
 			return Turn{}, err
 		}
 	}
+	if len(out.Messages) > 0 {
+		p := 0
+		if len(pressed) > 0 {
+			p = pressed[0]
+		}
+		if st.Outbox, err = encodeOutbound(p, anchor, out.Messages); err != nil {
+			return Turn{}, err
+		}
+	}
 	if err := a.DB.SaveTurn(ctx, st); err != nil {
 		return Turn{}, err
+	}
+	if st.Outbox != nil {
+		turn.OutboxID = st.Outbox.ID
 	}
 	if st.Report != nil {
 		turn.ReportID = st.Report.ID

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"golang.org/x/time/rate"
 	"io"
 	"log/slog"
 	"net"
@@ -26,18 +27,20 @@ import (
 
 // Bot is the running Telegram adapter.
 type Bot struct {
-	cfg      Config
-	db       *store.DB
-	app      *app.App
-	tg       *tgbot.Bot
-	gate     *gate
-	log      *slog.Logger
-	metrics  *Metrics
-	registry *prometheus.Registry
-	dispatch *dispatcher
-	managers *groupPacer
+	cfg       Config
+	db        *store.DB
+	app       *app.App
+	tg        *tgbot.Bot
+	gate      *gate
+	log       *slog.Logger
+	metrics   *Metrics
+	registry  *prometheus.Registry
+	dispatch  *dispatcher
+	managers  *rate.Limiter // the managers' group budget, waited on by the group sender only
+	groupWake chan struct{}
 
 	anchors       *anchorCache
+	sentOnly      sentSet          // outbox ids sent, not yet marked
 	apologies     *apologyThrottle // chats told about a storage outage
 	configGapOnce sync.Once
 	listening     chan string // receives the HTTP address once listening
@@ -64,7 +67,7 @@ func New(ctx context.Context, cfg Config, db *store.DB, engine *dialogs.Engine, 
 	}
 	b.anchors, b.apologies = newAnchorCache(b.app, log), newApologyThrottle(cfg.Now)
 	b.registerState(reg)
-	b.managers = newGroupPacer(cfg.GroupInterval)
+	b.managers, b.groupWake = newLimiter(cfg.GroupInterval, 1), make(chan struct{}, 1)
 	b.dispatch = newDispatcher(b)
 	b.gate = newGate(&http.Client{Timeout: cfg.PollTimeout + 10*time.Second, Transport: b.observe(http.DefaultTransport)}, func(ctx context.Context, batch []*models.Update) error {
 		return b.store(ctx, batch...)
@@ -149,11 +152,18 @@ func (b *Bot) Run(ctx context.Context) error {
 	// work outlives ctx by ShutdownGrace so that updates in flight finish.
 	work, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelWork()
+	// Replies a crash left unsent go out before any new update is applied.
+	b.drainOutbox(work)
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
 		b.dispatch.run(ctx, work)
+	}()
+	groupDone := make(chan struct{})
+	go func() {
+		defer close(groupDone)
+		b.runGroup(ctx)
 	}()
 	anchorsDone := make(chan struct{})
 	go func() {
@@ -213,6 +223,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	}
 	_ = srv.Shutdown(shutdown)
 	<-anchorsDone
+	<-groupDone
 	b.anchors.flush(shutdown)
 	if err := <-httpDone; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err

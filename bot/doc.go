@@ -14,4 +14,17 @@
 // session it changed. An update whose handling panics is recovered,
 // counted in the inbox across restarts and, after a few attempts, parked
 // there: it never crashes the bot nor replays forever.
+//
+// Nothing the bot says is lost either. A turn's replies are stored in the
+// outbox in the turn's own transaction; the chat's worker sends them after
+// the commit and marks them sent. A batch Telegram refused stays in the
+// outbox from its first unsent message on; the unsent ones go out at the
+// next start, in order per chat, and before the chat's next input, and a
+// typed answer that arrives while the partner's screen is behind shows the
+// current question again instead of answering one the partner never saw.
+// A batch is "sending" from its first request on, so one that a crash left
+// in flight (it may have arrived) is not sent again. Handoff cards are
+// stored in the outbox with their handoff and drained by one group sender
+// at the group's pace (a golang.org/x/time/rate limiter): no partner's turn
+// waits for the group's slot.
 package bot

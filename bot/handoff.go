@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
-	"time"
 	"unicode/utf8"
 
 	tgbot "github.com/go-telegram/bot"
@@ -18,43 +16,16 @@ import (
 	"specbot/store"
 )
 
-// groupPacer spaces messages to the managers' group: Telegram allows about
-// 20 messages a minute in a group.
-type groupPacer struct {
-	mu       sync.Mutex
-	interval time.Duration
-	next     time.Time
-}
-
-func newGroupPacer(interval time.Duration) *groupPacer { return &groupPacer{interval: interval} }
-
-// wait blocks until the next message may be posted.
-func (g *groupPacer) wait(ctx context.Context) error {
-	g.mu.Lock()
-	now := time.Now()
-	at := g.next
-	if at.Before(now) {
-		at = now
-	}
-	g.next = at.Add(g.interval)
-	g.mu.Unlock()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-time.After(time.Until(at)):
-		return nil
-	}
-}
-
-// handoff posts (or updates) the card for a partner's request and returns
-// what to tell the partner.
+// handoff records a partner's request with its card's post queued in the
+// same write, wakes the group sender and returns what to tell the partner:
+// the request is safe once stored, whenever the group's slot comes.
 func (b *Bot) handoff(ctx context.Context, turn app.Turn, who app.Who, comment string) []dialogs.Message {
 	lang := turn.Outcome.Session.Lang
 	if b.cfg.ManagersChatID == 0 {
 		b.configGapOnce.Do(func() { b.log.Warn("a partner asked for a manager, but SPECBOT_MANAGERS_CHAT_ID is not set") })
 		return []dialogs.Message{{Text: locales.For(lang).T("contact.not_configured")}}
 	}
-	h, err := b.app.RequestHandoff(ctx, who.ChatID, comment, b.cfg.ManagersLang)
+	h, err := b.app.RequestHandoff(ctx, who.ChatID, comment, b.cfg.ManagersLang, b.cfg.ManagersChatID)
 	if err != nil {
 		b.log.Error("handoff", "chat_id", who.ChatID, "err", err)
 		return []dialogs.Message{dialogs.ContactFailed(lang)}
@@ -62,22 +33,9 @@ func (b *Bot) handoff(ctx context.Context, turn app.Turn, who app.Who, comment s
 	if !h.Updated {
 		b.metrics.Handoffs.WithLabelValues("requested").Inc()
 	}
-	text, markup := fitCard(h.Card.Text, who.ChatID), cardMarkup(h.Card)
-	posted := false
-	if h.CardMessageID != 0 {
-		posted = b.editCard(ctx, h.Handoff, text, markup)
-	}
-	if !posted {
-		id := b.postCard(ctx, text, markup)
-		if id == 0 {
-			return []dialogs.Message{dialogs.ContactFailed(lang)}
-		}
-		if err := b.app.CardPosted(ctx, &h, b.cfg.ManagersChatID, id); err != nil {
-			b.log.Error("save handoff card", "handoff", h.ID, "err", err)
-		}
-	}
+	b.wakeGroup()
 	b.log.Info("handoff", "chat_id", who.ChatID, "handoff", h.ID, "updated", h.Updated)
-	return []dialogs.Message{dialogs.ContactSent(lang, h.Updated && posted)}
+	return []dialogs.Message{dialogs.ContactSent(lang, h.Updated && h.CardMessageID != 0)}
 }
 
 // cardMarkup is a card's keyboard; a card without buttons removes the old ones.
@@ -114,7 +72,7 @@ func fitCard(text string, chatID int64) string {
 
 // postCard posts a card into the managers' chat, paced for a group.
 func (b *Bot) postCard(ctx context.Context, text string, markup models.ReplyMarkup) int {
-	if err := b.managers.wait(ctx); err != nil {
+	if err := b.managers.Wait(ctx); err != nil {
 		return 0
 	}
 	id, err := b.sendText(ctx, b.cfg.ManagersChatID, text, markup, true)
@@ -127,7 +85,7 @@ func (b *Bot) postCard(ctx context.Context, text string, markup models.ReplyMark
 
 // editCard replaces a card in place; false when Telegram refused.
 func (b *Bot) editCard(ctx context.Context, h store.Handoff, text string, markup models.ReplyMarkup) bool {
-	if err := b.managers.wait(ctx); err != nil {
+	if err := b.managers.Wait(ctx); err != nil {
 		return false
 	}
 	parts := split(text, maxMessageRunes)
@@ -180,11 +138,12 @@ func (b *Bot) onHandoffButton(ctx context.Context, u *models.Update, data string
 		b.answerCallback(ctx, q.ID, p.T("handoff.closed"))
 	}
 	if h.Card.Text != "" {
-		h.CardChatID = chatOf(u)
-		if pressed != 0 {
-			h.CardMessageID = pressed
+		// The card shows the move when the group's slot comes; the
+		// manager's tap is answered now.
+		if err := b.app.QueueCard(ctx, h.ID, chatOf(u)); err != nil {
+			b.log.Warn("queue card edit", "handoff", h.ID, "err", err)
 		}
-		b.editCard(ctx, h.Handoff, fitCard(h.Card.Text, h.ChatID), cardMarkup(h.Card))
+		b.wakeGroup()
 	}
 	if taken && h.Partner.ChatID != 0 && !h.Partner.Unreachable {
 		b.send(ctx, h.ChatID, dialogs.ContactTaken(h.Partner.Lang, q.From.FirstName))

@@ -175,7 +175,7 @@ func (h *harness) stop() {
 
 // settle waits until the bot has nothing left to do: every queued update
 // fetched and stored (polling), nothing pending in the inbox and no chat in
-// flight (replies included).
+// flight (replies included), and no card waiting for the group sender.
 func (h *harness) settle() {
 	h.t.Helper()
 	deadline := time.Now().Add(waitFor)
@@ -193,6 +193,10 @@ func (h *harness) idle() bool {
 	}
 	pending, err := h.db.PendingUpdates(context.Background(), 1)
 	if err != nil || len(pending) > 0 {
+		return false
+	}
+	// Cards wait in the outbox for the group sender.
+	if cards, err := h.db.PendingOutbound(context.Background(), managersChat, 1); err != nil || len(cards) > 0 {
 		return false
 	}
 	n, err := h.metric("specbot_chats_in_flight")

@@ -41,11 +41,20 @@ func chatOf(u *models.Update) int64 {
 func (b *Bot) store(ctx context.Context, batch ...*models.Update) error {
 	rows := make([]store.InboxUpdate, 0, len(batch))
 	for _, u := range batch {
+		if u.ID <= 0 {
+			// The inbox cannot take it, and refusing the batch would hold
+			// every chat's updates behind it: log it and go on.
+			b.log.Warn("update with a non-positive id skipped", "update_id", u.ID, "chat_id", chatOf(u))
+			continue
+		}
 		payload, err := json.Marshal(u)
 		if err != nil {
 			return fmt.Errorf("encode update %d: %w", u.ID, err)
 		}
 		rows = append(rows, store.InboxUpdate{UpdateID: u.ID, ChatID: chatOf(u), Payload: payload})
+	}
+	if len(rows) == 0 {
+		return nil
 	}
 	backoff := 50 * time.Millisecond
 	for {

@@ -274,8 +274,15 @@ func (b *Bot) onMember(ctx context.Context, u *models.Update) error {
 // converse runs an input through the dialogs and sends the replies. pressed
 // is the message whose button was pressed, 0 for typed input.
 func (b *Bot) converse(ctx context.Context, updateID int64, who app.Who, in dialogs.Input, pressed int, callbackID ...string) error {
+	// Replies this chat never received go first. A typed answer was then
+	// written to a screen that is not the current question: show the
+	// question again rather than apply the answer to another one.
+	if b.resendUnsent(ctx, who.ChatID) > 0 && isTyped(in) {
+		b.log.Info("typed answer to an old screen; current question shown again", "update_id", updateID, "chat_id", who.ChatID)
+		return b.done(ctx, updateID)
+	}
 	anchor := b.anchors.get(ctx, who.ChatID)
-	turn, err := b.app.Handle(ctx, who, in, updateID, anchor)
+	turn, err := b.app.Handle(ctx, who, in, updateID, anchor, pressed)
 	if errors.Is(err, store.ErrAlreadyDone) {
 		b.log.Info("update applied before; skipped", "update_id", updateID, "chat_id", who.ChatID)
 		return nil
@@ -291,7 +298,11 @@ func (b *Bot) converse(ctx context.Context, updateID int64, who app.Who, in dial
 	if out.Contact != nil {
 		out.Messages = append(out.Messages, b.handoff(ctx, turn, who, out.Contact.Comment)...)
 	}
-	b.reply(ctx, who.ChatID, out.Messages, pressed, anchor, turn.Forgotten)
+	if len(out.Messages) > 0 {
+		b.deliver(ctx, app.Outbound{ID: turn.OutboxID, ChatID: who.ChatID, Pressed: pressed, Anchor: anchor, Messages: out.Messages}, anchor, turn.Forgotten)
+	} else if turn.Forgotten {
+		b.anchors.forget(who.ChatID)
+	}
 	return nil
 }
 

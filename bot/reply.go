@@ -62,12 +62,16 @@ var noKeyboard = &inlineMarkup{InlineKeyboard: [][]inlineButton{}}
 //
 // The new question's id is remembered in memory and stored with the
 // session at the chat's next turn, which saves a disk write per update.
-func (b *Bot) reply(ctx context.Context, chatID int64, msgs []dialogs.Message, pressed, anchor int, forgotten bool) {
+//
+// reply stops at the first message Telegram did not take (other than a
+// partner who blocked the bot) and returns how many were delivered, so that
+// the outbox keeps the rest, in order, for a later attempt.
+func (b *Bot) reply(ctx context.Context, chatID int64, msgs []dialogs.Message, pressed, anchor int, forgotten bool) int {
 	if forgotten {
 		b.anchors.forget(chatID)
 	}
 	edited := 0
-	for _, m := range msgs {
+	for i, m := range msgs {
 		if m.Edit {
 			target := pressed
 			if target == 0 {
@@ -81,7 +85,10 @@ func (b *Bot) reply(ctx context.Context, chatID int64, msgs []dialogs.Message, p
 				continue // an answer echo with nothing to edit: the partner's own message shows it
 			}
 		}
-		id := b.send(ctx, chatID, m)
+		id, ok := b.sendOK(ctx, chatID, m)
+		if !ok {
+			return i
+		}
 		if m.Question && id != 0 {
 			if anchor != 0 && anchor != edited && anchor != pressed {
 				b.clearKeyboard(ctx, chatID, anchor)
@@ -92,21 +99,39 @@ func (b *Bot) reply(ctx context.Context, chatID int64, msgs []dialogs.Message, p
 			}
 		}
 	}
+	return len(msgs)
 }
 
 // send posts a message, split at paragraph boundaries when it is too long
 // for Telegram; the buttons go with the last part. It returns the id of the
 // last part, 0 on failure (a 403 marks the partner unreachable).
 func (b *Bot) send(ctx context.Context, chatID int64, m dialogs.Message) int {
+	id, _ := b.sendOK(ctx, chatID, m)
+	return id
+}
+
+// sendOK is send that also tells whether the message is settled: sent, or
+// refused for good (the partner blocked the bot, or Telegram rejects the
+// request as malformed); false means worth another attempt later.
+func (b *Bot) sendOK(ctx context.Context, chatID int64, m dialogs.Message) (int, bool) {
 	id, err := b.sendText(ctx, chatID, m.Text, keyboard(m.Buttons), true)
 	if err != nil {
 		b.log.Warn("send message", "chat_id", chatID, "err", b.redact(err))
-		if apiCode(err) == "403" {
+		switch apiCode(err) {
+		case "403":
 			_ = b.app.SetUnreachable(ctx, chatID, true)
+			return 0, true
+		case "400":
+			return 0, true
 		}
-		return 0
+		if ambiguous(err) {
+			// The request went out and may have been applied: sending it
+			// again could show the partner the same message twice.
+			return 0, true
+		}
+		return 0, false
 	}
-	return id
+	return id, true
 }
 
 // sendText posts HTML text in as many parts as Telegram's limit needs, the

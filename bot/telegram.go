@@ -19,6 +19,7 @@ const maxAttempts = 5
 func (b *Bot) call(ctx context.Context, method string, fn func(ctx context.Context) error) error {
 	backoff := 200 * time.Millisecond
 	var err error
+	ambiguousOnce := false
 	for attempt := 1; attempt <= maxAttempts; attempt++ {
 		if err = fn(ctx); err == nil {
 			return nil
@@ -33,6 +34,15 @@ func (b *Bot) call(ctx context.Context, method string, fn func(ctx context.Conte
 		switch {
 		case errors.As(err, &tooMany):
 			wait = time.Duration(max(tooMany.RetryAfter, 1)) * time.Second
+		case code == "other" && ambiguous(err):
+			// The request went out and its effect is unknown: one more
+			// try at most, so that a duplicate stays rare.
+			if ambiguousOnce {
+				return err
+			}
+			ambiguousOnce = true
+			wait = backoff
+			backoff *= 2
 		case code == "other":
 			wait = backoff
 			backoff *= 2

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"specbot/app"
 	"specbot/dialogs"
 	"specbot/store"
@@ -84,6 +86,12 @@ func (br *Broadcaster) Drain(ctx context.Context) (Stats, error) {
 		go func() {
 			defer wg.Done()
 			for ctx.Err() == nil {
+				// The slot first, then the claim: a reminder is never held
+				// claimed while it waits, so a crash can lose only those
+				// on the wire.
+				if err := pace.wait(ctx); err != nil {
+					return
+				}
 				batch, err := br.App.ClaimReminders(ctx, now(), 1)
 				if err != nil {
 					errOnce.Do(func() { claimErr = err })
@@ -113,10 +121,13 @@ func (br *Broadcaster) deliver(ctx context.Context, pace *pacer, c app.ClaimedRe
 		count(func(s *Stats) { s.Failed++ })
 		return
 	}
-	for {
-		if err := pace.wait(ctx); err != nil {
-			br.retry(ctx, r, 0, "interrupted")
-			return
+	for first := true; ; first = false {
+		// The first slot was waited for before the claim.
+		if !first {
+			if err := pace.wait(ctx); err != nil {
+				br.retry(ctx, r, 0, "interrupted")
+				return
+			}
 		}
 		// A send once started is finished even when ctx ends: cut off, its
 		// fate would be unknown, and requeued it could arrive twice.
@@ -185,41 +196,46 @@ func (br *Broadcaster) log() *slog.Logger {
 	return slog.Default()
 }
 
-// pacer spaces sends evenly at most rate a second, shared by the workers,
-// and holds everyone during a rate-limit pause.
+// pacer spaces sends evenly at most rate a second, shared by the workers
+// (a golang.org/x/time/rate limiter, the same kind of budget the bot keeps
+// for the managers' group), and holds everyone during a rate-limit pause.
 type pacer struct {
-	mu       sync.Mutex
-	interval time.Duration
-	next     time.Time
-	paused   time.Time
+	lim    *rate.Limiter
+	mu     sync.Mutex
+	paused time.Time
 }
 
-func newPacer(rate float64) *pacer {
-	if rate <= 0 {
-		rate = 25
+func newPacer(perSecond float64) *pacer {
+	if perSecond <= 0 {
+		perSecond = 25
 	}
-	return &pacer{interval: time.Duration(float64(time.Second) / rate)}
+	return &pacer{lim: rate.NewLimiter(rate.Limit(perSecond), 1)}
 }
 
 // wait blocks until this caller may send.
 func (p *pacer) wait(ctx context.Context) error {
 	for {
 		p.mu.Lock()
-		now := time.Now()
-		at := now
-		if p.next.After(at) {
-			at = p.next
-		}
-		if p.paused.After(at) {
-			at = p.paused
-		}
-		p.next = at.Add(p.interval)
+		d := time.Until(p.paused)
 		p.mu.Unlock()
-		if d := time.Until(at); d > 0 {
+		if d > 0 {
 			t := time.NewTimer(d)
 			select {
 			case <-ctx.Done():
 				t.Stop()
+				return ctx.Err()
+			case <-t.C:
+			}
+		}
+		// A reservation rather than Wait, which gives up at once when the
+		// slot lies past ctx's deadline: here the caller waits for either.
+		res := p.lim.Reserve()
+		if d := res.Delay(); d > 0 {
+			t := time.NewTimer(d)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				res.Cancel()
 				return ctx.Err()
 			case <-t.C:
 			}
@@ -237,11 +253,7 @@ func (p *pacer) wait(ctx context.Context) error {
 func (p *pacer) pause(d time.Duration) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	until := time.Now().Add(d)
-	if until.After(p.paused) {
+	if until := time.Now().Add(d); until.After(p.paused) {
 		p.paused = until
-	}
-	if p.next.Before(p.paused) {
-		p.next = p.paused
 	}
 }

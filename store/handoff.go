@@ -59,12 +59,21 @@ func findHandoff(ctx context.Context, tx *sql.Tx, id int64) (Handoff, error) {
 // SaveHandoff inserts a handoff (ID 0) or updates its comment, report and
 // card; it fills in ID and the times.
 func (db *DB) SaveHandoff(ctx context.Context, h *Handoff) error {
+	return db.SaveHandoffPost(ctx, h, nil)
+}
+
+// SaveHandoffPost is SaveHandoff that also adds post, when non-nil, to the
+// outbox of post.ChatID in the same transaction: the card that shows the
+// handoff in the managers' chat is then never lost between the save and
+// the (paced) send. It fills in post's ID and CreatedAt.
+func (db *DB) SaveHandoffPost(ctx context.Context, h *Handoff, post *Outbound) error {
 	tx, err := db.beginWrite(ctx)
 	if err != nil {
 		return fmt.Errorf("save handoff: %w", err)
 	}
 	defer tx.Rollback()
 	now := db.now()
+
 	var report any
 	if h.ReportID > 0 {
 		report = h.ReportID
@@ -84,6 +93,18 @@ func (db *DB) SaveHandoff(ctx context.Context, h *Handoff) error {
 		return fmt.Errorf("save handoff %d: %w", h.ID, err)
 	}
 	h.UpdatedAt = now
+	if post != nil {
+		post.HandoffID = h.ID
+		id, err := insertOutbound(ctx, tx, post, now)
+		if err != nil {
+			return fmt.Errorf("save handoff %d: %w", h.ID, err)
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("save handoff %d: %w", h.ID, err)
+		}
+		post.ID, post.CreatedAt = id, now
+		return nil
+	}
 	return tx.Commit()
 }
 

@@ -21,6 +21,10 @@ type Turn struct {
 	// UpdateID, when positive, is the inbox update this turn processed; it
 	// is marked done in the same transaction.
 	UpdateID int64
+	// Outbox, when non-nil, is the batch of replies this turn produced,
+	// added to the outbox in the same transaction. SaveTurn fills in its
+	// ID, ChatID and CreatedAt.
+	Outbox *Outbound
 }
 
 func (t *Turn) validate() error {
@@ -38,7 +42,8 @@ func (t *Turn) validate() error {
 	return nil
 }
 
-// SaveTurn saves the partner, its session, a new report and the inbox mark
+// SaveTurn saves the partner, its session, a new report, the turn's replies
+// (the outbox) and the inbox mark
 // in one transaction: either all of it is saved or none. It returns
 // ErrNotFound, saving nothing, if t.UpdateID is not in the inbox, and
 // ErrInvalid for data the store refuses (including facts or a verdict that
@@ -77,6 +82,13 @@ func (db *DB) SaveTurn(ctx context.Context, t *Turn) error {
 			return fmt.Errorf("save turn %d: %w", chatID, err)
 		}
 	}
+	var outboxID int64
+	if t.Outbox != nil {
+		t.Outbox.ChatID = chatID
+		if outboxID, err = insertOutbound(ctx, tx, t.Outbox, now); err != nil {
+			return fmt.Errorf("save turn %d: %w", chatID, err)
+		}
+	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("save turn %d: %w", chatID, err)
 	}
@@ -85,6 +97,9 @@ func (db *DB) SaveTurn(ctx context.Context, t *Turn) error {
 	t.Partner.CreatedAt, t.Partner.UpdatedAt = created, now
 	if t.Report != nil {
 		t.Report.ID, t.Report.ChatID, t.Report.CreatedAt = reportID, chatID, now
+	}
+	if t.Outbox != nil {
+		t.Outbox.ID, t.Outbox.CreatedAt = outboxID, now
 	}
 	return nil
 }

@@ -1,0 +1,168 @@
+package bot_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"specbot/bot"
+	"specbot/bot/telegramtest"
+)
+
+// loseNextReply makes every attempt at the next sendMessage fail, as when
+// the Bot API is down for longer than the bot's retries.
+func loseNextReply(h *harness) { h.srv.FailNext("sendMessage", 5, http.StatusInternalServerError, 0) }
+
+// unsent counts the reply batches the outbox still holds.
+func unsent(t *testing.T, h *harness) int {
+	t.Helper()
+	os, err := h.db.PendingOutbound(context.Background(), 0, 0)
+	require.NoError(t, err)
+	return len(os)
+}
+
+// TestOutboxLostReplyArrivesOnceAfterRestart: the turn is saved but its
+// reply never reaches Telegram; the bot is stopped. The next start sends
+// the kept reply once, and the dialog goes on from it.
+func TestOutboxLostReplyArrivesOnceAfterRestart(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, withManagers("ru"))
+	p := h.partner(t, 42, "Alice", "en")
+	faultToAgreement(t, p)
+	h.settle()
+
+	loseNextReply(h)
+	h.srv.SendText(p.chat, p.user, "yes")
+	h.settle()
+	require.Zero(t, faultAsked(t, p, "business_plan"), "the reply is lost")
+	require.Equal(t, 1, unsent(t, h), "and kept in the outbox")
+
+	h.stop()
+	m := p.mark()
+	h.start()
+	q := p.waitText(m, questionOf(t, p, "business_plan")[:20])
+	h.settle()
+	time.Sleep(200 * time.Millisecond)
+	assert.Equal(t, 1, faultAsked(t, p, "business_plan"), "sent once after the restart")
+	assert.Equal(t, q.ID, p.last().ID)
+	assert.Zero(t, unsent(t, h), "marked sent")
+
+	p.play(press(p.T("answer.no")))
+	assert.Contains(t, p.last().Text, questionOf(t, p, "verified_solutions")[:20], "the dialog goes on")
+}
+
+// TestOutboxTypedAnswerGoesToTheQuestionSeen: the reply with the next
+// question is lost, so the partner still sees the previous one and types an
+// answer to it. The bot shows the current question instead of applying the
+// answer to a question the partner never saw; the answer to it then counts.
+func TestOutboxTypedAnswerGoesToTheQuestionSeen(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, withManagers("ru"))
+	p := h.partner(t, 42, "Alice", "en")
+	faultToAgreement(t, p)
+	h.settle()
+
+	loseNextReply(h)
+	h.srv.SendText(p.chat, p.user, "yes")
+	h.settle()
+	require.Zero(t, faultAsked(t, p, "business_plan"), "the reply is lost")
+
+	// The partner answers the agreement question again, the one it sees.
+	q := p.typ("no")
+	require.Contains(t, q.Text, questionOf(t, p, "business_plan")[:20], "the current question, shown again")
+	h.settle()
+	assert.Equal(t, 1, faultAsked(t, p, "business_plan"))
+	assert.Zero(t, faultAsked(t, p, "verified_solutions"), "the typed no answered nothing")
+	assert.Zero(t, unsent(t, h))
+
+	next := p.typ("no")
+	assert.Contains(t, next.Text, questionOf(t, p, "verified_solutions")[:20], "an answer to the question seen counts")
+}
+
+// askingForManager brings n partners (ids from first) to the contact
+// comment prompt.
+func askingForManager(t *testing.T, h *harness, first int64, n int) []*partner {
+	t.Helper()
+	var ps []*partner
+	for i := range n {
+		p := h.partner(t, first+int64(i), fmt.Sprintf("P%d", i), "en")
+		p.typ("/start")
+		p.pressFor(p.T("button.start_check"), p.T("check.question.company"))
+		p.say("/manager", p.T("contact.ask_comment"))
+		ps = append(ps, p)
+	}
+	h.settle()
+	return ps
+}
+
+// sendRequests presses "Send without a comment" for every partner at once
+// and returns the marks taken before.
+func sendRequests(ps []*partner) map[*partner]mark {
+	marks := map[*partner]mark{}
+	for _, p := range ps {
+		marks[p] = p.mark()
+		msg, d := p.button(p.T("button.send_without_comment"))
+		p.srv.PressButton(p.chat, p.user, msg.ID, d)
+	}
+	return marks
+}
+
+// TestOutboxCardsBehindThePacerSurviveAStop: six partners ask for a manager
+// at once; the cards wait for the group's slots; the bot stops after the
+// first card. Every partner was told at once, and after the restart every
+// card arrives, once.
+func TestOutboxCardsBehindThePacerSurviveAStop(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, withManagers("ru"), func(c *bot.Config) { c.GroupInterval = 400 * time.Millisecond })
+	g := h.managers(t)
+	ps := askingForManager(t, h, 42, 6)
+	marks := sendRequests(ps)
+	for _, p := range ps {
+		p.waitText(marks[p], p.T("contact.sent"))
+	}
+	h.srv.WaitFor(t, waitFor, func([]telegramtest.Call) bool { return g.posts() >= 1 })
+	h.stop()
+	require.Less(t, g.posts(), 6, "cards were still waiting at the stop")
+
+	h.start()
+	h.settle()
+	assert.Equal(t, 6, g.posts(), "every card posted, once")
+	for _, p := range ps {
+		n := 0
+		for _, c := range g.cards() {
+			if strings.Contains(c.Text, fmt.Sprintf("tg://user?id=%d", p.user.ID)) {
+				n++
+			}
+		}
+		assert.Equal(t, 1, n, "the card of chat %d", p.chat)
+	}
+}
+
+// TestOutboxManyHandoffsDoNotDelayAPartner: 40 partners ask for a manager
+// at once, with Telegram's group pace; each is told at once, and a partner
+// who has nothing to do with it gets its answer within a second.
+func TestOutboxManyHandoffsDoNotDelayAPartner(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, withManagers("ru"), func(c *bot.Config) { c.GroupInterval = 3 * time.Second })
+	ps := askingForManager(t, h, 1000, 40)
+	other := h.partner(t, 42, "Alice", "en")
+	g := h.managers(t)
+	marks := sendRequests(ps)
+	m := other.mark()
+	asked := time.Now()
+	h.srv.SendText(other.chat, other.user, "/start")
+	other.waitStep(m)
+	took := time.Since(asked)
+	t.Logf("the unrelated partner's reply after %v", took.Round(time.Millisecond))
+	assert.Less(t, took, time.Second, "the unrelated partner's reply is not held by the cards")
+	for _, p := range ps {
+		p.waitText(marks[p], p.T("contact.sent"))
+	}
+	assert.Less(t, g.posts(), 40, "every partner is told while cards still wait for the group's slots")
+}

@@ -1,0 +1,103 @@
+package bot
+
+import (
+	"context"
+	"time"
+
+	"specbot/app"
+)
+
+// The group sender: the one goroutine that posts into the managers' chat.
+// Cards wait in the outbox, stored with the handoff they show, and go out
+// at the group's pace; a partner's turn never sleeps for the group's slot,
+// and a crash loses no card (the next start posts what is left, in order).
+
+// groupRetry is how often the group sender looks at the outbox again when
+// nothing woke it (a failed post is retried then).
+const groupRetry = time.Second
+
+// wakeGroup tells the group sender that a card is waiting.
+func (b *Bot) wakeGroup() {
+	select {
+	case b.groupWake <- struct{}{}:
+	default:
+	}
+}
+
+// runGroup drains the managers' chat outbox until ctx ends.
+func (b *Bot) runGroup(ctx context.Context) {
+	if b.cfg.ManagersChatID == 0 {
+		return
+	}
+	t := time.NewTicker(groupRetry)
+	defer t.Stop()
+	for {
+		b.drainGroup(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-b.groupWake:
+		case <-t.C:
+		}
+	}
+}
+
+// drainGroup posts or edits, in order, every card waiting; it stops at the
+// first that fails, to be tried again on the next round.
+func (b *Bot) drainGroup(ctx context.Context) {
+	unsent, err := b.app.Unsent(ctx, b.cfg.ManagersChatID, 0)
+	if err != nil {
+		b.log.Warn("list waiting cards", "err", err)
+		return
+	}
+	seen := map[int64]bool{}
+	for _, o := range unsent {
+		if ctx.Err() != nil {
+			return
+		}
+		if o.HandoffID == 0 {
+			continue
+		}
+		if seen[o.HandoffID] {
+			// The card went out as it stands now: an older entry's edit
+			// is included.
+			b.markSent(ctx, o)
+			continue
+		}
+		if !b.postQueuedCard(ctx, o) {
+			return
+		}
+		seen[o.HandoffID] = true
+	}
+}
+
+// postQueuedCard posts a handoff's card as it stands, or edits it in place
+// when it was posted before; false when Telegram did not take it.
+func (b *Bot) postQueuedCard(ctx context.Context, o app.Outbound) bool {
+	h, err := b.app.CardOf(ctx, o.HandoffID, b.cfg.ManagersLang)
+	if isNotFound(err) {
+		b.markSent(ctx, o) // the partner was forgotten: no card to show
+		return true
+	}
+	if err != nil {
+		b.log.Warn("card to post", "handoff", o.HandoffID, "err", err)
+		return false
+	}
+	text, markup := fitCard(h.Card.Text, h.ChatID), cardMarkup(h.Card)
+	if h.CardMessageID != 0 && b.editCard(ctx, h.Handoff, text, markup) {
+		b.markSent(ctx, o)
+		return true
+	}
+	id := b.postCard(ctx, text, markup)
+	if id == 0 {
+		if ctx.Err() == nil {
+			_ = b.app.SendFailed(context.WithoutCancel(ctx), o, 0)
+		}
+		return false
+	}
+	if err := b.app.CardPosted(ctx, &h, b.cfg.ManagersChatID, id); err != nil {
+		b.log.Error("save handoff card", "handoff", h.ID, "err", err)
+	}
+	b.markSent(ctx, o)
+	return true
+}

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"path/filepath"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"specbot/bot/telegramtest"
+)
+
+// TestServeLostReplyArrivesOnceAfterSIGKILL: a partner's tap on "Start the
+// check" is applied and committed, and the program is SIGKILLed while it
+// answers the callback, before the reply (the company question) went out:
+// the reply is lost between the commit and the send. The next start sends
+// the stored reply, once.
+func TestServeLostReplyArrivesOnceAfterSIGKILL(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the program")
+	}
+	bin := specbotBinary(t)
+	srv := telegramtest.NewServer(t, serveToken)
+	vars := map[string]string{
+		"TELEGRAM_BOT_TOKEN": serveToken, "TELEGRAM_API_URL": srv.URL(),
+		"SPECBOT_DB": filepath.Join(t.TempDir(), "specbot.db"), "SPECBOT_HTTP_ADDR": "127.0.0.1:0",
+	}
+	first := startServe(t, bin, vars)
+	first.addr(t)
+
+	const chat = 7001
+	user := models.User{ID: chat, FirstName: "Alice", LanguageCode: "en"}
+	srv.SendText(chat, user, "/start")
+	srv.WaitFor(t, serveWait, func([]telegramtest.Call) bool { return len(srv.Messages(chat)) == 1 })
+	welcome := srv.Messages(chat)[0]
+	data := ""
+	for _, row := range welcome.Keyboard {
+		for _, b := range row {
+			if b.Data != "" && data == "" {
+				data = b.Data
+			}
+		}
+	}
+	require.NotEmpty(t, data)
+
+	held, release := make(chan struct{}), make(chan struct{})
+	var once atomic.Bool
+	srv.OnCall(func(c telegramtest.Call) {
+		if c.Method == "answerCallbackQuery" && once.CompareAndSwap(false, true) {
+			close(held)
+			select {
+			case <-release:
+			case <-time.After(serveWait):
+			}
+		}
+	})
+	srv.PressButton(chat, user, welcome.ID, data)
+	select {
+	case <-held:
+	case <-time.After(serveWait):
+		t.Fatal("the callback was never answered")
+	}
+	require.NoError(t, first.cmd.Process.Signal(syscall.SIGKILL))
+	require.Error(t, <-first.waited, "killed")
+	close(release)
+	require.Len(t, srv.Messages(chat), 1, "the reply was lost to the kill")
+
+	second := startServe(t, bin, vars)
+	second.addr(t)
+	srv.WaitFor(t, serveWait, func([]telegramtest.Call) bool { return len(srv.Messages(chat)) > 1 })
+	time.Sleep(500 * time.Millisecond)
+	msgs := srv.Messages(chat)
+	require.Len(t, msgs, 2, "the reply arrives once")
+	assert.NotNil(t, msgs[1].Keyboard, "with its buttons")
+	require.NoError(t, second.cmd.Process.Signal(syscall.SIGTERM))
+	<-second.waited
+}

@@ -1,0 +1,170 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// OutboxState is where an outbox entry stands in its delivery.
+type OutboxState string
+
+// The outbox states.
+const (
+	OutboxPending OutboxState = "pending"
+	OutboxSending OutboxState = "sending"
+	OutboxSent    OutboxState = "sent"
+)
+
+// Outbound is one batch of replies a turn produced, kept until it was sent.
+// The store does not read Payload: app encodes and decodes it.
+type Outbound struct {
+	ID      int64
+	ChatID  int64
+	Payload []byte
+	// HandoffID, for a post into the managers' chat, is the handoff whose
+	// card it shows; SaveHandoffPost fills it in.
+	HandoffID int64
+	Attempts  int
+	CreatedAt time.Time
+}
+
+func insertOutbound(ctx context.Context, tx *sql.Tx, o *Outbound, now time.Time) (int64, error) {
+	if o.ChatID == 0 || (len(o.Payload) == 0 && o.HandoffID == 0) {
+		return 0, fmt.Errorf("outbound of chat %d: %w", o.ChatID, ErrInvalid)
+	}
+	var handoff any
+	if o.HandoffID != 0 {
+		handoff = o.HandoffID
+	}
+	payload := o.Payload
+	if payload == nil {
+		payload = []byte{}
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO outbox (chat_id, payload, handoff_id, state, created_at) VALUES (?, ?, ?, ?, ?)`,
+		o.ChatID, payload, handoff, OutboxPending, formatTime(now))
+	if err != nil {
+		return 0, fmt.Errorf("insert outbound: %w", err)
+	}
+	return res.LastInsertId()
+}
+
+// MarkSent records that an outbound batch reached Telegram.
+func (db *DB) MarkSent(ctx context.Context, id int64) error {
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return fmt.Errorf("mark outbound %d sent: %w", id, err)
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, `UPDATE outbox SET state = ?, sent_at = ? WHERE id = ? AND state IN (?, ?)`,
+		OutboxSent, formatTime(db.now()), id, OutboxPending, OutboxSending)
+	if err := checkAffected(res, err); err != nil {
+		return fmt.Errorf("mark outbound %d sent: %w", id, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("mark outbound %d sent: %w", id, err)
+	}
+	return nil
+}
+
+// MarkSending records that the first request of a batch is about to go
+// out: from then on a crash leaves it 'sending', maybe arrived, and it is
+// not sent again (CountAttempt puts back one Telegram refused).
+func (db *DB) MarkSending(ctx context.Context, id int64) error {
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return fmt.Errorf("mark outbound %d sending: %w", id, err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `UPDATE outbox SET state = ? WHERE id = ? AND state = ?`, OutboxSending, id, OutboxPending); err != nil {
+		return fmt.Errorf("mark outbound %d sending: %w", id, err)
+	}
+	return tx.Commit()
+}
+
+// CountAttempt adds one failed sending attempt to an outbound batch, puts it
+// back to pending and,
+// when payload is set, replaces what is left to send (the part Telegram
+// already took is not sent again).
+func (db *DB) CountAttempt(ctx context.Context, id int64, payload []byte) error {
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return fmt.Errorf("count outbound %d attempt: %w", id, err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `UPDATE outbox SET state = ?, attempts = attempts + 1, payload = COALESCE(?, payload) WHERE id = ? AND state <> ?`,
+		OutboxPending, payload, id, OutboxSent); err != nil {
+		return fmt.Errorf("count outbound %d attempt: %w", id, err)
+	}
+	return tx.Commit()
+}
+
+// PendingOutbound lists the unsent batches, oldest first (so in order per
+// chat); chatID 0 lists every chat's, limit <= 0 means no limit.
+func (db *DB) PendingOutbound(ctx context.Context, chatID int64, limit int) ([]Outbound, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("pending outbound: %w", err)
+	}
+	defer tx.Rollback()
+	q := `SELECT id, chat_id, payload, COALESCE(handoff_id, 0), attempts, created_at FROM outbox WHERE state = ?`
+	args := []any{OutboxPending}
+	if chatID != 0 {
+		q += ` AND chat_id = ?`
+		args = append(args, chatID)
+	}
+	q += ` ORDER BY id LIMIT ?`
+	args = append(args, limitArg(limit))
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("pending outbound: %w", err)
+	}
+	defer rows.Close()
+	var out []Outbound
+	for rows.Next() {
+		var o Outbound
+		if err := rows.Scan(&o.ID, &o.ChatID, &o.Payload, &o.HandoffID, &o.Attempts, timeColumn{&o.CreatedAt}); err != nil {
+			return nil, fmt.Errorf("pending outbound: %w", err)
+		}
+		out = append(out, o)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("pending outbound: %w", err)
+	}
+	return out, nil
+}
+
+// AddOutbound adds one entry to the outbox on its own (an edit of a card
+// after a manager's tap), filling in its ID and CreatedAt.
+func (db *DB) AddOutbound(ctx context.Context, o *Outbound) error {
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return fmt.Errorf("add outbound: %w", err)
+	}
+	defer tx.Rollback()
+	now := db.now()
+	id, err := insertOutbound(ctx, tx, o, now)
+	if err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("add outbound: %w", err)
+	}
+	o.ID, o.CreatedAt = id, now
+	return nil
+}
+
+// HandoffToPost reads the handoff a group post shows, as it stands.
+func (db *DB) HandoffToPost(ctx context.Context, id int64) (Handoff, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return Handoff{}, fmt.Errorf("handoff %d: %w", id, err)
+	}
+	defer tx.Rollback()
+	h, err := findHandoff(ctx, tx, id)
+	if err != nil {
+		return Handoff{}, fmt.Errorf("handoff %d: %w", id, err)
+	}
+	return h, nil
+}

@@ -1,0 +1,79 @@
+package store
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestOutboxRidesTheTurn: the replies are saved with the turn, listed in
+// order per chat until marked sent, and a failed turn leaves none.
+func TestOutboxRidesTheTurn(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	for i, chat := range []int64{1, 2, 1} {
+		turn := &Turn{Partner: Partner{ChatID: chat, Lang: "en"}, Outbox: &Outbound{Payload: []byte{byte('a' + i)}}}
+		require.NoError(t, db.SaveTurn(ctx, turn))
+		assert.Positive(t, turn.Outbox.ID)
+		assert.Equal(t, chat, turn.Outbox.ChatID)
+	}
+	all, err := db.PendingOutbound(ctx, 0, 0)
+	require.NoError(t, err)
+	require.Len(t, all, 3)
+	one, err := db.PendingOutbound(ctx, 1, 0)
+	require.NoError(t, err)
+	require.Len(t, one, 2)
+	assert.Equal(t, []byte("a"), one[0].Payload)
+	assert.Equal(t, []byte("c"), one[1].Payload)
+
+	require.NoError(t, db.CountAttempt(ctx, one[0].ID, nil))
+	require.NoError(t, db.MarkSent(ctx, one[0].ID))
+	assert.ErrorIs(t, db.MarkSent(ctx, one[0].ID), ErrNotFound, "sent once")
+	one, err = db.PendingOutbound(ctx, 1, 0)
+	require.NoError(t, err)
+	require.Len(t, one, 1)
+	assert.Equal(t, []byte("c"), one[0].Payload)
+
+	// A turn refused by the store leaves no reply behind.
+	bad := &Turn{Partner: Partner{ChatID: 3, Lang: "en"}, UpdateID: 999, Outbox: &Outbound{Payload: []byte("x")}}
+	require.Error(t, db.SaveTurn(ctx, bad))
+	none, err := db.PendingOutbound(ctx, 3, 0)
+	require.NoError(t, err)
+	assert.Empty(t, none)
+}
+
+// TestUpgradeFromSchema6 opens a database written by the schema of
+// migration 0006 (testdata/schema6.db: the rows of schema5.db, with the
+// inbox's failure columns) and checks that the outbox arrives empty beside
+// the old rows, which are all still there.
+func TestUpgradeFromSchema6(t *testing.T) {
+	ctx := context.Background()
+	src, err := os.ReadFile(filepath.Join("testdata", "schema6.db"))
+	require.NoError(t, err)
+	path := filepath.Join(t.TempDir(), "specbot.db")
+	require.NoError(t, os.WriteFile(path, src, 0o600))
+	db := mustOpenPath(t, path)
+
+	chat, err := db.Chat(ctx, 7)
+	require.NoError(t, err)
+	require.True(t, chat.Found)
+	assert.Equal(t, "Acme", chat.Partner.Company)
+	pending, err := db.PendingUpdates(ctx, 0)
+	require.NoError(t, err)
+	require.Len(t, pending, 1)
+	assert.Equal(t, int64(101), pending[0].UpdateID)
+
+	none, err := db.PendingOutbound(ctx, 0, 0)
+	require.NoError(t, err)
+	assert.Empty(t, none)
+	turn := &Turn{Partner: chat.Partner, Session: chat.Session, UpdateID: 101, Outbox: &Outbound{Payload: []byte(`{}`)}}
+	require.NoError(t, db.SaveTurn(ctx, turn))
+	one, err := db.PendingOutbound(ctx, 7, 0)
+	require.NoError(t, err)
+	require.Len(t, one, 1)
+	assert.Equal(t, turn.Outbox.ID, one[0].ID)
+}
