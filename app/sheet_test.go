@@ -154,7 +154,7 @@ func TestSubmitSheet(t *testing.T) {
 	require.NotEmpty(t, res.Messages)
 	verdict := res.Messages[0].Text
 	assert.Contains(t, verdict, "Security Compliance")
-	assert.Equal(t, 5, strings.Count(verdict, "✅"), verdict)
+	assert.Equal(t, 5, strings.Count(verdict, "✅ <b>"), verdict)
 	assert.False(t, res.Messages[0].Edit)
 
 	p, err := a.DB.Partner(ctx, anna.ChatID)

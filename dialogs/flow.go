@@ -578,6 +578,11 @@ func (t *turn) factText(st Step, txt string) {
 			return
 		}
 		s.Facts.Numbers[st.Ref] = n
+		if f.Type == eligibility.FactMoney {
+			// Echo the amount understood: kopecks dropped, "12,5 млн"
+			// written out, so that a misreading shows at once.
+			t.say(Message{Text: "✔️ <b>" + esc(format(n)) + "</b>"})
+		}
 	case eligibility.FactEnum:
 		v, ok := t.matchValue(f, txt)
 		if !ok {

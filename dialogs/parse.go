@@ -56,9 +56,10 @@ const (
 // exactly 3), otherwise the answer is ErrNotANumber: "1 2", "1.2.3 млн".
 //
 // Arithmetic is exact decimal arithmetic on the digits, no float64.
-// Fractional rubles are ROUNDED to the nearest ruble, halves up
-// (100,50 → 101, 100,49 → 100), rather than rejected: people type kopecks
-// out of habit, and the bot asks for orders of magnitude, not accounting.
+// Fractional rubles are DROPPED, never rounded up (100,50 → 100,
+// 11 999 999,99 → 11 999 999), rather than rejected: people type kopecks
+// out of habit, and an amount a kopeck short of a threshold must stay
+// short. The bot echoes the whole rubles it understood.
 //
 // A minus sign (-, −, –, —) anywhere before the number gives ErrNegative,
 // including "-0". An amount above MaxMoney gives ErrTooLarge. Only rubles

@@ -176,9 +176,9 @@ func (d *exactDecimal) addDigits(g string) {
 
 var decPow10 = [...]uint64{1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9}
 
-// scale returns d·10^exp rounded to the nearest integer, halves up, with
-// ok == false when the result is at least 10^16 (so certainly too large).
-// exp is 0..9. Half-up rounding only needs the first dropped digit.
+// scale returns d·10^exp with the fraction dropped (floored: an amount is
+// never rounded up to meet a threshold), with ok == false when the result
+// is at least 10^16 (so certainly too large). exp is 0..9.
 func (d *exactDecimal) scale(exp int) (v uint64, ok bool) {
 	if d.intDigits+exp > maxDecimalDigits {
 		return 0, false
@@ -192,9 +192,6 @@ func (d *exactDecimal) scale(exp int) (v uint64, ok bool) {
 		}
 	}
 	v += f
-	if exp < len(d.frac) && d.frac[exp] >= '5' {
-		v++
-	}
 	return v, v < 1e16
 }
 

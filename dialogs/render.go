@@ -107,9 +107,11 @@ func (w *reportWriter) result(res eligibility.Result) {
 	case res.Level != "":
 		fmt.Fprintf(&w.b, "%s %s — %s\n", statusIcon(res.Status), name,
 			w.p.T("report.level_reached", "Level", esc(w.levelName(res.Specialization, res.Level))))
+		w.evidence(res.Conditions)
 		return
 	case res.Status == eligibility.Eligible:
 		fmt.Fprintf(&w.b, "%s %s — %s\n", statusIcon(res.Status), name, w.p.T("report.status.eligible"))
+		w.evidence(res.Conditions)
 		return
 	case res.Status == eligibility.NotEligible:
 		fmt.Fprintf(&w.b, "%s %s — %s\n", statusIcon(res.Status), name, w.p.N("report.status.not_eligible", gaps))
@@ -130,6 +132,68 @@ func (w *reportWriter) result(res eligibility.Result) {
 	if len(unknown) > 0 {
 		fmt.Fprintf(&w.b, "  ❔ %s\n", w.p.T("report.unknown", "List", esc(strings.Join(unknown, "; "))))
 	}
+}
+
+// metBullet starts each condition met, with its evidence.
+const metBullet = "  ✅ "
+
+// evidence writes a line per condition met, with what counted: the amount
+// or count against its threshold, who fills which role, the state given.
+func (w *reportWriter) evidence(cs []eligibility.ConditionResult) {
+	for _, cr := range cs {
+		if cr.Status == eligibility.Met {
+			w.b.WriteString(metBullet + w.metLine(cr) + "\n")
+		}
+	}
+}
+
+// metLine says why one condition is met.
+func (w *reportWriter) metLine(cr eligibility.ConditionResult) string {
+	n := esc(cr.Name.Get(w.lang))
+	switch {
+	case len(cr.Children) > 0:
+		var parts []string
+		for _, k := range cr.Children {
+			if k.Status != eligibility.Met {
+				continue
+			}
+			if cr.Mode == "any" {
+				return w.metLine(k) // the alternative that counted
+			}
+			parts = append(parts, w.metLine(k))
+		}
+		if len(parts) == 0 || (len(parts) == 1 && parts[0] == n) {
+			return n
+		}
+		return w.p.T("report.met.list", "Name", n, "List", strings.Join(parts, "; "))
+	case len(cr.Roles) > 0:
+		parts := make([]string, 0, len(cr.Roles))
+		for _, r := range cr.Roles {
+			if r.Filled {
+				parts = append(parts, w.p.T("report.met.role", "Role", esc(r.Name.Get(w.lang)), "Employee", esc(r.Employee)))
+			}
+		}
+		if len(parts) == 0 {
+			return n
+		}
+		return w.p.T("report.met.list", "Name", n, "List", strings.Join(parts, ", "))
+	case cr.Need > 0 && cr.Threshold != nil:
+		return w.p.N("report.met.count_keys", int64(len(cr.Qualified)), "Name", n, "Have", len(cr.Qualified),
+			"Threshold", w.p.Money(*cr.Threshold), "Need", cr.Need)
+	case cr.Threshold != nil && cr.Actual != nil:
+		format := w.p.Number
+		if cr.Money {
+			format = w.p.Money
+		}
+		id := "report.met.at_least"
+		if cr.Exceeds {
+			id = "report.met.exceeds"
+		}
+		return w.p.T(id, "Name", n, "Actual", format(*cr.Actual), "Threshold", format(*cr.Threshold))
+	case cr.Want != "":
+		return w.p.T("report.met.list", "Name", n, "List", esc(nameOr(cr.StateName, cr.State, w.lang)))
+	}
+	return n
 }
 
 // gap writes what is missing for one condition; unknown conditions are

@@ -231,3 +231,14 @@ func TestRenderDecodedReport(t *testing.T) {
 		})
 	}
 }
+
+// A ✅ shows its evidence: who fills which role, which amount counted.
+func TestRenderReportMetEvidence(t *testing.T) {
+	_, r := designReport(t)
+	en := RenderReport(r, []string{"infrastructure"}, "en")
+	assert.Contains(t, en, "  ✅ Infrastructure consumption per year ₽12,000,000 (needs at least ₽12,000,000)\n")
+	assert.Contains(t, en, "  ✅ Certified employees: first specialist — Oleg, second specialist — Anna\n")
+	ru := RenderReport(r, []string{"infrastructure"}, "ru")
+	assert.Contains(t, ru, "12\u00a0000\u00a0000\u00a0₽ (нужно не меньше 12\u00a0000\u00a0000\u00a0₽)")
+	assert.Contains(t, ru, "первый сотрудник — Oleg, второй сотрудник — Anna")
+}

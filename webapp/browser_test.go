@@ -394,7 +394,7 @@ func TestMiniAppInBrowser(t *testing.T) {
 		br.do(chromedp.Click(chromedp.CSS("#submit")))
 		br.waitJS(`window.__closed === true`)
 		verdict := run.verdictIn(t, id, "Your specializations")
-		assert.Equal(t, 5, strings.Count(verdict, "✅"), verdict)
+		assert.Equal(t, 5, strings.Count(verdict, "✅ <b>"), verdict)
 
 		r, err := run.db.LatestReport(context.Background(), id)
 		require.NoError(t, err)
@@ -439,7 +439,7 @@ func TestMiniAppInBrowser(t *testing.T) {
 		br.do(chromedp.Click(chromedp.CSS("#submit")))
 		br.waitJS(`window.__closed === true`)
 		verdict := run.verdictIn(t, id, "Ваши специализации")
-		assert.Equal(t, 5, strings.Count(verdict, "✅"), verdict)
+		assert.Equal(t, 5, strings.Count(verdict, "✅ <b>"), verdict)
 		r, err := run.db.LatestReport(context.Background(), id)
 		require.NoError(t, err)
 		var facts map[string]any
