@@ -1,6 +1,7 @@
 package dialogs
 
 import (
+	"encoding/json"
 	"strings"
 	"time"
 
@@ -114,9 +115,30 @@ type turn struct {
 	env Env
 	out Outcome
 	p   *locales.Printer
+
+	// evalKey and eval remember the last evaluation of the session's facts:
+	// one step asks for it several times (which steps remain, the common
+	// conditions, the verdict), and facts change at most once per input.
+	evalKey string
+	eval    *eligibility.Report
 }
 
 func (t *turn) s() *Session { return &t.out.Session }
+
+// evaluate is eligibility.Evaluate of the session's facts, computed once
+// for each distinct set of facts within a turn.
+func (t *turn) evaluate() eligibility.Report {
+	s := t.s()
+	key, err := json.Marshal(s.Facts)
+	if err == nil && t.eval != nil && string(key) == t.evalKey {
+		return *t.eval
+	}
+	r := eligibility.Evaluate(t.e.Catalog, s.Facts, t.e.Now())
+	if err == nil {
+		t.evalKey, t.eval = string(key), &r
+	}
+	return r
+}
 
 // previous returns the partner's latest stored check, loading it once.
 func (t *turn) previous() *Past {

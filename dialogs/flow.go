@@ -101,7 +101,7 @@ func (t *turn) steps() []Step {
 // needs evaluates what the chosen specializations still need.
 func (t *turn) needs() needs {
 	s := t.s()
-	return needed(t.e.Catalog, s.Specs, s.Facts, eligibility.Evaluate(t.e.Catalog, s.Facts, t.e.Now()))
+	return needed(t.e.Catalog, s.Specs, s.Facts, t.evaluate())
 }
 
 // has reports whether a step is needed.
@@ -199,7 +199,7 @@ func (t *turn) commonResults() []eligibility.ConditionResult {
 	if len(s.Specs) == 0 {
 		return nil
 	}
-	r := eligibility.Evaluate(t.e.Catalog, s.Facts, t.e.Now())
+	r := t.evaluate()
 	res, ok := r.Result(s.Specs[0])
 	if !ok {
 		return nil

@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"specbot/eligibility"
 )
 
 // summaryButton handles the summary's buttons.
@@ -83,7 +82,7 @@ func (t *turn) summary() Message {
 // verdict evaluates the answers and ends the check.
 func (t *turn) verdict() {
 	s := t.s()
-	report := eligibility.Evaluate(t.e.Catalog, s.Facts, t.e.Now())
+	report := t.evaluate()
 	t.out.Report = &Completed{Facts: s.Facts.Clone(), Report: report, Specs: slices.Clone(s.Specs)}
 	prev := t.previous()
 	t.say(Message{Text: t.summary().Text, Edit: true})
