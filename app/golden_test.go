@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -46,6 +45,7 @@ func deskApp(t *testing.T) *App {
 	clock := func() time.Time { return now }
 	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "specbot.db"))
 	require.NoError(t, err)
+	db.Catalog = eligibility.DefaultCatalog()
 	t.Cleanup(func() { db.Close() })
 	db.Now = clock
 	engine := dialogs.NewEngine(eligibility.DefaultCatalog(), loc)
@@ -69,9 +69,7 @@ func (a *App) saveCheck(t *testing.T, p store.Partner, facts []byte) {
 	for _, s := range a.Engine.Catalog.Specializations {
 		done.Specs = append(done.Specs, s.ID)
 	}
-	r, err := storedReport(done)
-	require.NoError(t, err)
-	require.NoError(t, a.DB.SaveTurn(context.Background(), &store.Turn{Partner: p, Report: r}))
+	require.NoError(t, a.DB.SaveTurn(context.Background(), &store.Turn{Partner: p, Report: storedReport(done)}))
 }
 
 // showMessage writes a message as a person reads it, with its buttons.
@@ -164,10 +162,7 @@ func TestRenderStoredReport(t *testing.T) {
 	a := deskApp(t)
 	r, err := a.DB.LatestReport(ctx, 7)
 	require.NoError(t, err)
-	var decoded eligibility.Report
-	require.NoError(t, json.Unmarshal(r.Verdict, &decoded))
-	facts, err := eligibility.ParseFacts(a.Engine.Catalog, r.Facts)
-	require.NoError(t, err)
+	decoded, facts := r.Verdict, r.Facts
 	fresh := eligibility.Evaluate(a.Engine.Catalog, facts, a.now())
 	var specs []string
 	for _, s := range a.Engine.Catalog.Specializations {

@@ -60,9 +60,7 @@ func (a *App) RequestHandoff(ctx context.Context, chatID int64, comment, lang st
 	if comment != "" {
 		h.Comment = comment
 	}
-	if desk.Report != nil {
-		h.ReportID = desk.Report.ID
-	}
+	h.ReportID = desk.ReportID
 	var post *store.Outbound
 	if len(postTo) > 0 && postTo[0] != 0 {
 		post = &store.Outbound{ChatID: postTo[0]}
@@ -143,7 +141,7 @@ func (a *App) card(h store.Handoff, desk store.Desk, lang string) dialogs.Messag
 		c.UserID = partner.ChatID
 	}
 	if desk.Report != nil {
-		c.Past, _ = a.pastOf(*desk.Report)
+		c.Past = a.pastOf(*desk.Report)
 	}
 	p := locales.For(lang)
 	id := strconv.FormatInt(h.ID, 10)

@@ -4,19 +4,17 @@ import (
 	"context"
 	"time"
 
-	"specbot/dialogs"
 	"specbot/store"
 )
 
 // The reminder outbox, as the paced sender drains it: claims are atomic,
 // so two senders (the bot and a cron run) never send one reminder twice.
 
-// ClaimedReminder is a reminder taken for sending, with its message
-// decoded; Err is set when the stored message cannot be read.
+// ClaimedReminder is a reminder taken for sending; Err is set when the
+// stored message cannot be read.
 type ClaimedReminder struct {
 	store.Reminder
-	Message dialogs.Message
-	Err     error
+	Err error
 }
 
 // ClaimReminders takes up to limit reminders due at now for sending.
@@ -28,7 +26,7 @@ func (a *App) ClaimReminders(ctx context.Context, now time.Time, limit int) ([]C
 	out := make([]ClaimedReminder, len(rs))
 	for i, r := range rs {
 		out[i].Reminder = r
-		out[i].Message, out[i].Err = decodeReminder(r.Payload)
+		out[i].Err = r.MessageErr
 	}
 	return out, nil
 }

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -46,12 +45,10 @@ func (a *App) PlanReminders(ctx context.Context, slots []ReminderSlot) ([]Planne
 	for _, c := range cands {
 		in := dialogs.ReminderInput{Lang: c.Partner.Lang}
 		if c.Report != nil {
-			in.Past, _ = a.pastOf(*c.Report)
+			in.Past = a.pastOf(*c.Report)
 		}
 		if c.Session != nil {
-			if s, err := a.decodeSession(c.Session); err == nil {
-				in.InProgress = dialogs.InProgress(s)
-			}
+			in.InProgress = dialogs.InProgress(*c.Session)
 		}
 		for _, slot := range slots {
 			in.Opens, in.DaysBefore = slot.Opens, slot.DaysBefore
@@ -62,12 +59,8 @@ func (a *App) PlanReminders(ctx context.Context, slots []ReminderSlot) ([]Planne
 			if !ok {
 				continue
 			}
-			payload, err := json.Marshal(m)
-			if err != nil {
-				return nil, fmt.Errorf("encode reminder: %w", err)
-			}
 			out = append(out, PlannedReminder{
-				Reminder: store.Reminder{ChatID: c.Partner.ChatID, WindowOpens: slot.Window, DaysBefore: slot.DaysBefore, DueAt: slot.DueAt, Payload: payload},
+				Reminder: store.Reminder{ChatID: c.Partner.ChatID, WindowOpens: slot.Window, DaysBefore: slot.DaysBefore, DueAt: slot.DueAt, Message: m},
 				Partner:  c.Partner, Kind: kind, Message: m,
 			})
 		}

@@ -40,7 +40,7 @@ type sheetChat struct {
 
 func (a *App) loadSheetChat(ctx context.Context, who Who) (sheetChat, error) {
 	chat, err := a.DB.Chat(ctx, who.ChatID)
-	if err != nil {
+	if err != nil && !errors.Is(err, dialogs.ErrSessionOutdated) {
 		return sheetChat{}, err
 	}
 	sc := sheetChat{partner: chat.Partner, isNew: !chat.Found}
@@ -52,13 +52,9 @@ func (a *App) loadSheetChat(ctx context.Context, who Who) (sheetChat, error) {
 		sc.lang = locales.Normalize(who.LangCode)
 	}
 	if chat.Session != nil {
-		s, err := a.decodeSession(chat.Session)
-		if err != nil && !errors.Is(err, dialogs.ErrSessionOutdated) {
-			return sheetChat{}, err
-		}
 		// An outdated session keeps what is safe (language, company); the
 		// sheet replaces the rest anyway.
-		sc.session = s
+		sc.session = *chat.Session
 	}
 	if sc.session.Version == 0 {
 		sc.session = dialogs.NewSession(sc.lang)
@@ -77,11 +73,7 @@ func (a *App) sheetPast(ctx context.Context, chatID int64) (*dialogs.Past, error
 	if err != nil {
 		return nil, err
 	}
-	past, err := a.pastOf(r)
-	if err != nil {
-		return nil, nil
-	}
-	return past, nil
+	return a.pastOf(r), nil
 }
 
 // Sheet returns the form for who, prefilled: with the check in progress
@@ -173,15 +165,9 @@ func (a *App) SubmitSheet(ctx context.Context, who Who, in dialogs.SheetInput) (
 	if out.Session.Company != "" {
 		p.Company = out.Session.Company
 	}
-	data, err := out.Session.Encode()
-	if err != nil {
-		return SheetResult{}, err
-	}
-	st := &store.Turn{Partner: p, Session: data}
+	st := &store.Turn{Partner: p, Session: &out.Session}
 	if out.Report != nil {
-		if st.Report, err = storedReport(out.Report); err != nil {
-			return SheetResult{}, err
-		}
+		st.Report = storedReport(out.Report)
 	}
 	if err := a.DB.SaveTurn(ctx, st); err != nil {
 		return SheetResult{}, fmt.Errorf("submit sheet %d: %w", who.ChatID, err)

@@ -22,6 +22,7 @@ func newApp(t *testing.T) *app.App {
 	t.Helper()
 	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "specbot.db"))
 	require.NoError(t, err)
+	db.Catalog = eligibility.DefaultCatalog()
 	t.Cleanup(func() { db.Close() })
 	loc, err := time.LoadLocation("Europe/Moscow")
 	require.NoError(t, err)
@@ -166,7 +167,9 @@ func TestSubmitSheet(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, r.Statuses, 5)
 	var facts map[string]any
-	require.NoError(t, json.Unmarshal(r.Facts, &facts))
+	factsData, err := json.Marshal(r.Facts)
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(factsData, &facts))
 	assert.Equal(t, map[string]any{"infrastructure": 12500000.0, "devops": 2000000.0, "data_platform": 2000000.0}, facts["consumption_rub_year"])
 	assert.Len(t, facts["employees"], 2)
 

@@ -34,9 +34,10 @@ type Turn struct {
 // Turn.OutboxID names them for the adapter to mark sent.
 func (a *App) Handle(ctx context.Context, who Who, in dialogs.Input, updateID int64, anchor int, pressed ...int) (Turn, error) {
 	chat, err := a.DB.Chat(ctx, who.ChatID)
-	if err != nil {
+	if err != nil && !errors.Is(err, dialogs.ErrSessionOutdated) {
 		return Turn{}, err
 	}
+	sessionErr := err
 	partner, isNew := chat.Partner, !chat.Found
 	if isNew {
 		partner = store.Partner{ChatID: who.ChatID}
@@ -60,12 +61,12 @@ func (a *App) Handle(ctx context.Context, who Who, in dialogs.Input, updateID in
 	}
 
 	var prefix []dialogs.Message
-	sess, err := a.decodeSession(chat.Session)
-	if err != nil {
-		if !errors.Is(err, dialogs.ErrSessionOutdated) {
-			return Turn{}, err
-		}
-		a.log().Warn("session reset", "chat_id", who.ChatID, "err", err)
+	var sess dialogs.Session
+	if chat.Session != nil {
+		sess = *chat.Session
+	}
+	if sessionErr != nil {
+		a.log().Warn("session reset", "chat_id", who.ChatID, "err", sessionErr)
 		prefix = a.Engine.Resumed(sess).Messages
 	}
 	if sess.Version == 0 && partner.Lang != "" {
@@ -79,8 +80,7 @@ func (a *App) Handle(ctx context.Context, who Who, in dialogs.Input, updateID in
 		if chat.Report == nil {
 			return nil
 		}
-		past, _ := a.pastOf(*chat.Report)
-		return past
+		return a.pastOf(*chat.Report)
 	}
 
 	out := a.Engine.Handle(sess, in, env)
@@ -108,16 +108,9 @@ func (a *App) Handle(ctx context.Context, who Who, in dialogs.Input, updateID in
 	if out.Reminders != "" {
 		partner.Reminders = store.Consent(out.Reminders)
 	}
-	data, err := out.Session.Encode()
-	if err != nil {
-		return Turn{}, err
-	}
-	st := &store.Turn{Partner: partner, Session: data, UpdateID: updateID, Anchor: anchor}
+	st := &store.Turn{Partner: partner, Session: &out.Session, UpdateID: updateID, Anchor: anchor}
 	if out.Report != nil {
-		st.Report, err = storedReport(out.Report)
-		if err != nil {
-			return Turn{}, err
-		}
+		st.Report = storedReport(out.Report)
 	}
 	if len(out.Messages) > 0 {
 		p := 0

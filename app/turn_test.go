@@ -2,8 +2,6 @@ package app
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -92,6 +90,7 @@ func (c *convChat) open() {
 	c.t.Helper()
 	db, err := store.Open(c.ctx, c.path)
 	require.NoError(c.t, err)
+	db.Catalog = eligibility.DefaultCatalog()
 	now := convNow(c.t)
 	c.db = db
 	c.app = &App{DB: db, Engine: &dialogs.Engine{Catalog: eligibility.DefaultCatalog(), Now: func() time.Time { return now }}}
@@ -176,12 +175,10 @@ func (c *convChat) question() dialogs.Message {
 // storedSession reads the chat's session back from the database.
 func (c *convChat) storedSession() dialogs.Session {
 	c.t.Helper()
-	data, err := c.db.Session(c.ctx, c.who.ChatID)
+	s, err := c.db.Session(c.ctx, c.who.ChatID)
 	require.NoError(c.t, err)
-	require.NotNil(c.t, data, "a session is stored")
-	s, err := dialogs.DecodeSession(c.app.Engine.Catalog, data)
-	require.NoError(c.t, err)
-	return s
+	require.NotNil(c.t, s, "a session is stored")
+	return *s
 }
 
 // toConsumption starts a check and answers up to Infrastructure's
@@ -276,14 +273,11 @@ func TestCheckSurvivesRestart(t *testing.T) {
 			assert.Equal(t, turn.ReportID, r.ID)
 			assert.Equal(t, map[string]eligibility.Status{"infrastructure": "eligible"}, r.Statuses, "statuses of the chosen specializations only")
 			assert.Equal(t, map[string]int{"infrastructure": 0}, r.Gaps)
-			facts, err := eligibility.ParseFacts(c.app.Engine.Catalog, r.Facts)
-			require.NoError(t, err, "stored facts are a valid facts file")
+			facts := r.Facts
 			assert.Equal(t, int64(12_000_000), facts.Numbers[eligibility.Ref{Fact: "consumption_rub_year", Key: "infrastructure"}])
 			assert.True(t, facts.Bools[eligibility.Ref{Fact: "partner_agreement"}], "answered before the restart, kept")
 			assert.Len(t, facts.Employees, 2)
-			var verdict eligibility.Report
-			require.NoError(t, json.Unmarshal(r.Verdict, &verdict))
-			res, ok := verdict.Result("infrastructure")
+			res, ok := r.Verdict.Result("infrastructure")
 			require.True(t, ok)
 			assert.Equal(t, eligibility.Eligible, res.Status)
 
@@ -392,10 +386,10 @@ func TestOutdatedSessionStartsAgain(t *testing.T) {
 	for _, l := range convLangs() {
 		t.Run(l.lang, func(t *testing.T) {
 			c := newConvChat(t, t.TempDir(), l.lang)
-			old := fmt.Sprintf(`{"v":99,"lang":%q,"company":"Acme","state":"check","key":"f:business_plan","seq":7}`, l.lang)
+			old := dialogs.Session{Version: 99, Lang: l.lang, Company: "Acme", State: dialogs.Checking, Key: "f:business_plan", Seq: 7}
 			require.NoError(t, c.db.SaveTurn(c.ctx, &store.Turn{
 				Partner: store.Partner{ChatID: c.who.ChatID, Lang: l.lang},
-				Session: []byte(old),
+				Session: &old,
 			}))
 			c.typ("yes")
 			assert.True(t, strings.HasPrefix(c.last.Outcome.Messages[0].Text, l.outdated), c.texts())

@@ -102,8 +102,10 @@ func faultSession(t *testing.T, h *harness, p *partner) string {
 	t.Helper()
 	s, err := h.db.Session(context.Background(), p.chat)
 	require.NoError(t, err)
-	require.NotEmpty(t, s)
-	return string(s)
+	require.NotNil(t, s)
+	data, err := s.Encode()
+	require.NoError(t, err)
+	return string(data)
 }
 
 // TestFaultDiskFullBeforeStoring: the disk fills up (or the file becomes

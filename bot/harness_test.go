@@ -130,6 +130,7 @@ func (h *harness) start() {
 	ctx, cancel := context.WithCancel(context.Background())
 	db, err := store.Open(ctx, h.dbPath)
 	require.NoError(h.t, err)
+	db.Catalog = eligibility.DefaultCatalog()
 	log := slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	b, err := bot.New(ctx, h.cfg, db, h.engine(), log)
 	require.NoError(h.t, err)

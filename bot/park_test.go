@@ -44,6 +44,7 @@ func TestPanicParkedAcrossRestart(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		db, err := store.Open(ctx, path)
 		require.NoError(t, err)
+		db.Catalog = eligibility.DefaultCatalog()
 		engine := dialogs.NewEngine(eligibility.DefaultCatalog(), time.UTC)
 		cfg := Config{Token: token, APIURL: srv.URL(), HTTPAddr: "127.0.0.1:0", PollTimeout: 2 * time.Second, ShutdownGrace: 5 * time.Second, RetryEvery: 50 * time.Millisecond}
 		b, err := New(ctx, cfg, db, engine, slog.New(slog.NewTextHandler(io.Discard, nil)))

@@ -20,6 +20,11 @@ func (e *Engine) PastFrom(factsJSON []byte, specs map[string]string, at time.Tim
 	if err != nil {
 		return nil, ErrPastUnreadable
 	}
+	return e.PastOf(facts, specs, at), nil
+}
+
+// PastOf is PastFrom for facts already read under the current catalogue.
+func (e *Engine) PastOf(facts eligibility.Facts, specs map[string]string, at time.Time) *Past {
 	chosen := make([]string, 0, len(specs))
 	for _, s := range e.Catalog.Specializations {
 		if _, ok := specs[s.ID]; ok {
@@ -31,5 +36,5 @@ func (e *Engine) PastFrom(factsJSON []byte, specs map[string]string, at time.Tim
 		Report: eligibility.Evaluate(e.Catalog, facts, e.Now()),
 		Specs:  chosen,
 		At:     at,
-	}, nil
+	}
 }

@@ -2,7 +2,6 @@ package reminders_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -97,6 +96,7 @@ func openDB(tb testing.TB, path string) *store.DB {
 	tb.Helper()
 	db, err := store.Open(context.Background(), path)
 	require.NoError(tb, err)
+	db.Catalog = eligibility.DefaultCatalog()
 	tb.Cleanup(func() { db.Close() })
 	return db
 }
@@ -154,9 +154,7 @@ func addPartner(tb testing.TB, db *store.DB, p partner) {
 		s.Answered = map[string]bool{"f:partner_agreement": true}
 		s.Facts.Bools[eligibility.Ref{Fact: "partner_agreement"}] = true
 		s.Seq = 4
-		data, err := s.Encode()
-		require.NoError(tb, err)
-		turn.Session = data
+		turn.Session = &s
 	}
 	require.NoError(tb, db.SaveTurn(ctx, turn))
 }
@@ -170,11 +168,7 @@ func makeReport(tb testing.TB, factsJSON string, specs []string) *store.Report {
 	facts, err := eligibility.ParseFacts(c, []byte(factsJSON))
 	require.NoError(tb, err)
 	rep := eligibility.Evaluate(c, facts, time.Date(2026, 11, 20, 12, 0, 0, 0, moscow(tb)))
-	stored, err := json.Marshal(facts)
-	require.NoError(tb, err)
-	verdict, err := json.Marshal(rep)
-	require.NoError(tb, err)
-	r := &store.Report{Facts: stored, Verdict: verdict, Statuses: map[string]eligibility.Status{}, Gaps: map[string]int{}}
+	r := &store.Report{Facts: facts, Verdict: rep, Statuses: map[string]eligibility.Status{}, Gaps: map[string]int{}}
 	for _, spec := range specs {
 		res, ok := rep.Result(spec)
 		require.True(tb, ok, spec)

@@ -2,7 +2,6 @@ package reminders_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -135,8 +134,7 @@ func TestPlannerAcrossYear(t *testing.T) {
 				assert.True(t, w.row.DueAt.Equal(w.at), "due at 11:00 Moscow, got %s", w.row.DueAt)
 				assert.Equal(t, store.ReminderPending, r.State)
 
-				var m dialogs.Message
-				require.NoError(t, json.Unmarshal(r.Payload, &m), "the payload is the rendered message")
+				m := r.Message // the rendered message
 				assert.Contains(t, buttons(m), cbRemindOff, "every reminder can turn reminders off")
 				assert.Contains(t, buttons(m), cbCheck, "every reminder offers a check")
 				if r.DaysBefore == 0 {
@@ -340,9 +338,7 @@ func TestReminderContent(t *testing.T) {
 			} else {
 				assert.False(t, strings.ContainsAny(text, "абвгдеёжзийклмнопрстуфхцчшщьыъэюя"), "an English partner reads English: %s", text)
 			}
-			var stored dialogs.Message
-			require.NoError(t, json.Unmarshal(pl.Reminder.Payload, &stored))
-			assert.Equal(t, pl.Message, stored, "the outbox keeps the message as rendered")
+			assert.Equal(t, pl.Message, pl.Reminder.Message, "the outbox keeps the message as rendered")
 		})
 	}
 }

@@ -2,7 +2,6 @@ package reminders_test
 
 import (
 	"context"
-	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -17,7 +16,6 @@ import (
 	"specbot/app"
 	"specbot/bot"
 	"specbot/bot/telegramtest"
-	"specbot/dialogs"
 	"specbot/reminders"
 	"specbot/store"
 )
@@ -202,8 +200,7 @@ func TestBroadcastFakeServer(t *testing.T) {
 			require.Len(t, msgs, 1)
 			rows, err := db.Reminders(ctx, id)
 			require.NoError(t, err)
-			var m dialogs.Message
-			require.NoError(t, json.Unmarshal(rows[0].Payload, &m))
+			m := rows[0].Message
 			var data []string
 			for _, row := range msgs[0].Keyboard {
 				for _, b := range row {

@@ -25,6 +25,13 @@
 // Forget deletes a partner and, through ON DELETE CASCADE, its session,
 // reports, handoffs and reminders.
 //
-// Facts, verdicts and sessions are opaque bytes to this package; it checks
-// only that facts and verdicts are JSON.
+// Sessions, facts, verdicts and reminder messages cross this package's
+// boundary as domain values (dialogs.Session, eligibility.Facts and
+// eligibility.Report, dialogs.Message); codec.go is the one place that turns
+// them into their stored JSON and back, against DB.Catalog. A session stored
+// under another catalogue edition comes back with dialogs.ErrSessionOutdated;
+// a report whose facts no longer read under the current catalogue is left
+// out, as if absent. The inbox and outbox payloads stay bytes: they are
+// transport payloads (a Telegram update, a batch of encoded replies) that the
+// store never reads.
 package store

@@ -45,10 +45,13 @@ func (db *DB) LatestReports(ctx context.Context) ([]PartnerReport, error) {
 	var out []PartnerReport
 	for rows.Next() {
 		var pr PartnerReport
-		if err := rows.Scan(append(partnerDest(&pr.Partner), reportDest(&pr.Report)...)...); err != nil {
+		var raw rawReport
+		if err := rows.Scan(append(partnerDest(&pr.Partner), reportDest(&pr.Report, &raw)...)...); err != nil {
 			return nil, fmt.Errorf("latest reports: %w", err)
 		}
-		out = append(out, pr)
+		if db.decodeReport(&pr.Report, raw) {
+			out = append(out, pr)
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("latest reports: %w", err)

@@ -164,8 +164,12 @@ func (db *DB) CountOpenHandoffs(ctx context.Context) (int, error) {
 // partner, its latest report and, when asked, its recent open handoff.
 type Desk struct {
 	Partner Partner
-	Report  *Report  // nil when the partner has no report
+	Report  *Report  // nil when the partner has no report (or it no longer reads)
 	Handoff *Handoff // nil when not asked for or none is open
+	// ReportID is the latest report's id, 0 when none: set even when that
+	// report no longer reads under the current catalogue, so that a handoff
+	// still points at it.
+	ReportID int64
 }
 
 // Desk reads a partner with its latest report and, when openSince is not
@@ -182,7 +186,10 @@ func (db *DB) Desk(ctx context.Context, chatID int64, openSince time.Time) (Desk
 	if d.Partner, err = findPartner(ctx, tx, `WHERE chat_id = ?`, chatID); err != nil {
 		return Desk{}, fmt.Errorf("desk %d: %w", chatID, err)
 	}
-	rs, err := findReports(ctx, tx, chatID, 1)
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM reports WHERE chat_id = ?`, chatID).Scan(&d.ReportID); err != nil {
+		return Desk{}, fmt.Errorf("desk %d: %w", chatID, err)
+	}
+	rs, err := db.findReports(ctx, tx, chatID, 1)
 	if err != nil {
 		return Desk{}, fmt.Errorf("desk %d: %w", chatID, err)
 	}

@@ -136,8 +136,8 @@ func TestForget(t *testing.T) {
 	for _, id := range []int64{1, 2} {
 		require.NoError(t, db.SaveTurn(ctx, &Turn{
 			Partner: Partner{ChatID: id, Username: "user", Lang: "en"},
-			Session: []byte("session"),
-			Report:  &Report{Facts: []byte(`{}`)},
+			Session: session("en", 1),
+			Report:  &Report{},
 		}))
 		report, err := db.LatestReport(ctx, id)
 		require.NoError(t, err)

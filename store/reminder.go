@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"specbot/dialogs"
 )
 
 // ReminderState is where a reminder's delivery stands.
@@ -27,11 +29,14 @@ type Reminder struct {
 	WindowOpens string // YYYY-MM-DD
 	DaysBefore  int    // 0: the window opened today
 	DueAt       time.Time
-	Payload     []byte // the rendered message, opaque to store
-	State       ReminderState
-	Attempts    int
-	LastError   string
-	SentAt      time.Time
+	Message     dialogs.Message // the rendered message
+	// MessageErr, on a reminder read back, is set when its stored message
+	// cannot be read; Message is then zero.
+	MessageErr error
+	State      ReminderState
+	Attempts   int
+	LastError  string
+	SentAt     time.Time
 }
 
 // EnqueueReminders writes reminders that are not in the outbox yet and
@@ -51,7 +56,11 @@ func (db *DB) EnqueueReminders(ctx context.Context, rs []Reminder) (int, error) 
 	defer stmt.Close()
 	n := 0
 	for _, r := range rs {
-		res, err := stmt.ExecContext(ctx, r.ChatID, r.WindowOpens, r.DaysBefore, formatTime(r.DueAt), r.Payload, ReminderPending, r.ChatID)
+		payload, err := encodeMessage(r.Message)
+		if err != nil {
+			return 0, fmt.Errorf("enqueue reminder %d/%s/%d: %w", r.ChatID, r.WindowOpens, r.DaysBefore, err)
+		}
+		res, err := stmt.ExecContext(ctx, r.ChatID, r.WindowOpens, r.DaysBefore, formatTime(r.DueAt), payload, ReminderPending, r.ChatID)
 		if err != nil {
 			return 0, fmt.Errorf("enqueue reminder %d/%s/%d: %w", r.ChatID, r.WindowOpens, r.DaysBefore, err)
 		}
@@ -80,10 +89,12 @@ func (db *DB) ClaimReminders(ctx context.Context, now time.Time, limit int) ([]R
 	var out []Reminder
 	for rows.Next() {
 		var r Reminder
-		if err := rows.Scan(&r.ChatID, &r.WindowOpens, &r.DaysBefore, timeColumn{&r.DueAt}, &r.Payload, &r.State, &r.Attempts, &r.LastError); err != nil {
+		var payload []byte
+		if err := rows.Scan(&r.ChatID, &r.WindowOpens, &r.DaysBefore, timeColumn{&r.DueAt}, &payload, &r.State, &r.Attempts, &r.LastError); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("claim reminders: %w", err)
 		}
+		r.Message, r.MessageErr = decodeMessage(payload)
 		out = append(out, r)
 	}
 	if err := rows.Close(); err != nil {
@@ -176,8 +187,8 @@ func (db *DB) ReminderCounts(ctx context.Context) (map[ReminderState]int, error)
 // needs to be personal.
 type Candidate struct {
 	Partner Partner
-	Session []byte  // nil when none
-	Report  *Report // the latest report, nil when none
+	Session *dialogs.Session // nil when none or when it cannot be resumed
+	Report  *Report          // the latest report, nil when none (or unreadable)
 }
 
 // ReminderCandidates lists partners with reminders on who can be reached.
@@ -208,11 +219,15 @@ func (db *DB) ReminderCandidates(ctx context.Context) ([]Candidate, error) {
 			return nil, fmt.Errorf("reminder candidate %d: %w", id, err)
 		}
 		c := Candidate{Partner: p}
-		err = tx.QueryRowContext(ctx, `SELECT data FROM sessions WHERE chat_id = ?`, id).Scan(&c.Session)
+		var data []byte
+		err = tx.QueryRowContext(ctx, `SELECT data FROM sessions WHERE chat_id = ?`, id).Scan(&data)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return nil, fmt.Errorf("reminder candidate %d: %w", id, err)
 		}
-		rs, err := findReports(ctx, tx, id, 1)
+		if s, err := db.decodeSession(data); err == nil {
+			c.Session = s
+		}
+		rs, err := db.findReports(ctx, tx, id, 1)
 		if err != nil {
 			return nil, fmt.Errorf("reminder candidate %d: %w", id, err)
 		}

@@ -12,13 +12,14 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"specbot/dialogs"
 	"specbot/eligibility"
 )
 
 // reminderAt is a reminder of chat for the April 2027 window.
 func reminderAt(chat int64, days int, due time.Time) Reminder {
 	return Reminder{ChatID: chat, WindowOpens: "2027-04-01", DaysBefore: days, DueAt: due,
-		Payload: []byte(fmt.Sprintf(`{"Text":"chat %d, %d days"}`, chat, days))}
+		Message: dialogs.Message{Text: fmt.Sprintf("chat %d, %d days", chat, days)}}
 }
 
 func reminderStates(t *testing.T, db *DB, chat int64) []string {
@@ -59,7 +60,7 @@ func TestEnqueueReminders(t *testing.T) {
 		{"the same sent reminder again", []Reminder{reminderAt(2, 30, due)}, 0},
 		{"same key, another due time and payload", []Reminder{reminderAt(2, 30, due.Add(time.Hour))}, 0},
 		{"another lead time is another reminder", []Reminder{reminderAt(1, 7, due)}, 1},
-		{"another window is another reminder", []Reminder{{ChatID: 1, WindowOpens: "2027-10-01", DaysBefore: 30, DueAt: due, Payload: []byte(`{}`)}}, 1},
+		{"another window is another reminder", []Reminder{{ChatID: 1, WindowOpens: "2027-10-01", DaysBefore: 30, DueAt: due, Message: dialogs.Message{}}}, 1},
 		{"twice in one batch counts once", []Reminder{reminderAt(2, 7, due), reminderAt(2, 7, due)}, 1},
 		{"an unknown partner is skipped", []Reminder{reminderAt(99, 30, due)}, 0},
 		{"nothing", nil, 0},
@@ -76,7 +77,7 @@ func TestEnqueueReminders(t *testing.T) {
 	rows, err := db.Reminders(ctx, 2)
 	require.NoError(t, err)
 	assert.True(t, rows[0].DueAt.Equal(due), "a second enqueue does not move the due time")
-	assert.JSONEq(t, `{"Text":"chat 2, 30 days"}`, string(rows[0].Payload))
+	assert.Equal(t, dialogs.Message{Text: "chat 2, 30 days"}, rows[0].Message)
 	none, err := db.Reminders(ctx, 99)
 	require.NoError(t, err)
 	assert.Empty(t, none)
@@ -118,7 +119,7 @@ func TestClaimReminders(t *testing.T) {
 			for _, r := range got {
 				ids = append(ids, r.ChatID)
 				assert.Equal(t, ReminderSending, r.State)
-				assert.Equal(t, fmt.Sprintf(`{"Text":"chat %d, 30 days"}`, r.ChatID), string(r.Payload))
+				assert.Equal(t, fmt.Sprintf("chat %d, 30 days", r.ChatID), r.Message.Text)
 				assert.Equal(t, "2027-04-01", r.WindowOpens)
 				assert.Equal(t, 30, r.DaysBefore)
 			}
@@ -310,14 +311,15 @@ func TestReminderCandidates(t *testing.T) {
 	mustSavePartner(t, db, Partner{ChatID: 2, Lang: "en", Reminders: "on", Unreachable: true})
 	p1 := mustSavePartner(t, db, Partner{ChatID: 1, Lang: "en", Reminders: "on", Company: "Acme"})
 	reports := mustSaveReports(t, db, clk, p1, "not_eligible", "eligible")
-	require.NoError(t, db.SaveTurn(ctx, &Turn{Partner: p1, Session: []byte(`{"v":1,"state":"check"}`)}))
+	require.NoError(t, db.SaveTurn(ctx, &Turn{Partner: p1, Session: session("en", 3)}))
 
 	cands, err := db.ReminderCandidates(ctx)
 	require.NoError(t, err)
 	require.Len(t, cands, 2, "consenting and reachable only")
 	assert.Equal(t, int64(1), cands[0].Partner.ChatID, "by chat id")
 	assert.Equal(t, "Acme", cands[0].Partner.Company)
-	assert.JSONEq(t, `{"v":1,"state":"check"}`, string(cands[0].Session))
+	require.NotNil(t, cands[0].Session)
+	assert.Equal(t, 3, cands[0].Session.Seq)
 	require.NotNil(t, cands[0].Report)
 	assert.Equal(t, reports[1].ID, cands[0].Report.ID, "the latest report")
 	assert.Equal(t, map[string]eligibility.Status{"devops": "eligible"}, cands[0].Report.Statuses)
@@ -346,11 +348,11 @@ func TestReminders_OrderAndForget(t *testing.T) {
 	mustSavePartner(t, db, Partner{ChatID: 2, Lang: "en", Reminders: "on"})
 	now := clk.Now()
 	_, err := db.EnqueueReminders(ctx, []Reminder{
-		{ChatID: 1, WindowOpens: "2027-10-01", DaysBefore: 7, DueAt: now, Payload: []byte(`{}`)},
-		{ChatID: 1, WindowOpens: "2027-04-01", DaysBefore: 0, DueAt: now, Payload: []byte(`{}`)},
-		{ChatID: 1, WindowOpens: "2027-04-01", DaysBefore: 30, DueAt: now, Payload: []byte(`{}`)},
-		{ChatID: 1, WindowOpens: "2027-04-01", DaysBefore: 7, DueAt: now, Payload: []byte(`{}`)},
-		{ChatID: 2, WindowOpens: "2027-04-01", DaysBefore: 7, DueAt: now, Payload: []byte(`{}`)},
+		{ChatID: 1, WindowOpens: "2027-10-01", DaysBefore: 7, DueAt: now, Message: dialogs.Message{}},
+		{ChatID: 1, WindowOpens: "2027-04-01", DaysBefore: 0, DueAt: now, Message: dialogs.Message{}},
+		{ChatID: 1, WindowOpens: "2027-04-01", DaysBefore: 30, DueAt: now, Message: dialogs.Message{}},
+		{ChatID: 1, WindowOpens: "2027-04-01", DaysBefore: 7, DueAt: now, Message: dialogs.Message{}},
+		{ChatID: 2, WindowOpens: "2027-04-01", DaysBefore: 7, DueAt: now, Message: dialogs.Message{}},
 	})
 	require.NoError(t, err)
 	rows, err := db.Reminders(ctx, 1)

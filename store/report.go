@@ -16,8 +16,8 @@ type Report struct {
 	ID        int64
 	ChatID    int64
 	CreatedAt time.Time
-	Facts     []byte                        // JSON, opaque to store
-	Verdict   []byte                        // JSON, opaque to store
+	Facts     eligibility.Facts             // the facts checked
+	Verdict   eligibility.Report            // their evaluation when checked
 	Statuses  map[string]eligibility.Status // specialization id -> its status
 	Gaps      map[string]int                // specialization id -> number of unmet conditions
 }
@@ -52,7 +52,7 @@ func (db *DB) LatestReport(ctx context.Context, chatID int64) (Report, error) {
 	}
 	defer tx.Rollback()
 
-	rs, err := findReports(ctx, tx, chatID, 1)
+	rs, err := db.findReports(ctx, tx, chatID, 1)
 	if err != nil {
 		return Report{}, fmt.Errorf("latest report %d: %w", chatID, err)
 	}
@@ -64,6 +64,10 @@ func (db *DB) LatestReport(ctx context.Context, chatID int64) (Report, error) {
 
 // insertReport adds r to the history of chat chatID and returns its id.
 func insertReport(ctx context.Context, tx *sql.Tx, chatID int64, r *Report, now time.Time) (int64, error) {
+	facts, verdict, err := encodeReport(r)
+	if err != nil {
+		return 0, fmt.Errorf("insert report: %w", err)
+	}
 	statuses, err := json.Marshal(orEmpty(r.Statuses))
 	if err != nil {
 		return 0, fmt.Errorf("insert report: statuses: %w", err)
@@ -75,7 +79,7 @@ func insertReport(ctx context.Context, tx *sql.Tx, chatID int64, r *Report, now 
 	res, err := tx.ExecContext(ctx, `
 		INSERT INTO reports (chat_id, created_at, facts, verdict, statuses, gaps)
 		VALUES (?, ?, ?, ?, ?, ?)`,
-		chatID, formatTime(now), jsonText(r.Facts), jsonText(r.Verdict), string(statuses), string(gaps))
+		chatID, formatTime(now), jsonText(facts), jsonText(verdict), string(statuses), string(gaps))
 	if err != nil {
 		return 0, fmt.Errorf("insert report: %w", err)
 	}
@@ -90,8 +94,9 @@ func insertReport(ctx context.Context, tx *sql.Tx, chatID int64, r *Report, now 
 // the alias r.
 const reportColumns = `r.id, r.chat_id, r.created_at, r.facts, r.verdict, r.statuses, r.gaps`
 
-// findReports returns up to limit reports of chat chatID, newest first.
-func findReports(ctx context.Context, tx *sql.Tx, chatID int64, limit int) ([]Report, error) {
+// findReports returns up to limit reports of chat chatID, newest first,
+// leaving out those that no longer read under the current catalogue.
+func (db *DB) findReports(ctx context.Context, tx *sql.Tx, chatID int64, limit int) ([]Report, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT `+reportColumns+` FROM reports r
 		WHERE r.chat_id = ? ORDER BY r.id DESC LIMIT ?`, chatID, limitArg(limit))
 	if err != nil {
@@ -102,17 +107,20 @@ func findReports(ctx context.Context, tx *sql.Tx, chatID int64, limit int) ([]Re
 	var out []Report
 	for rows.Next() {
 		var r Report
-		if err := rows.Scan(reportDest(&r)...); err != nil {
+		var raw rawReport
+		if err := rows.Scan(reportDest(&r, &raw)...); err != nil {
 			return nil, err
 		}
-		out = append(out, r)
+		if db.decodeReport(&r, raw) {
+			out = append(out, r)
+		}
 	}
 	return out, rows.Err()
 }
 
 // reportDest returns the scan destinations of reportColumns.
-func reportDest(r *Report) []any {
-	return []any{&r.ID, &r.ChatID, timeColumn{&r.CreatedAt}, &r.Facts, &r.Verdict,
+func reportDest(r *Report, raw *rawReport) []any {
+	return []any{&r.ID, &r.ChatID, timeColumn{&r.CreatedAt}, &raw.facts, &raw.verdict,
 		jsonColumn{&r.Statuses}, jsonColumn{&r.Gaps}}
 }
 
@@ -131,7 +139,7 @@ func (c jsonColumn) Scan(src any) error {
 	return fmt.Errorf("scan json: unexpected %T", src)
 }
 
-// jsonText binds opaque JSON as TEXT, so SQLite's json_valid checks it, and
+// jsonText binds encoded JSON as TEXT, so SQLite's json_valid checks it, and
 // nil or empty as NULL.
 func jsonText(b []byte) any {
 	if len(b) == 0 {

@@ -18,8 +18,8 @@ func mustSaveReports(t *testing.T, db *DB, clk *clock, p Partner, statuses ...el
 	var out []Report
 	for _, s := range statuses {
 		turn := &Turn{Partner: p, Report: &Report{
-			Facts:    []byte(`{}`),
-			Verdict:  []byte(`{"ok":true}`),
+			Facts:    facts(t, `{}`),
+			Verdict:  eligibility.Report{Catalog: "test"},
 			Statuses: map[string]eligibility.Status{"devops": s},
 			Gaps:     map[string]int{"devops": 1},
 		}}

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"specbot/dialogs"
 )
 
 // The methods in this file are test seams: the bot itself never calls them.
@@ -31,7 +33,7 @@ func (db *DB) Reports(ctx context.Context, chatID int64, limit int) ([]Report, e
 	}
 	defer tx.Rollback()
 
-	rs, err := findReports(ctx, tx, chatID, limit)
+	rs, err := db.findReports(ctx, tx, chatID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("reports %d: %w", chatID, err)
 	}
@@ -55,9 +57,11 @@ func (db *DB) Reminders(ctx context.Context, chatID int64) ([]Reminder, error) {
 	for rows.Next() {
 		var r Reminder
 		var sent string
-		if err := rows.Scan(&r.ChatID, &r.WindowOpens, &r.DaysBefore, timeColumn{&r.DueAt}, &r.Payload, &r.State, &r.Attempts, &r.LastError, &sent); err != nil {
+		var payload []byte
+		if err := rows.Scan(&r.ChatID, &r.WindowOpens, &r.DaysBefore, timeColumn{&r.DueAt}, &payload, &r.State, &r.Attempts, &r.LastError, &sent); err != nil {
 			return nil, fmt.Errorf("reminders %d: %w", chatID, err)
 		}
+		r.Message, r.MessageErr = decodeMessage(payload)
 		if sent != "" {
 			r.SentAt, _ = time.Parse(timeLayout, sent)
 		}
@@ -66,9 +70,10 @@ func (db *DB) Reminders(ctx context.Context, chatID int64) ([]Reminder, error) {
 	return out, rows.Err()
 }
 
-// Session returns the serialized dialog session of chat chatID, or nil and
-// no error when it has none.
-func (db *DB) Session(ctx context.Context, chatID int64) ([]byte, error) {
+// Session returns the dialog session of chat chatID, or nil and no error
+// when it has none; a session that cannot be resumed comes with its error,
+// as from Chat.
+func (db *DB) Session(ctx context.Context, chatID int64) (*dialogs.Session, error) {
 	tx, err := db.beginRead(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("session %d: %w", chatID, err)
@@ -82,5 +87,9 @@ func (db *DB) Session(ctx context.Context, chatID int64) ([]byte, error) {
 	} else if err != nil {
 		return nil, fmt.Errorf("session %d: %w", chatID, err)
 	}
-	return data, nil
+	s, err := db.decodeSession(data)
+	if err != nil {
+		return s, fmt.Errorf("session %d: %w", chatID, err)
+	}
+	return s, nil
 }

@@ -6,10 +6,16 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"specbot/dialogs"
 )
 
-// putSession replaces the session of chat chatID; an empty one deletes it.
-func putSession(ctx context.Context, tx *sql.Tx, chatID int64, data []byte, anchor int, now time.Time) error {
+// putSession replaces the session of chat chatID; nil deletes it.
+func putSession(ctx context.Context, tx *sql.Tx, chatID int64, s *dialogs.Session, anchor int, now time.Time) error {
+	data, err := encodeSession(s)
+	if err != nil {
+		return fmt.Errorf("put session: %w", err)
+	}
 	if len(data) == 0 {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE chat_id = ?`, chatID); err != nil {
 			return fmt.Errorf("delete session: %w", err)
@@ -30,12 +36,14 @@ func putSession(ctx context.Context, tx *sql.Tx, chatID int64, data []byte, anch
 type Chat struct {
 	Partner Partner // zero with Found false for a chat never seen
 	Found   bool
-	Session []byte  // nil when none
-	Report  *Report // the latest report, nil when none
+	Session *dialogs.Session // nil when none
+	Report  *Report          // the latest report, nil when none (or unreadable)
 }
 
 // Chat reads a chat's partner, session and latest report in one read
-// transaction.
+// transaction. A stored session that cannot be resumed (one saved under
+// another catalogue edition: dialogs.ErrSessionOutdated) is returned with
+// the whole chat, Session holding what dialogs keeps of it, and the error.
 func (db *DB) Chat(ctx context.Context, chatID int64) (Chat, error) {
 	tx, err := db.beginRead(ctx)
 	if err != nil {
@@ -51,16 +59,21 @@ func (db *DB) Chat(ctx context.Context, chatID int64) (Chat, error) {
 		return Chat{}, fmt.Errorf("chat %d: %w", chatID, err)
 	}
 	c.Partner, c.Found = p, true
-	err = tx.QueryRowContext(ctx, `SELECT data FROM sessions WHERE chat_id = ?`, chatID).Scan(&c.Session)
+	var data []byte
+	err = tx.QueryRowContext(ctx, `SELECT data FROM sessions WHERE chat_id = ?`, chatID).Scan(&data)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return Chat{}, fmt.Errorf("chat %d: %w", chatID, err)
 	}
-	rs, err := findReports(ctx, tx, chatID, 1)
+	rs, err := db.findReports(ctx, tx, chatID, 1)
 	if err != nil {
 		return Chat{}, fmt.Errorf("chat %d: %w", chatID, err)
 	}
 	if len(rs) > 0 {
 		c.Report = &rs[0]
+	}
+	c.Session, err = db.decodeSession(data)
+	if err != nil {
+		return c, fmt.Errorf("chat %d: %w", chatID, err)
 	}
 	return c, nil
 }

@@ -16,6 +16,8 @@ import (
 	"time"
 
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
+
+	"specbot/eligibility"
 )
 
 // ErrNotFound is returned when the partner, report or update asked for does
@@ -28,7 +30,7 @@ var ErrAlreadyDone = errors.New("update already applied")
 
 // ErrInvalid is returned, wrapped with the offending field, when a caller
 // passes a value the store refuses to save (an unknown language, a
-// non-positive update id, facts that are not JSON).
+// non-positive update id).
 var ErrInvalid = errors.New("invalid")
 
 // busyTimeout is how long, in milliseconds, a connection waits for another
@@ -42,6 +44,10 @@ var migrationFS embed.FS
 type DB struct {
 	rw *sql.DB // writes: one connection, BEGIN IMMEDIATE
 	ro *sql.DB // reads: read-only connections, deferred BEGIN
+
+	// Catalog is the catalogue stored sessions and facts are read against;
+	// set it right after Open, before the first read of a session or report.
+	Catalog *eligibility.Catalog
 
 	// Now returns the current time; Open sets it to time.Now. Tests replace
 	// it to move the clock. The store always records it in UTC.

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"specbot/dialogs"
 	"specbot/eligibility"
 )
 
@@ -27,9 +28,25 @@ func mustOpenPath(tb testing.TB, path string) *DB {
 	tb.Helper()
 	db, err := Open(context.Background(), path)
 	require.NoError(tb, err)
+	db.Catalog = eligibility.DefaultCatalog()
 	var once sync.Once
 	tb.Cleanup(func() { once.Do(func() { db.Close() }) })
 	return db
+}
+
+// session is a stored session of a chat at question seq.
+func session(lang string, seq int) *dialogs.Session {
+	s := dialogs.NewSession(lang)
+	s.Seq = seq
+	return &s
+}
+
+// facts reads facts JSON under the default catalogue.
+func facts(tb testing.TB, data string) eligibility.Facts {
+	tb.Helper()
+	f, err := eligibility.ParseFacts(eligibility.DefaultCatalog(), []byte(data))
+	require.NoError(tb, err)
+	return f
 }
 
 // clock is a settable time source for DB.Now.
@@ -125,10 +142,11 @@ func TestOpen_Invalid(t *testing.T) {
 func TestOpen_Memory(t *testing.T) {
 	ctx := context.Background()
 	db := mustOpenPath(t, ":memory:")
-	require.NoError(t, db.SaveTurn(ctx, &Turn{Partner: Partner{ChatID: 1, Lang: "en"}, Session: []byte("s")}))
+	require.NoError(t, db.SaveTurn(ctx, &Turn{Partner: Partner{ChatID: 1, Lang: "en"}, Session: session("en", 4)}))
 	got, err := db.Session(ctx, 1)
 	require.NoError(t, err)
-	assert.Equal(t, []byte("s"), got)
+	require.NotNil(t, got)
+	assert.Equal(t, 4, got.Seq)
 }
 
 func TestReaderIsReadOnly(t *testing.T) {
@@ -145,8 +163,8 @@ func TestDataSurvivesReopen(t *testing.T) {
 	useClock(db)
 	turn := &Turn{
 		Partner:  Partner{ChatID: 7, UserID: 70, Username: "anna", Name: "Anna K", Lang: "ru", Company: "Acme", Reminders: "on"},
-		Session:  []byte(`{"step":"consumption"}`),
-		Report:   &Report{Facts: []byte(`{"a":1}`), Statuses: map[string]eligibility.Status{"devops": "eligible"}, Gaps: map[string]int{"devops": 0}},
+		Session:  session("ru", 2),
+		Report:   &Report{Facts: facts(t, `{"partner_agreement":true}`), Statuses: map[string]eligibility.Status{"devops": "eligible"}, Gaps: map[string]int{"devops": 0}},
 		UpdateID: 0,
 	}
 	require.NoError(t, db.SaveTurn(ctx, turn))

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+
+	"specbot/dialogs"
 )
 
 // Turn is everything one update changed for one partner, saved at once.
@@ -10,8 +12,8 @@ type Turn struct {
 	// Partner is inserted, or updated in every field but CreatedAt. SaveTurn
 	// fills in its CreatedAt and UpdatedAt.
 	Partner Partner
-	// Session replaces the partner's session; nil or empty deletes it.
-	Session []byte
+	// Session replaces the partner's session; nil deletes it.
+	Session *dialogs.Session
 	// Report, when non-nil, is added to the partner's history. SaveTurn
 	// fills in its ID, ChatID and CreatedAt.
 	Report *Report
@@ -46,8 +48,7 @@ func (t *Turn) validate() error {
 // (the outbox) and the inbox mark
 // in one transaction: either all of it is saved or none. It returns
 // ErrNotFound, saving nothing, if t.UpdateID is not in the inbox, and
-// ErrInvalid for data the store refuses (including facts or a verdict that
-// are not JSON).
+// ErrInvalid for data the store refuses.
 func (db *DB) SaveTurn(ctx context.Context, t *Turn) error {
 	if t == nil {
 		return fmt.Errorf("save turn: nil turn: %w", ErrInvalid)

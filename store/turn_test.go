@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"specbot/dialogs"
 	"specbot/eligibility"
 )
 
@@ -22,7 +23,7 @@ func TestSaveTurn_RoundTrip(t *testing.T) {
 
 	first := &Turn{
 		Partner: Partner{ChatID: 5, UserID: 50, Username: "anna", Name: "Anna K", Lang: "en"},
-		Session: []byte(`{"step":1}`),
+		Session: session("en", 1),
 	}
 	require.NoError(t, db.SaveTurn(ctx, first))
 	assert.Equal(t, created, first.Partner.CreatedAt)
@@ -32,10 +33,10 @@ func TestSaveTurn_RoundTrip(t *testing.T) {
 	second := &Turn{
 		Partner: Partner{ChatID: 5, UserID: 50, Username: "anna_new", Name: "Anna Karenina", Lang: "ru",
 			Company: "Acme", Reminders: "off", Unreachable: true},
-		Session: []byte(`{"step":2}`),
+		Session: session("ru", 2),
 		Report: &Report{
-			Facts:    []byte(`{"partner_agreement":true}`),
-			Verdict:  []byte(`{"results":[]}`),
+			Facts:    facts(t, `{"partner_agreement":true}`),
+			Verdict:  eligibility.Report{Catalog: "test", Results: []eligibility.Result{}},
 			Statuses: map[string]eligibility.Status{"infrastructure": "eligible", "devops": "incomplete"},
 			Gaps:     map[string]int{"infrastructure": 0, "devops": 2},
 		},
@@ -51,7 +52,7 @@ func TestSaveTurn_RoundTrip(t *testing.T) {
 
 	session, err := db.Session(ctx, 5)
 	require.NoError(t, err)
-	assert.Equal(t, []byte(`{"step":2}`), session)
+	assert.Equal(t, second.Session, session)
 
 	require.NotZero(t, second.Report.ID)
 	assert.Equal(t, int64(5), second.Report.ChatID)
@@ -80,7 +81,7 @@ func TestSaveTurn_KeepsHistory(t *testing.T) {
 	var saved []Report
 	for i := range 3 {
 		turn := &Turn{Partner: p, Report: &Report{
-			Facts:    []byte(fmt.Sprintf(`{"n":%d}`, i)),
+			Facts:    facts(t, fmt.Sprintf(`{"verified_solutions":{"devops":%d}}`, i)),
 			Statuses: map[string]eligibility.Status{"devops": "not_eligible"},
 			Gaps:     map[string]int{"devops": 3 - i},
 		}}
@@ -132,7 +133,7 @@ func TestSaveTurn_MarksUpdateDone(t *testing.T) {
 		require.True(t, ok)
 	}
 
-	require.NoError(t, db.SaveTurn(ctx, &Turn{Partner: Partner{ChatID: 3, Lang: "en"}, Session: []byte("s1"), UpdateID: 1}))
+	require.NoError(t, db.SaveTurn(ctx, &Turn{Partner: Partner{ChatID: 3, Lang: "en"}, Session: session("en", 1), UpdateID: 1}))
 	pending, err := db.PendingUpdates(ctx, 0)
 	require.NoError(t, err)
 	require.Len(t, pending, 1)
@@ -147,20 +148,21 @@ func TestSaveTurn_RollsBackEverything(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	clk := useClock(db)
-	before := &Turn{Partner: Partner{ChatID: 3, Name: "Before", Lang: "en"}, Session: []byte("s0")}
+	before := &Turn{Partner: Partner{ChatID: 3, Name: "Before", Lang: "en"}, Session: session("en", 0)}
 	require.NoError(t, db.SaveTurn(ctx, before))
 	ok, err := db.EnqueueUpdate(ctx, InboxUpdate{UpdateID: 1, ChatID: 3, Payload: []byte(`{}`)})
 	require.NoError(t, err)
 	require.True(t, ok)
 
-	// The facts are not JSON: SQLite refuses the report after the inbox row
-	// was marked and the partner and session written, in the same
+	// The outbound batch is empty: the store refuses it after the inbox row
+	// was marked and the partner, session and report written, in the same
 	// transaction.
 	clk.Add(time.Hour)
 	bad := &Turn{
 		Partner:  Partner{ChatID: 3, Name: "After", Lang: "ru"},
-		Session:  []byte("s1"),
-		Report:   &Report{Facts: []byte(`{not json`)},
+		Session:  session("ru", 1),
+		Report:   &Report{},
+		Outbox:   &Outbound{},
 		UpdateID: 1,
 	}
 	require.Error(t, db.SaveTurn(ctx, bad))
@@ -171,7 +173,7 @@ func TestSaveTurn_RollsBackEverything(t *testing.T) {
 	assert.Equal(t, before.Partner, p)
 	s, err := db.Session(ctx, 3)
 	require.NoError(t, err)
-	assert.Equal(t, []byte("s0"), s)
+	assert.Equal(t, before.Session, s)
 	_, err = db.LatestReport(ctx, 3)
 	assert.ErrorIs(t, err, ErrNotFound)
 	pending, err := db.PendingUpdates(ctx, 0)
@@ -204,8 +206,8 @@ func TestConcurrentWrites(t *testing.T) {
 			}
 			errs <- db.SaveTurn(ctx, &Turn{
 				Partner:  Partner{ChatID: chatID, Lang: "en"},
-				Session:  []byte("s"),
-				Report:   &Report{Facts: []byte(`{}`), Statuses: map[string]eligibility.Status{"devops": "eligible"}},
+				Session:  session("en", 1),
+				Report:   &Report{Statuses: map[string]eligibility.Status{"devops": "eligible"}},
 				UpdateID: updateID,
 			})
 		})
@@ -232,23 +234,58 @@ func TestConcurrentWrites(t *testing.T) {
 func BenchmarkSaveTurn(b *testing.B) {
 	ctx := context.Background()
 	db := MustOpenDB(b)
-	session := make([]byte, 2048)
-	facts := []byte(`{"partner_agreement":true,"consumption_rub_year":{"infrastructure":12000000}}`)
+	sess := session("en", 1)
+	raw := []byte(`{"partner_agreement":true,"consumption_rub_year":{"infrastructure":12000000}}`)
+	f := facts(b, string(raw))
 	for i := 0; b.Loop(); i++ {
 		updateID := int64(i + 1)
-		if _, err := db.EnqueueUpdate(ctx, InboxUpdate{UpdateID: updateID, ChatID: 1, Payload: facts}); err != nil {
+		if _, err := db.EnqueueUpdate(ctx, InboxUpdate{UpdateID: updateID, ChatID: 1, Payload: raw}); err != nil {
 			b.Fatal(err)
 		}
 		turn := &Turn{
 			Partner:  Partner{ChatID: int64(i%100 + 1), Lang: "en", Name: "Bench"},
-			Session:  session,
+			Session:  sess,
 			UpdateID: updateID,
 		}
 		if i%10 == 0 {
-			turn.Report = &Report{Facts: facts, Statuses: map[string]eligibility.Status{"infrastructure": "eligible"}}
+			turn.Report = &Report{Facts: f, Statuses: map[string]eligibility.Status{"infrastructure": "eligible"}}
 		}
 		if err := db.SaveTurn(ctx, turn); err != nil {
 			b.Fatal(err)
 		}
 	}
+}
+
+// TestStoredUnderAnotherEdition: a session saved under another catalogue
+// edition comes back with dialogs.ErrSessionOutdated (and what dialogs keeps
+// of it), and a report whose facts the current catalogue no longer reads is
+// absent.
+func TestStoredUnderAnotherEdition(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	old := dialogs.Session{Version: 99, Lang: "ru", Company: "Acme"}
+	require.NoError(t, db.SaveTurn(ctx, &Turn{Partner: Partner{ChatID: 1, Lang: "ru"}, Session: &old, Report: &Report{}}))
+	require.NoError(t, db.SetReminders(ctx, 1, ConsentOn))
+	_, err := db.rw.Exec(`UPDATE reports SET facts = '{"retired_fact":true}' WHERE chat_id = 1`)
+	require.NoError(t, err)
+
+	chat, err := db.Chat(ctx, 1)
+	require.ErrorIs(t, err, dialogs.ErrSessionOutdated)
+	assert.True(t, chat.Found, "the chat comes with the error")
+	require.NotNil(t, chat.Session)
+	assert.Equal(t, "Acme", chat.Session.Company)
+	assert.Equal(t, "ru", chat.Session.Lang)
+	assert.Nil(t, chat.Report, "a report unreadable under this catalogue is absent")
+	_, err = db.LatestReport(ctx, 1)
+	assert.ErrorIs(t, err, ErrNotFound)
+	desk, err := db.Desk(ctx, 1, time.Time{})
+	require.NoError(t, err)
+	assert.Nil(t, desk.Report)
+	assert.NotZero(t, desk.ReportID, "a handoff still points at the unreadable report")
+
+	cands, err := db.ReminderCandidates(ctx)
+	require.NoError(t, err)
+	require.Len(t, cands, 1)
+	assert.Nil(t, cands[0].Session, "a reminder says nothing of a session it cannot resume")
+	assert.Nil(t, cands[0].Report)
 }

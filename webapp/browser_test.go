@@ -291,6 +291,7 @@ func startBot(t *testing.T) *botRun {
 	ctx, cancel := context.WithCancel(context.Background())
 	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "specbot.db"))
 	require.NoError(t, err)
+	db.Catalog = eligibility.DefaultCatalog()
 	logs := &lockedBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	engine := dialogs.NewEngine(eligibility.DefaultCatalog(), sheetNow().Location())
@@ -399,7 +400,9 @@ func TestMiniAppInBrowser(t *testing.T) {
 		r, err := run.db.LatestReport(context.Background(), id)
 		require.NoError(t, err)
 		var facts map[string]any
-		require.NoError(t, json.Unmarshal(r.Facts, &facts))
+		factsData, err := json.Marshal(r.Facts)
+		require.NoError(t, err)
+		require.NoError(t, json.Unmarshal(factsData, &facts))
 		assert.Equal(t, map[string]any{"infrastructure": 12500000.0, "devops": 2000000.0, "data_platform": 2000000.0}, facts["consumption_rub_year"])
 		assert.Len(t, facts["employees"], 2)
 		p, err := run.db.Partner(context.Background(), id)
@@ -443,7 +446,9 @@ func TestMiniAppInBrowser(t *testing.T) {
 		r, err := run.db.LatestReport(context.Background(), id)
 		require.NoError(t, err)
 		var facts map[string]any
-		require.NoError(t, json.Unmarshal(r.Facts, &facts))
+		factsData, err := json.Marshal(r.Facts)
+		require.NoError(t, err)
+		require.NoError(t, json.Unmarshal(factsData, &facts))
 		assert.Equal(t, map[string]any{"infrastructure": 12500000.0, "devops": 2000000.0, "data_platform": 2000000.0}, facts["consumption_rub_year"])
 		p, err := run.db.Partner(context.Background(), id)
 		require.NoError(t, err)

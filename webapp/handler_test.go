@@ -58,6 +58,7 @@ func newHandler(t *testing.T, n webapp.Notifier) (*webapp.Handler, *app.App) {
 	t.Helper()
 	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "specbot.db"))
 	require.NoError(t, err)
+	db.Catalog = eligibility.DefaultCatalog()
 	t.Cleanup(func() { db.Close() })
 	engine := dialogs.NewEngine(eligibility.DefaultCatalog(), time.UTC)
 	engine.Now = sheetNow
@@ -177,7 +178,9 @@ func TestHandlerSubmit(t *testing.T) {
 	assert.Equal(t, "Oleg Ivanov", p.Name)
 	r, err := a.DB.LatestReport(context.Background(), 77)
 	require.NoError(t, err)
-	assert.JSONEq(t, `{"partner_agreement":true,"consumption_rub_year":{"devops":2500000},"employees":[{"name":"Anna","certs":["cloud_service_engineer"]}]}`, string(r.Facts))
+	factsData, err := json.Marshal(r.Facts)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"partner_agreement":true,"consumption_rub_year":{"devops":2500000},"employees":[{"name":"Anna","certs":["cloud_service_engineer"]}]}`, string(factsData))
 	body, _ := io.ReadAll(do(t, h, "GET", "/app/", "", "").Body)
 	assert.Contains(t, string(body), `src="app.js"`)
 }

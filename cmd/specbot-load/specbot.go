@@ -16,6 +16,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"specbot/bot/telegramtest"
+	"specbot/dialogs"
 	"specbot/eligibility"
 	"specbot/store"
 )
@@ -231,16 +232,23 @@ func seedPartners(ctx context.Context, dbPath string, n int) error {
 		return err
 	}
 	defer db.Close()
-	facts := []byte(`{"partner_agreement":true,"business_plan":true,"verified_solutions":{"infrastructure":1,"devops":0},` +
+	db.Catalog = eligibility.DefaultCatalog()
+	factsJSON := []byte(`{"partner_agreement":true,"business_plan":true,"verified_solutions":{"infrastructure":1,"devops":0},` +
 		`"consumption_rub_year":{"infrastructure":12000000,"devops":1500000},"architect_interview":{"infrastructure":"passed","devops":"scheduled"},` +
 		`"employees":[{"name":"Anna","certs":["cloud_service_engineer","infrastructure_protection"]},{"name":"Oleg","certs":["cloud_service_engineer"]}]}`)
+	facts, err := eligibility.ParseFacts(db.Catalog, factsJSON)
+	if err != nil {
+		return err
+	}
+	session := dialogs.NewSession("en")
+	session.Seq = 1
 	for i := range n {
 		chat := int64(5_000_000 + i)
 		t := &store.Turn{
 			Partner: store.Partner{ChatID: chat, UserID: chat, Username: fmt.Sprintf("partner%d", i), Name: "Seeded Partner",
 				Lang: []string{"en", "ru"}[i%2], Company: fmt.Sprintf("Company %d", i), Reminders: "on"},
-			Session: []byte(`{"v":1,"lang":"en","seq":1}`),
-			Report: &store.Report{Facts: facts, Verdict: []byte(`{}`),
+			Session: &session,
+			Report: &store.Report{Facts: facts,
 				Statuses: map[string]eligibility.Status{"infrastructure": eligibility.Eligible, "devops": eligibility.NotEligible},
 				Gaps:     map[string]int{"infrastructure": 0, "devops": 3}},
 		}
@@ -319,6 +327,7 @@ func lostAnswers(ctx context.Context, dbPath string, chats []int64) (int, error)
 		return 0, err
 	}
 	defer db.Close()
+	db.Catalog = eligibility.DefaultCatalog()
 	lost := 0
 	for _, chat := range chats {
 		r, err := db.LatestReport(ctx, chat)
@@ -326,13 +335,17 @@ func lostAnswers(ctx context.Context, dbPath string, chats []int64) (int, error)
 			lost++
 			continue
 		}
+		data, err := json.Marshal(r.Facts)
+		if err != nil {
+			return 0, err
+		}
 		var f struct {
 			Consumption map[string]int64 `json:"consumption_rub_year"`
 			Employees   []struct {
 				Name string `json:"name"`
 			} `json:"employees"`
 		}
-		if json.Unmarshal(r.Facts, &f) != nil || f.Consumption["infrastructure"] != 12_500_000 ||
+		if json.Unmarshal(data, &f) != nil || f.Consumption["infrastructure"] != 12_500_000 ||
 			f.Consumption["devops"] != 1_500_000 || len(f.Employees) != 2 {
 			lost++
 		}

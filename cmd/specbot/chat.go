@@ -90,6 +90,7 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return fail(stderr, exitError, "chat: %v", err)
 	}
 	defer db.Close()
+	db.Catalog = cfg.Catalog
 
 	conv := &app.App{DB: db, Engine: cfg.engine(), ContactConfigured: cfg.ManagersChatID != 0}
 	conv.Log = logger

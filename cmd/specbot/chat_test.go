@@ -11,6 +11,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"specbot/dialogs"
+	"specbot/eligibility"
 	"specbot/store"
 )
 
@@ -95,8 +97,10 @@ func TestChatLogLinesStayOffTheScreen(t *testing.T) {
 	outdate := func() {
 		db, err := store.Open(context.Background(), dbPath)
 		require.NoError(t, err)
+		db.Catalog = eligibility.DefaultCatalog()
 		defer db.Close()
-		require.NoError(t, db.SaveTurn(context.Background(), &store.Turn{Partner: store.Partner{ChatID: terminalChatID, Lang: "en"}, Session: []byte(`{"v":999,"lang":"en"}`)}))
+		old := dialogs.Session{Version: 999, Lang: "en"}
+		require.NoError(t, db.SaveTurn(context.Background(), &store.Turn{Partner: store.Partner{ChatID: terminalChatID, Lang: "en"}, Session: &old}))
 	}
 	outdate()
 	out, errOut, code := chatRun(t, dbPath, "/quit\n")

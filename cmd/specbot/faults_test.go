@@ -22,6 +22,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"specbot/bot/telegramtest"
+	"specbot/eligibility"
 	"specbot/store"
 )
 
@@ -205,6 +206,7 @@ func TestServeSurvivesSIGKILLUnderLoad(t *testing.T) {
 	ctx := context.Background()
 	db, err := store.Open(ctx, dbPath)
 	require.NoError(t, err)
+	db.Catalog = eligibility.DefaultCatalog()
 	defer db.Close()
 	want := faultFacts(t)
 	for _, p := range partners {
@@ -213,7 +215,9 @@ func TestServeSurvivesSIGKILLUnderLoad(t *testing.T) {
 			continue
 		}
 		var got map[string]any
-		require.NoError(t, json.Unmarshal(r.Facts, &got))
+		factsData, err := json.Marshal(r.Facts)
+		require.NoError(t, err)
+		require.NoError(t, json.Unmarshal(factsData, &got))
 		assert.Equal(t, want, got, "partner %d: the report holds exactly the answers given", p.chat)
 		reports, err := db.Reports(ctx, p.chat, 0)
 		require.NoError(t, err)

@@ -55,6 +55,7 @@ func runRemind(ctx context.Context, args []string, stdout, stderr io.Writer, get
 		return fail(stderr, exitError, "remind: %v", err)
 	}
 	defer db.Close()
+	db.Catalog = cfg.Catalog
 	engine := cfg.engine()
 	engine.Now = func() time.Time { return now.In(cfg.Location) }
 

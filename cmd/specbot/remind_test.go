@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -40,6 +39,7 @@ func remindDB(t *testing.T) string {
 	path := filepath.Join(t.TempDir(), "specbot.db")
 	db, err := store.Open(ctx, path)
 	require.NoError(t, err)
+	db.Catalog = eligibility.DefaultCatalog()
 	defer db.Close()
 	c := eligibility.DefaultCatalog()
 	partners := []struct {
@@ -60,11 +60,7 @@ func remindDB(t *testing.T) string {
 			require.NoError(t, err)
 			rep := eligibility.Evaluate(c, facts, time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC))
 			res, _ := rep.Result("infrastructure")
-			factsJSON, err := json.Marshal(facts)
-			require.NoError(t, err)
-			verdict, err := json.Marshal(rep)
-			require.NoError(t, err)
-			turn.Report = &store.Report{Facts: factsJSON, Verdict: verdict,
+			turn.Report = &store.Report{Facts: facts, Verdict: rep,
 				Statuses: map[string]eligibility.Status{"infrastructure": res.Status}, Gaps: map[string]int{"infrastructure": res.Gaps()}}
 		}
 		require.NoError(t, db.SaveTurn(ctx, turn))
@@ -87,6 +83,7 @@ func outboxCounts(t *testing.T, path string) map[store.ReminderState]int {
 	t.Helper()
 	db, err := store.Open(context.Background(), path)
 	require.NoError(t, err)
+	db.Catalog = eligibility.DefaultCatalog()
 	defer db.Close()
 	counts, err := db.ReminderCounts(context.Background())
 	require.NoError(t, err)

@@ -38,6 +38,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return fail(stderr, exitError, "serve: %v", err)
 	}
 	defer db.Close()
+	db.Catalog = cfg.Catalog
 	engine := cfg.engine()
 	engine.WebAppURL = cfg.WebAppURL()
 	b, err := startBot(ctx, log, func(ctx context.Context) (*bot.Bot, error) {
