@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -52,11 +50,7 @@ func TestOutboxRidesTheTurn(t *testing.T) {
 // the old rows, which are all still there.
 func TestUpgradeFromSchema6(t *testing.T) {
 	ctx := context.Background()
-	src, err := os.ReadFile(filepath.Join("testdata", "schema6.db"))
-	require.NoError(t, err)
-	path := filepath.Join(t.TempDir(), "specbot.db")
-	require.NoError(t, os.WriteFile(path, src, 0o600))
-	db := mustOpenPath(t, path)
+	db := openFixture(t, "schema6.db")
 
 	chat, err := db.Chat(ctx, 7)
 	require.NoError(t, err)

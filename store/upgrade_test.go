@@ -19,11 +19,7 @@ import (
 // it upgrades in place with nothing lost.
 func TestUpgradeFromSchema5(t *testing.T) {
 	ctx := context.Background()
-	src, err := os.ReadFile(filepath.Join("testdata", "schema5.db"))
-	require.NoError(t, err)
-	path := filepath.Join(t.TempDir(), "specbot.db")
-	require.NoError(t, os.WriteFile(path, src, 0o600))
-	db := mustOpenPath(t, path)
+	db := openFixture(t, "schema5.db")
 
 	chat, err := db.Chat(ctx, 7)
 	require.NoError(t, err)
@@ -104,4 +100,15 @@ func TestRecordFailureParks(t *testing.T) {
 	assert.ErrorIs(t, err, ErrNotFound)
 	_, _, err = db.RecordFailure(ctx, 99, 3)
 	assert.ErrorIs(t, err, ErrNotFound)
+}
+
+// openFixture opens a copy of a database kept under testdata (made by an
+// earlier schema), so that the upgrade never touches the fixture itself.
+func openFixture(t *testing.T, name string) *DB {
+	t.Helper()
+	src, err := os.ReadFile(filepath.Join("testdata", name))
+	require.NoError(t, err)
+	path := filepath.Join(t.TempDir(), "specbot.db")
+	require.NoError(t, os.WriteFile(path, src, 0o600))
+	return mustOpenPath(t, path)
 }
