@@ -47,8 +47,9 @@ type Bot struct {
 	ready         readiness
 
 	// beforeHandle, when set, is called with each update before it is
-	// handled: the test seam through which a test makes an update panic.
-	beforeHandle func(*models.Update)
+	// handled: the test seam through which a test makes an update panic
+	// or fail with the error it returns.
+	beforeHandle func(*models.Update) error
 }
 
 // New builds the adapter; it calls getMe to check the token unless the

@@ -198,7 +198,10 @@ func TestFaultDiskFullBeforeApplying(t *testing.T) {
 	for _, p := range partners {
 		apologies[p] = faultWaitApology(t, p, marks[p]).Text
 	}
-	time.Sleep(200 * time.Millisecond) // retries (every 50 ms) while the disk is full
+	// Retries every 50 ms while the disk is full, ten of them, twice the
+	// attempts after which a refused update is dropped: a storage error
+	// never drops an answer.
+	time.Sleep(500 * time.Millisecond)
 	for _, p := range partners {
 		assert.Equal(t, saved[p], faultSession(t, h, p), "chat %d: the saved dialog is intact", p.chat)
 		assert.Equal(t, 0, faultAsked(t, p, "consumption_rub_year"), "chat %d: not applied while the disk is full", p.chat)

@@ -23,7 +23,8 @@ import (
 const maxTextRunes = 2000
 
 // giveUpAfter is how many failed attempts an update gets before it is
-// dropped (after errors) or parked (after panics) with an apology.
+// dropped (after refusals by Telegram) or parked (after panics) with an
+// apology.
 const giveUpAfter = 5
 
 // process applies one stored update. An error leaves it pending for a retry.
@@ -53,7 +54,11 @@ func (b *Bot) process(ctx context.Context, in store.InboxUpdate) error {
 		// a typed answer would answer the next question).
 		b.apologizeOnce(ctx, &u)
 	}
-	if attempts >= giveUpAfter {
+	if attempts >= giveUpAfter && refused(err) {
+		// Only a refusal by Telegram that no retry can change drops an
+		// update. A storage error never does: the update waits in the
+		// inbox, however long the disk is full, and is applied once it
+		// is back (the partner was told so).
 		log.Error("update dropped after retries", "attempts", attempts)
 		if derr := b.app.Done(ctx, u.ID); derr == nil {
 			// Dropped: only now must the partner send it again.
@@ -62,6 +67,17 @@ func (b *Bot) process(ctx context.Context, in store.InboxUpdate) error {
 		}
 	}
 	return err
+}
+
+// refused reports whether err is Telegram refusing a request for good:
+// sending it again gets the same answer.
+func refused(err error) bool {
+	for _, e := range []error{tgbot.ErrorBadRequest, tgbot.ErrorForbidden, tgbot.ErrorNotFound, tgbot.ErrorUnauthorized} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
 }
 
 // handle routes one update to its handler. A panic in a handler is
@@ -73,7 +89,9 @@ func (b *Bot) handle(ctx context.Context, u *models.Update) (err error) {
 		}
 	}()
 	if b.beforeHandle != nil {
-		b.beforeHandle(u)
+		if err := b.beforeHandle(u); err != nil {
+			return err
+		}
 	}
 	switch {
 	case u.CallbackQuery != nil:
