@@ -18,6 +18,8 @@ type App struct {
 	Log               *slog.Logger
 	// Now is the clock; nil means time.Now. Tests move it.
 	Now func() time.Time
+
+	chats chatLocks
 }
 
 // Who is the person behind an input, whichever adapter it came in by.

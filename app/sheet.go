@@ -132,6 +132,7 @@ func (a *App) PreviewSheet(ctx context.Context, who Who, in dialogs.SheetInput) 
 // becomes a partner), and the verdict comes back for the chat. A sheet with
 // errors stores nothing.
 func (a *App) SubmitSheet(ctx context.Context, who Who, in dialogs.SheetInput) (SheetResult, error) {
+	defer a.chats.lock(who.ChatID)()
 	sc, err := a.loadSheetChat(ctx, who)
 	if err != nil {
 		return SheetResult{}, fmt.Errorf("submit sheet %d: %w", who.ChatID, err)

@@ -3,8 +3,10 @@ package app_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 	_ "time/tzdata"
@@ -189,4 +191,46 @@ func TestSubmitSheet(t *testing.T) {
 	res, err = a.SubmitSheet(ctx, anna, again)
 	require.NoError(t, err)
 	assert.Contains(t, res.Messages[0].Text, "2 млн ₽ → 1 млн ₽")
+}
+
+// TestTurnsOfOneChatAreSerialised: a Mini App submit can arrive at the same
+// moment as another submit or a chat message of the same chat; each turn
+// reads what the one before it saved, so none is lost. Eight sheets
+// submitted at once count as eight checks, and the chat's own answer given
+// in the same instant is kept.
+func TestTurnsOfOneChatAreSerialised(t *testing.T) {
+	a := newApp(t)
+	ctx := context.Background()
+	const n = 8
+	var wg sync.WaitGroup
+	errs := make(chan error, n+1)
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res, err := a.SubmitSheet(ctx, anna, fullSheet())
+			if err == nil && len(res.Errors) > 0 {
+				err = fmt.Errorf("sheet refused: %v", res.Errors)
+			}
+			errs <- err
+		}()
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		_, err := a.Handle(ctx, anna, dialogs.Input{Button: "g:l:en"}, 0, 0)
+		errs <- err
+	}()
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	s, err := a.DB.Session(ctx, anna.ChatID)
+	require.NoError(t, err)
+	assert.Equal(t, n, s.Checks, "every submitted sheet counted")
+	assert.Equal(t, "en", s.Lang, "the chat's answer given in the same instant is kept")
+	reports, err := a.DB.Reports(ctx, anna.ChatID, 0)
+	require.NoError(t, err)
+	assert.Len(t, reports, n)
 }

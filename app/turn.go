@@ -33,6 +33,7 @@ type Turn struct {
 // pressed, the message whose button was pressed, and anchor), and
 // Turn.OutboxID names them for the adapter to mark sent.
 func (a *App) Handle(ctx context.Context, who Who, in dialogs.Input, updateID int64, anchor int, pressed ...int) (Turn, error) {
+	defer a.chats.lock(who.ChatID)()
 	chat, err := a.DB.Chat(ctx, who.ChatID)
 	if err != nil && !errors.Is(err, dialogs.ErrSessionOutdated) {
 		return Turn{}, err
