@@ -247,9 +247,28 @@ func TestNoDeadKeyboards(t *testing.T) {
 				}
 			}
 			assert.Empty(t, p.deadButtons())
+
+			// Check again: the verdict keeps its buttons beside the new
+			// question, and no removal was wasted on a message without any.
+			p.press(p.T("button.check_again"))
+			h.settle()
+			assert.Len(t, p.liveKeyboards(), 2)
+			assert.Empty(t, wastedRemovals(h), "every keyboard removal removed one")
 			assert.Empty(t, h.refused())
 		})
 	}
+}
+
+// wastedRemovals lists the editMessageReplyMarkup calls refused because
+// the message had no buttons left to remove.
+func wastedRemovals(h *harness) []string {
+	var out []string
+	for _, c := range h.srv.Calls("editMessageReplyMarkup") {
+		if c.Code != 0 {
+			out = append(out, "message "+c.Params["message_id"])
+		}
+	}
+	return out
 }
 
 func texts(msgs []telegramtest.Message) []string {
@@ -307,6 +326,7 @@ func TestBotAPICallsPerAnswer(t *testing.T) {
 			verdictCalls, methods := callsSince(h.srv, n0)
 			t.Logf("%s: %d button answers, at most %d calls each; %d typed answers, at most %d calls each; the verdict %d calls %v",
 				lang, presses, maxPress, typed, maxTyped, verdictCalls, methods)
+			assert.Empty(t, wastedRemovals(h))
 			assert.Empty(t, p.deadButtons())
 			assert.Empty(t, h.refused())
 		})

@@ -90,6 +90,15 @@ func (b *Bot) reply(ctx context.Context, chatID int64, msgs []dialogs.Message, p
 			}
 			if target != 0 && b.edit(ctx, chatID, target, m) {
 				edited = target
+				if !m.Question && target == anchor {
+					// The question became something else (a pause, a
+					// record of the answers): no keyboard of a question is
+					// left to remove there.
+					anchor = 0
+					if !forgotten {
+						b.anchors.note(chatID, 0)
+					}
+				}
 				switch {
 				case m.Question:
 					if anchor != target {
