@@ -151,10 +151,12 @@ func (t *turn) saveDraft(echo bool) {
 	if certs == "" {
 		certs = t.p.T("answer.no_certs")
 	}
+	line := "✔️ <b>" + esc(d.Name) + "</b>: " + esc(certs)
 	if echo {
 		t.echo(t.p.T("check.employees.certs", "Name", esc(d.Name)), certs)
+		t.out.Messages[len(t.out.Messages)-1].trace = line // whose certificates, on top of the next question
 	} else {
-		t.say(Message{Text: "✔️ <b>" + esc(d.Name) + "</b>: " + esc(certs)})
+		t.say(Message{Text: line})
 	}
 	t.ask()
 }
