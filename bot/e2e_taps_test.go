@@ -303,12 +303,13 @@ func TestBotAPICallsPerAnswer(t *testing.T) {
 			p.press(p.T("button.start_check"))
 			h.settle()
 			script := devopsInfraScript(p, map[string]string{"en": "yes", "ru": "да"}[lang], "12.5 mln", "1.5 mln")[1:]
-			maxPress, maxTyped, presses, typed := 0, 0, 0, 0
+			maxPress, maxTyped, presses, typed, total := 0, 0, 0, 0, 0
 			for _, a := range script {
 				n0 := len(h.srv.Calls())
 				p.play(a)
 				h.settle()
 				n, methods := callsSince(h.srv, n0)
+				total += n
 				if a.press != "" {
 					presses++
 					maxPress = max(maxPress, n)
@@ -324,8 +325,8 @@ func TestBotAPICallsPerAnswer(t *testing.T) {
 			p.verdict()
 			h.settle()
 			verdictCalls, methods := callsSince(h.srv, n0)
-			t.Logf("%s: %d button answers, at most %d calls each; %d typed answers, at most %d calls each; the verdict %d calls %v",
-				lang, presses, maxPress, typed, maxTyped, verdictCalls, methods)
+			t.Logf("%s: %d button answers, at most %d calls each; %d typed answers, at most %d calls each; %d calls in all; the verdict %d calls %v",
+				lang, presses, maxPress, typed, maxTyped, total, verdictCalls, methods)
 			assert.Empty(t, wastedRemovals(h))
 			assert.Empty(t, p.deadButtons())
 			assert.Empty(t, h.refused())
