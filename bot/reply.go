@@ -112,6 +112,9 @@ func (b *Bot) reply(ctx context.Context, chatID int64, msgs []dialogs.Message, p
 						menu = 0
 					}
 				case len(m.Buttons) > 0 && !m.Keep:
+					if menu != anchor {
+						retire(menu, target)
+					}
 					menu = target
 				case menu == target:
 					menu = 0
@@ -127,7 +130,7 @@ func (b *Bot) reply(ctx context.Context, chatID int64, msgs []dialogs.Message, p
 			b.anchors.setMenu(chatID, menu)
 			return i
 		}
-		if id == 0 || len(m.Buttons) == 0 || m.Keep {
+		if id == 0 || m.Keep || len(m.Buttons) == 0 && !m.Question {
 			continue
 		}
 		if menu != anchor {
