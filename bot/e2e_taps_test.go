@@ -333,3 +333,39 @@ func TestBotAPICallsPerAnswer(t *testing.T) {
 		})
 	}
 }
+
+// TestTypedInputSupersedesMenus: a menu left on screen loses its buttons
+// when the partner goes on by typing instead of pressing them: the welcome
+// when /check starts the check, the reminders menu when the next question
+// comes, the pause's Continue when /check resumes.
+func TestTypedInputSupersedesMenus(t *testing.T) {
+	for _, lang := range []string{"en", "ru"} {
+		t.Run(lang, func(t *testing.T) {
+			h := newHarness(t)
+			p := h.partner(t, 42, "Alice", lang)
+			welcome := p.typ("/start")
+			p.typ("/check")
+			h.settle()
+			assert.Nil(t, p.message(welcome.ID).Keyboard, "the welcome")
+
+			p.typ("Acme")
+			menu := p.say("/reminders", p.T("reminders.off"))
+			p.press(p.T("button.all"))
+			h.settle()
+			assert.NotNil(t, p.message(menu.ID).Keyboard, "pressing the question's buttons leaves the menu")
+			p.typ(map[string]string{"en": "yes", "ru": "да"}[lang])
+			h.settle()
+			assert.Nil(t, p.message(menu.ID).Keyboard, "the reminders menu, once a new question came")
+
+			paused := p.pressFor(p.T("button.cancel"), p.T("check.paused"))
+			p.say("/check", p.T("check.in_progress"))
+			p.press(p.T("button.continue"))
+			h.settle()
+			assert.Nil(t, p.message(paused.ID).Keyboard, "the pause")
+			live := p.liveKeyboards()
+			require.Len(t, live, 1, "only the current question keeps buttons: %v", texts(live))
+			assert.Empty(t, wastedRemovals(h))
+			assert.Empty(t, h.refused())
+		})
+	}
+}
