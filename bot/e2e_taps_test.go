@@ -1,7 +1,11 @@
 package bot_test
 
 import (
+	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -364,6 +368,53 @@ func TestTypedInputSupersedesMenus(t *testing.T) {
 			assert.Nil(t, p.message(paused.ID).Keyboard, "the pause")
 			live := p.liveKeyboards()
 			require.Len(t, live, 1, "only the current question keeps buttons: %v", texts(live))
+			assert.Empty(t, wastedRemovals(h))
+			assert.Empty(t, h.refused())
+		})
+	}
+}
+
+// leftover posts a message with a keyboard into the chat as an earlier
+// process of the bot would have left it: a question of an earlier check.
+func leftover(t *testing.T, h *harness, chat int64, data string) int {
+	t.Helper()
+	markup := `{"inline_keyboard":[[{"text":"Yes","callback_data":"` + data + `"}]]}`
+	resp, err := http.PostForm(h.srv.URL()+"/bot"+testToken+"/sendMessage", url.Values{
+		"chat_id": {strconv.FormatInt(chat, 10)}, "text": {"An earlier question?"}, "reply_markup": {markup},
+	})
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var out struct {
+		OK     bool `json:"ok"`
+		Result struct {
+			ID int `json:"message_id"`
+		} `json:"result"`
+	}
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&out))
+	require.True(t, out.OK)
+	return out.Result.ID
+}
+
+// TestStaleKeyboardGoesWhenPressed: a dead keyboard left on screen (by an
+// earlier process) gets the friendly stale reply when pressed, and loses
+// its buttons.
+func TestStaleKeyboardGoesWhenPressed(t *testing.T) {
+	for _, lang := range []string{"en", "ru"} {
+		t.Run(lang, func(t *testing.T) {
+			h := newHarness(t)
+			p := h.partner(t, 42, "Alice", lang)
+			p.typ("/start")
+			p.play(press(p.T("button.start_check")), typ("Acme"))
+			old := leftover(t, h, p.chat, "1:y")
+			m := p.mark()
+			p.pressOn(old, "1:y")
+			p.waitText(m, p.T("button.stale_repeat"))
+			h.settle()
+			assert.Equal(t, p.T("button.stale"), h.answered()[len(h.answered())-1].Params["text"])
+			assert.Nil(t, p.message(old).Keyboard, "the dead keyboard pressed is gone")
+			live := p.liveKeyboards()
+			require.Len(t, live, 1, "only the current question keeps buttons: %v", texts(live))
+			assert.Contains(t, live[0].Text, p.T("check.question.specs"))
 			assert.Empty(t, wastedRemovals(h))
 			assert.Empty(t, h.refused())
 		})

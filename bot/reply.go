@@ -130,6 +130,9 @@ func (b *Bot) reply(ctx context.Context, chatID int64, msgs []dialogs.Message, p
 			b.anchors.setMenu(chatID, menu)
 			return i
 		}
+		if m.Supersedes && pressed != anchor && pressed != menu {
+			retire(pressed, id) // a dead keyboard the partner just found
+		}
 		if id == 0 || m.Keep || len(m.Buttons) == 0 && !m.Question {
 			continue
 		}

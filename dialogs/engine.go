@@ -36,6 +36,9 @@ type Message struct {
 	// (the verdict's Contact and Check again): no later keyboard
 	// supersedes them.
 	Keep bool `json:",omitempty"`
+	// Supersedes marks a reply to a button pressed on a message whose
+	// buttons are dead (a stale one): the message pressed loses them.
+	Supersedes bool `json:",omitempty"`
 
 	// trace is the one-line answer an echo records ("✔️ <b>Yes</b>"), for
 	// fold to put on top of the next question.
@@ -193,6 +196,7 @@ func (e *Engine) Handle(s Session, in Input, env Env) Outcome {
 		t.text(strings.TrimSpace(in.Text))
 	}
 	t.fold()
+	t.supersede()
 	return t.out
 }
 
@@ -215,6 +219,14 @@ func (t *turn) stale() {
 		return
 	}
 	t.say(Message{Text: t.p.T("button.stale_idle"), Buttons: [][]Button{{{Label: t.p.T("button.start_check"), Data: cbCheck}}}})
+}
+
+// supersede marks the reply to a stale button as replacing the message
+// pressed, whose dead buttons then go.
+func (t *turn) supersede() {
+	if t.staled && t.byButton && len(t.out.Messages) > 0 {
+		t.out.Messages[len(t.out.Messages)-1].Supersedes = true
+	}
 }
 
 // text handles typed text.
