@@ -99,6 +99,11 @@ func (t *turn) cancel() {
 		s.State, s.Note = s.Resume, ""
 		s.Seq++
 		t.say(Message{Text: t.p.T("cancel.done"), Edit: true})
+		if s.State == Checking || s.State == Summary {
+			// The prompt took the question's place on screen: the question
+			// comes back, with its buttons.
+			t.ask()
+		}
 	default:
 		t.say(Message{Text: t.p.T("cancel.nothing")})
 	}

@@ -186,3 +186,22 @@ func TestVerdictKeepsItsButtons(t *testing.T) {
 	require.GreaterOrEqual(t, i, 0)
 	assert.True(t, out.Messages[i].Keep)
 }
+
+// TestCancelledPromptGivesTheQuestionBack: the prompt for a note to the
+// manager, cancelled during a check, turns back into the question it
+// interrupted, buttons and all.
+func TestCancelledPromptGivesTheQuestionBack(t *testing.T) {
+	for _, u := range uis() {
+		t.Run(u.lang, func(t *testing.T) {
+			d := newDriver(t, u.lang)
+			d.env.ContactConfigured = true
+			d.play(press(u.startCheck), typ("Acme"), press("Infrastructure"), press(u.done))
+			d.cmd("manager")
+			out := d.press(u.cancel)
+			require.Len(t, out.Messages, 1, dump(out.Messages))
+			assert.True(t, out.Messages[0].Edit && out.Messages[0].Question)
+			assert.Contains(t, out.Messages[0].Text, u.agreementQ)
+			assert.NotEmpty(t, out.Messages[0].Buttons)
+		})
+	}
+}
