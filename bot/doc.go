@@ -27,4 +27,11 @@
 // stored in the outbox with their handoff and drained by one group sender
 // at the group's pace (a golang.org/x/time/rate limiter): no partner's turn
 // waits for the group's slot.
+//
+// No dead buttons stay on screen (reply.go): a new question removes the
+// previous question's keyboard, any new keyboard removes the last menu's
+// (the welcome, the language chooser), and a question answered by a button
+// is edited into the next one. A button answer thus costs two Bot API calls
+// (the callback answer and one edit), a typed answer two (the next question
+// and the removal of the old keyboard). The verdict keeps its buttons.
 package bot

@@ -457,6 +457,44 @@ func (p *partner) find(s string) []telegramtest.Message {
 	return out
 }
 
+// asked counts the times the bot showed a text to the partner: each
+// message sent with it, and each edit that turned a message into it (a
+// question answered by a button becomes the next one in place).
+func (p *partner) asked(q string) int {
+	// The sent messages, in the order of the successful sendMessage calls
+	// that made them.
+	var sent []int
+	for _, m := range p.srv.Messages(p.chat) {
+		if m.Method == "sendMessage" {
+			sent = append(sent, m.ID)
+		}
+	}
+	n, i := 0, 0
+	shows := map[string]bool{} // message id -> it shows q now
+	for _, c := range p.srv.Calls("sendMessage", "editMessageText") {
+		if c.Code != 0 || c.ChatID() != p.chat {
+			continue
+		}
+		has := strings.Contains(c.Params["text"], q)
+		if c.Method == "sendMessage" {
+			if has {
+				n++
+			}
+			if i < len(sent) {
+				shows[strconv.Itoa(sent[i])] = has
+			}
+			i++
+			continue
+		}
+		id := c.Params["message_id"]
+		if has && !shows[id] {
+			n++
+		}
+		shows[id] = has
+	}
+	return n
+}
+
 // deadButtons returns the questions (messages starting with their "Step N
 // of M" line) that still show buttons although a newer question was asked.
 func (p *partner) deadButtons() []string {

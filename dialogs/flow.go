@@ -253,7 +253,7 @@ func (t *turn) keepAll() {
 		t.stale()
 		return
 	}
-	t.say(Message{Text: t.p.T("check.question."+s.Key) + "\n\n✔️ <b>" + esc(t.p.T("button.keep_all")) + "</b>", Edit: true})
+	t.echo(t.p.T("check.question."+s.Key), t.p.T("button.keep_all"))
 	if len(s.Specs) == 0 {
 		s.Specs, s.Picking = s.Prev, nil
 	}
@@ -307,8 +307,11 @@ func (t *turn) back() {
 }
 
 // echo edits the answered question to show the answer without buttons.
+// When the next question follows, fold keeps only the answer's line, on
+// top of it.
 func (t *turn) echo(question, answer string) {
-	t.say(Message{Text: question + "\n\n✔️ <b>" + esc(answer) + "</b>", Edit: true})
+	line := "✔️ <b>" + esc(answer) + "</b>"
+	t.say(Message{Text: question + "\n\n" + line, Edit: true, trace: line})
 }
 
 func (t *turn) answerButton(cb callback) {
@@ -426,7 +429,8 @@ func (t *turn) specsButton(cb callback) {
 		} else {
 			s.Picking = append(s.Picking, all[i])
 		}
-		s.Seq++
+		// The same question, edited: Seq stays, so that a tick pressed
+		// before this edit reached the screen still counts.
 		m := t.question()
 		m.Edit = true
 		t.say(m)
@@ -442,7 +446,10 @@ func (t *turn) specsButton(cb callback) {
 	case actDone:
 		if len(s.Picking) == 0 {
 			t.out.Notice = t.p.T("check.hint.specs_none")
-			t.retry(t.p.T("check.hint.specs_none"))
+			if !t.byButton {
+				t.retry(t.p.T("check.hint.specs_none"))
+			}
+			// A press needs only the notice: the checklist stays as it is.
 			return
 		}
 		t.chooseSpecs(s.Picking)

@@ -62,6 +62,7 @@ type ui struct {
 	companyQ, specsQ, agreementQ, planQ, employeesQ string
 	stepOf, eligible, incomplete, notYet            string
 	staleNotice, yesNoHint, moneyHint, countHint    string
+	alreadyNotice                                   string
 	negativeHint, specsHint, companyLongHint        string
 	paused, forgetConfirm, forgetDone, remindAsk    string
 	changesTitle, changesNone, reportNone           string
@@ -89,6 +90,7 @@ var uiEN = ui{
 	stepOf:     "Step %d of %d",
 	eligible:   "eligible", incomplete: "not enough information yet", notYet: "not yet: %d condition",
 	staleNotice:     "That button is from an earlier question.",
+	alreadyNotice:   "✔️ Got it, already on it",
 	yesNoHint:       "Please answer yes or no",
 	moneyHint:       "Type an amount in rubles",
 	countHint:       "Type a whole number",
@@ -128,6 +130,7 @@ var uiRU = ui{
 	stepOf:     "Шаг %d из %d",
 	eligible:   "условия выполнены", incomplete: "пока не хватает сведений", notYet: "пока нет: не выполнено %d условие",
 	staleNotice:     "Эта кнопка от предыдущего вопроса.",
+	alreadyNotice:   "✔️ Уже принято",
 	yesNoHint:       "Ответьте «да» или «нет»",
 	moneyHint:       "Введите сумму в рублях",
 	countHint:       "Введите целое число",
@@ -275,6 +278,19 @@ func (d *driver) question() Message {
 	}
 	d.t.Fatalf("the last reply asks no question:\n%s", dump(d.out.Messages))
 	return Message{}
+}
+
+// asked is a question's text without the lines fold put on top of it: the
+// answer just given ("✔️ …") and a hint ("⚠️ …").
+func asked(text string) string {
+	for strings.HasPrefix(text, "✔️ ") || strings.HasPrefix(text, "⚠️ ") {
+		_, rest, ok := strings.Cut(text, "\n\n")
+		if !ok {
+			break
+		}
+		text = rest
+	}
+	return text
 }
 
 // requireAsks checks that the latest reply asks a question containing want.

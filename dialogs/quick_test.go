@@ -529,7 +529,7 @@ func TestStepCounterNeverGoesBack(t *testing.T) {
 			last, total := 2, 0
 			for i := 0; d.s.State == Checking && i < 40; i++ {
 				var step, of int
-				_, err := fmt.Sscanf(strings.TrimPrefix(d.question().Text, "<b>"), u.stepOf, &step, &of)
+				_, err := fmt.Sscanf(strings.TrimPrefix(asked(d.question().Text), "<b>"), u.stepOf, &step, &of)
 				require.NoError(t, err, d.question().Text)
 				assert.Equal(t, last+1, step, "the step after step %d", last)
 				if total > 0 {

@@ -84,7 +84,10 @@ func (t *turn) verdict() {
 	report := t.evaluate()
 	t.out.Report = &Completed{Facts: s.Facts.Clone(), Report: report, Specs: slices.Clone(s.Specs)}
 	prev := t.previous()
-	t.say(Message{Text: t.summary().Text, Edit: true})
+	// The summary stays as the record of the answers, without its buttons
+	// and without the hint about them.
+	answers := strings.TrimRight(strings.TrimSuffix(t.summary().Text, t.p.T("summary.hint")), "\n")
+	t.say(Message{Text: answers, Edit: true})
 	t.say(t.e.verdictMessage(s.Lang, report, s.Specs, prev, t.env.ContactConfigured))
 	s.State, s.Key, s.Editing = Idle, "", false
 	s.Checks++
