@@ -107,16 +107,16 @@ func (t *turn) employeesButton(cb callback) {
 		if !s.Facts.EmployeesKnown {
 			s.Facts.EmployeesKnown = true
 		}
-		t.echo(q, t.answerOf(Step{Key: stepEmployees}))
+		t.echoStep(q, Step{Key: stepEmployees}, t.answerOf(Step{Key: stepEmployees}))
 		s.Sub = empList
 		t.advance()
 	case s.Sub == empList && cb.act == actNone:
 		s.Facts.EmployeesKnown, s.Facts.Employees = true, nil
-		t.echo(q, t.p.T("answer.no_employees"))
+		t.echoStep(q, Step{Key: stepEmployees}, t.p.T("answer.no_employees"))
 		t.advance()
 	case s.Sub == empList && cb.act == actUnknown:
 		s.Facts.EmployeesKnown, s.Facts.Employees = false, nil
-		t.echo(q, t.p.T("answer.unknown"))
+		t.echoStep(q, Step{Key: stepEmployees}, t.p.T("answer.unknown"))
 		t.advance()
 	case s.Sub == empList && cb.act == actRemove:
 		i, ok := cb.index(len(s.Facts.Employees))

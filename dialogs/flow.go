@@ -314,6 +314,22 @@ func (t *turn) echo(question, answer string) {
 	t.say(Message{Text: question + "\n\n" + line, Edit: true, trace: line})
 }
 
+// echoStep is echo for a step of the check: the trace left on top of the
+// next question names the step ("✔️ Partner agreement signed: Yes"), since
+// the question it answered is no longer on screen.
+func (t *turn) echoStep(question string, st Step, answer string) {
+	t.echo(question, answer)
+	t.out.Messages[len(t.out.Messages)-1].trace = traceLine(t.labelOf(st), answer)
+}
+
+// traceLine is an answer's one line: "✔️ Label: <b>answer</b>".
+func traceLine(label, answer string) string {
+	if label == "" {
+		return "✔️ <b>" + esc(answer) + "</b>"
+	}
+	return "✔️ " + esc(label) + ": <b>" + esc(answer) + "</b>"
+}
+
 func (t *turn) answerButton(cb callback) {
 	s := t.s()
 	st, _, _ := t.current()
@@ -383,10 +399,10 @@ func (t *turn) companyButton(cb callback) {
 			t.stale()
 			return
 		}
-		t.echo(t.p.T("check.question.company"), s.Company)
+		t.echoStep(t.p.T("check.question.company"), Step{Key: stepCompany}, s.Company)
 		t.advance()
 	case actUnknown:
-		t.echo(t.p.T("check.question.company"), t.p.T("answer.skipped"))
+		t.echoStep(t.p.T("check.question.company"), Step{Key: stepCompany}, t.p.T("answer.skipped"))
 		t.advance()
 	default:
 		t.stale()
@@ -477,7 +493,7 @@ func (t *turn) chooseSpecs(chosen []string) {
 		}
 	}
 	s.Specs, s.Picking = specs, nil
-	t.echo(t.p.T("check.question.specs"), t.specList(specs))
+	t.echoStep(t.p.T("check.question.specs"), Step{Key: stepSpecs}, t.specList(specs))
 	t.advance()
 }
 
@@ -520,7 +536,7 @@ func (t *turn) factButton(st Step, cb callback) {
 	switch cb.act {
 	case actUnknown:
 		s.Facts.Forget(st.Ref)
-		t.echo(q, t.p.T("answer.unknown"))
+		t.echoStep(q, st, t.p.T("answer.unknown"))
 		t.advance()
 		return
 	case actYes, actNo:
@@ -555,7 +571,7 @@ func (t *turn) factButton(st Step, cb callback) {
 		t.stale()
 		return
 	}
-	t.echo(q, t.answerOf(st))
+	t.echoStep(q, st, t.answerOf(st))
 	t.advance()
 }
 
@@ -588,7 +604,7 @@ func (t *turn) factText(st Step, txt string) {
 		if f.Type == eligibility.FactMoney {
 			// Echo the amount understood: kopecks dropped, "12,5 млн"
 			// written out, so that a misreading shows at once.
-			t.say(Message{Text: "✔️ <b>" + esc(format(n)) + "</b>"})
+			t.say(Message{Text: traceLine(t.labelOf(st), format(n))})
 		}
 	case eligibility.FactEnum:
 		v, ok := t.matchValue(f, txt)

@@ -67,6 +67,7 @@ type ui struct {
 	paused, forgetConfirm, forgetDone, remindAsk    string
 	changesTitle, changesNone, reportNone           string
 	summaryTitle, languageSet                       string
+	specsLabel, agreementLabel, consumptionLabel    string
 	stop, goOnQ, keepAll, restart, stepOpen         string
 }
 
@@ -105,8 +106,9 @@ var uiEN = ui{
 	changesNone:     "Nothing changed since your previous check.",
 	reportNone:      "You have no verdict yet.",
 	summaryTitle:    "Your answers",
-	languageSet:     "I'll speak English.",
-	stop:            "⏹ Stop here", goOnQ: "Every specialization needs this",
+	specsLabel:      "Specializations", agreementLabel: "Partner agreement signed", consumptionLabel: "Annual consumption · Infrastructure",
+	languageSet: "I'll speak English.",
+	stop:        "⏹ Stop here", goOnQ: "Every specialization needs this",
 	keepAll: "⏩ Keep all my previous answers", restart: "🔁 Start over", stepOpen: "Step %d",
 }
 
@@ -145,8 +147,9 @@ var uiRU = ui{
 	changesNone:     "С прошлой проверки ничего не изменилось.",
 	reportNone:      "Вердикта пока нет.",
 	summaryTitle:    "Ваши ответы",
-	languageSet:     "Буду говорить по-русски.",
-	stop:            "⏹ Остановиться", goOnQ: "Это нужно для любой специализации",
+	specsLabel:      "Специализации", agreementLabel: "Партнёрское соглашение заключено", consumptionLabel: "Годовое потребление · Infrastructure",
+	languageSet: "Буду говорить по-русски.",
+	stop:        "⏹ Остановиться", goOnQ: "Это нужно для любой специализации",
 	keepAll: "⏩ Оставить все прежние ответы", restart: "🔁 Начать заново", stepOpen: "Шаг %d",
 }
 

@@ -129,19 +129,19 @@ func TestAnswerByButtonIsOneEdit(t *testing.T) {
 			require.Len(t, out.Messages, 1, dump(out.Messages))
 			m := out.Messages[0]
 			assert.True(t, m.Edit && m.Question)
-			assert.True(t, strings.HasPrefix(m.Text, "✔️ <b>Infrastructure</b>\n\n"), m.Text)
+			assert.True(t, strings.HasPrefix(m.Text, "✔️ "+u.specsLabel+": <b>Infrastructure</b>\n\n"), m.Text)
 			assert.Contains(t, m.Text, u.agreementQ)
 
 			out = d.press(u.yes)
 			require.Len(t, out.Messages, 1, dump(out.Messages))
 			assert.True(t, out.Messages[0].Edit)
-			assert.True(t, strings.HasPrefix(out.Messages[0].Text, "✔️ <b>"+u.yes+"</b>\n\n"), out.Messages[0].Text)
+			assert.True(t, strings.HasPrefix(out.Messages[0].Text, "✔️ "+u.agreementLabel+": <b>"+u.yes+"</b>\n\n"), out.Messages[0].Text)
 
 			d.play(press(u.yes), typ("1"))
 			out = d.typ("12 000 000")
 			require.Len(t, out.Messages, 1, dump(out.Messages))
 			assert.False(t, out.Messages[0].Edit, "a typed answer gets a new question")
-			assert.True(t, strings.HasPrefix(out.Messages[0].Text, "✔️ <b>"), out.Messages[0].Text)
+			assert.True(t, strings.HasPrefix(out.Messages[0].Text, "✔️ "+u.consumptionLabel+": <b>"), out.Messages[0].Text)
 
 			// Back, from a question answered by a button, is one edit too.
 			out = d.press(u.back)
