@@ -91,12 +91,12 @@ func TestPollingCheckInBothLanguages(t *testing.T) {
 			for _, q := range []string{agreementQ, planQ, p.T("check.question.specs")} {
 				assert.Equal(t, 1, p.asked(q), "question %q asked once", q)
 			}
-			plan := p.find("✔️ <b>" + p.T("answer.yes") + "</b>\n\n")
+			plan := p.find(": <b>" + p.T("answer.yes") + "</b>\n\n")
 			require.NotEmpty(t, plan, "the chosen answer is shown")
 			assert.Positive(t, plan[0].Edits, "edited in place")
 			// The specializations were ticked in the same message, which
 			// then became the next question.
-			specs := p.find("✔️ <b>Infrastructure, DevOps</b>")
+			specs := p.find("✔️ " + p.T("summary.specs") + ": <b>Infrastructure, DevOps</b>")
 			require.Len(t, specs, 1)
 			assert.GreaterOrEqual(t, specs[0].Edits, 3, "two toggles and the answer edit one message")
 			assert.Nil(t, specs[0].Keyboard)

@@ -106,7 +106,7 @@ func TestQuickTicksAllCount(t *testing.T) {
 				}
 			}
 			next := p.press(p.T("button.done"))
-			assert.True(t, strings.HasPrefix(next.Text, "✔️ <b>"+strings.ReplaceAll(strings.Join(chosen, ", "), "&", "&amp;")+"</b>\n\n"), next.Text)
+			assert.True(t, strings.HasPrefix(next.Text, "✔️ "+p.T("summary.specs")+": <b>"+strings.ReplaceAll(strings.Join(chosen, ", "), "&", "&amp;")+"</b>\n\n"), next.Text)
 
 			// On to the first employee's certificates, answering "I don't
 			// know" to every fact.
