@@ -17,7 +17,7 @@ func (b *Bot) isManagerContext(m *models.Message) bool {
 	if m.From == nil || !b.cfg.isManager(m.From.ID) {
 		return false
 	}
-	return m.Chat.Type == models.ChatTypePrivate || m.Chat.ID == b.cfg.ManagersChatID
+	return m.Chat.Type == models.ChatTypePrivate || b.isManagersChat(m.Chat.ID)
 }
 
 // managerCommand runs /stats, /partner and /export; handled is false for
@@ -39,7 +39,7 @@ func (b *Bot) managerCommand(ctx context.Context, u *models.Update, cmd, args st
 			return true, b.done(ctx, u.ID)
 		}
 	case "help":
-		if chatID != b.cfg.ManagersChatID {
+		if !b.isManagersChat(chatID) {
 			return false, nil
 		}
 		text = p.T("manager.help")
