@@ -194,7 +194,9 @@ func (a *App) RelayTo(ctx context.Context, managersChatID int64, threadID, reply
 }
 
 // MovedChat returns the id the managers' chat from moved to, 0 if none.
-func (a *App) MovedChat(ctx context.Context, from int64) (int64, error) { return a.DB.MovedChat(ctx, from) }
+func (a *App) MovedChat(ctx context.Context, from int64) (int64, error) {
+	return a.DB.MovedChat(ctx, from)
+}
 
 // MoveManagersChat records that the managers' chat from is now to.
 func (a *App) MoveManagersChat(ctx context.Context, from, to int64) error {

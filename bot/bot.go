@@ -49,8 +49,8 @@ type Bot struct {
 	managersID atomic.Int64
 	noTopics   atomic.Bool // the managers' chat has no topics for the bot
 	flatOnce   sync.Once
-	listening     chan string // receives the HTTP address once listening
-	ready         readiness
+	listening  chan string // receives the HTTP address once listening
+	ready      readiness
 
 	// beforeHandle, when set, is called with each update before it is
 	// handled: the test seam through which a test makes an update panic

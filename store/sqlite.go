@@ -264,7 +264,7 @@ func (c timeColumn) Scan(v any) error {
 	return nil
 }
 
-// optTime scans a time written by formatTime, or '' as the zero time.
+// optTime scans a time written by formatTime, or ” as the zero time.
 type optTime struct{ t *time.Time }
 
 func (c optTime) Scan(v any) error {
