@@ -100,7 +100,7 @@ func TestGoldenDesk(t *testing.T) {
 			require.NoError(t, err)
 			assert.False(t, h.Updated)
 			var card strings.Builder
-			card.WriteString("--- open\n" + showMessage(h.Card))
+			card.WriteString("--- open\n" + showMessage(h.Card) + "topic: " + h.TopicName + "\n")
 			again, err := a.RequestHandoff(ctx, 7, "", lang)
 			require.NoError(t, err)
 			assert.True(t, again.Updated, "a second request within a day updates the open handoff")
@@ -109,11 +109,11 @@ func TestGoldenDesk(t *testing.T) {
 			taken, notify, err := a.HandoffButton(ctx, "t:"+id, manager, lang)
 			require.NoError(t, err)
 			assert.True(t, notify)
-			card.WriteString("--- taken\n" + showMessage(taken.Card))
+			card.WriteString("--- taken\n" + showMessage(taken.Card) + "topic: " + taken.TopicName + "\n")
 			done, notify, err := a.HandoffButton(ctx, "d:"+id, manager, lang)
 			require.NoError(t, err)
 			assert.False(t, notify)
-			card.WriteString("--- done\n" + showMessage(done.Card))
+			card.WriteString("--- done\n" + showMessage(done.Card) + "topic: " + done.TopicName + "\n")
 			golden(t, "card."+lang+".golden", card.String())
 
 			stats, err := a.Stats(ctx, lang)

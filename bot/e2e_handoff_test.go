@@ -37,11 +37,12 @@ func (g *managers) T(id string, kv ...any) string { return g.p.T(id, kv...) }
 // cards returns the bot's messages in the managers' chat.
 func (g *managers) cards() []telegramtest.Message { return g.srv.Messages(managersChat) }
 
-// posts counts the messages sent (not edited) to the managers' chat.
+// posts counts the cards sent (not edited) to the managers' chat; notes
+// about a partner are not cards.
 func (g *managers) posts() int {
 	n := 0
 	for _, c := range g.h.calls("sendMessage", managersChat) {
-		if c.Code == 0 {
+		if c.Code == 0 && strings.HasPrefix(c.Params["text"], "📨") {
 			n++
 		}
 	}
@@ -141,6 +142,11 @@ func TestHandoff(t *testing.T) {
 			assert.Positive(t, card.Edits)
 			assert.Contains(t, card.Text, "✅ <b>ML &amp; AI</b>", "the card shows the new verdict")
 			assert.Contains(t, card.Text, "Please call after 3 pm", "the comment stays")
+			var notes []string
+			for _, m := range g.cards() {
+				notes = append(notes, m.Text)
+			}
+			assert.Contains(t, notes, g.T("note.eligible", "Specs", "ML &amp; AI"), "the managers hear the partner turned eligible")
 
 			// Someone who is not a manager cannot take it.
 			edits := card.Edits

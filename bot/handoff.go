@@ -83,6 +83,10 @@ func (b *Bot) postCard(ctx context.Context, thread int, text string, markup mode
 
 // editCard replaces a card in place; false when Telegram refused.
 func (b *Bot) editCard(ctx context.Context, h store.Handoff, text string, markup models.ReplyMarkup) bool {
+	key := fmt.Sprintf("%s\x00%v", text, markup)
+	if last, ok := b.cardShown.Load(h.ID); ok && last == key {
+		return true // the card already shows it: no call spent on "not modified"
+	}
 	if err := b.managers.Wait(ctx); err != nil {
 		return false
 	}
@@ -93,7 +97,11 @@ func (b *Bot) editCard(ctx context.Context, h store.Handoff, text string, markup
 			LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tgbot.True()}})
 		return err
 	})
-	return err == nil || isNotModified(err)
+	if err == nil || isNotModified(err) {
+		b.cardShown.Store(h.ID, key)
+		return true
+	}
+	return false
 }
 
 // onHandoffButton handles Take and Done on a card.

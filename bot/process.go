@@ -323,6 +323,8 @@ func (b *Bot) converse(ctx context.Context, updateID int64, who app.Who, in dial
 	}
 	if out.Contact != nil {
 		out.Messages = append(out.Messages, b.handoff(ctx, turn, who, out.Contact.Comment)...)
+	} else if out.Report != nil {
+		b.recheck(ctx, who.ChatID)
 	}
 	if len(out.Messages) > 0 {
 		b.deliver(ctx, app.Outbound{ID: turn.OutboxID, ChatID: who.ChatID, Pressed: pressed, Anchor: anchor, Messages: out.Messages}, anchor, turn.Forgotten)

@@ -105,6 +105,20 @@ func (b *Bot) noteToManagers(ctx context.Context, thread, replyTo int, text stri
 	}
 }
 
+// recheck tells the managers what a partner's new check changed.
+func (b *Bot) recheck(ctx context.Context, chatID int64) {
+	if b.managersChat() == 0 {
+		return
+	}
+	queued, err := b.app.Recheck(ctx, chatID, b.managersChat(), b.cfg.ManagersLang)
+	if err != nil {
+		b.log.Warn("recheck note", "chat_id", chatID, "err", err)
+	}
+	if queued {
+		b.wakeGroup()
+	}
+}
+
 // passOn copies a partner's message to its managers while its request is
 // open and tells the partner so; false when the message is not for the
 // managers (no open request, or a text that answers a question), and the
