@@ -49,7 +49,7 @@ type Bot struct {
 	managersID atomic.Int64
 	noTopics   atomic.Bool // the managers' chat has no topics for the bot
 	flatOnce   sync.Once
-	cardShown  sync.Map // handoff id -> the card's text and markup as last edited
+	cardShown  sync.Map    // handoff id -> the card's text and markup as last edited
 	listening  chan string // receives the HTTP address once listening
 	ready      readiness
 
