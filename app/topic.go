@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"specbot/dialogs"
@@ -259,4 +260,35 @@ func (a *App) Recheck(ctx context.Context, chatID, managersChatID int64, lang st
 		queued = true
 	}
 	return queued, nil
+}
+
+// Nudge queues, once per handoff, a reminder in the managers' chat of each
+// card that has waited untaken since before olderThan. It returns how many
+// were queued.
+func (a *App) Nudge(ctx context.Context, managersChatID int64, olderThan time.Time, lang string) (int, error) {
+	due, err := a.DB.NudgeDue(ctx, olderThan)
+	if err != nil {
+		return 0, err
+	}
+	p := locales.For(lang)
+	n := 0
+	for _, h := range due {
+		first, err := a.DB.MarkNudged(ctx, h.ID)
+		if err != nil {
+			return n, err
+		}
+		if !first {
+			continue
+		}
+		company := p.T("card.no_company")
+		if partner, err := a.DB.Partner(ctx, h.ChatID); err == nil && partner.Company != "" {
+			company = partner.Company
+		}
+		if err := a.queueItem(ctx, managersChatID, h.ID, GroupItem{Kind: store.PostNote, Partner: h.ChatID,
+			Text: p.T("note.nudge", "Company", html.EscapeString(company))}); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
 }

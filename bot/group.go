@@ -33,6 +33,7 @@ func (b *Bot) runGroup(ctx context.Context) {
 	t := time.NewTicker(groupRetry)
 	defer t.Stop()
 	for {
+		b.nudge(ctx)
 		b.drainGroup(ctx)
 		select {
 		case <-ctx.Done():
@@ -125,4 +126,16 @@ func (b *Bot) postQueuedCard(ctx context.Context, o app.Outbound) bool {
 	b.syncTopic(ctx, h)
 	b.markSent(ctx, o)
 	return true
+}
+
+// nudge queues a reminder of every card that waited untaken longer than
+// HandoffNudge, once each.
+func (b *Bot) nudge(ctx context.Context) {
+	n, err := b.app.Nudge(ctx, b.managersChat(), b.cfg.Now().Add(-b.cfg.HandoffNudge), b.cfg.ManagersLang)
+	if err != nil {
+		b.log.Warn("nudge untaken cards", "err", err)
+	}
+	if n > 0 {
+		b.log.Info("untaken cards nudged", "count", n)
+	}
 }
