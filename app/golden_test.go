@@ -37,7 +37,7 @@ func golden(t *testing.T, name, got string) {
 // deskApp is an App over a fresh database with a fixed clock and three
 // partners who finished a check: two with facts from the DESIGN example,
 // one with none.
-func deskApp(t *testing.T) *App {
+func deskApp(t testing.TB) *App {
 	t.Helper()
 	loc, err := time.LoadLocation("Europe/Moscow")
 	require.NoError(t, err)
@@ -61,7 +61,7 @@ func deskApp(t *testing.T) *App {
 }
 
 // saveCheck stores a completed check of every specialization with facts.
-func (a *App) saveCheck(t *testing.T, p store.Partner, facts []byte) {
+func (a *App) saveCheck(t testing.TB, p store.Partner, facts []byte) {
 	t.Helper()
 	f, err := eligibility.ParseFacts(a.Engine.Catalog, facts)
 	require.NoError(t, err)
@@ -121,7 +121,7 @@ func TestGoldenDesk(t *testing.T) {
 			golden(t, "stats."+lang+".golden", stats+"\n")
 
 			var partner strings.Builder
-			for _, arg := range []string{"@anna", "8", "9", "@nobody", ""} {
+			for _, arg := range []string{"@anna", "8", "9", "@nobody", "", "beta", "a", "Nowhere Ltd"} {
 				text, err := a.PartnerReport(ctx, lang, arg)
 				require.NoError(t, err)
 				partner.WriteString("--- /partner " + arg + "\n" + text + "\n")

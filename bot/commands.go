@@ -14,7 +14,7 @@ import (
 var partnerCommands = []string{"start", "check", "report", "manager", "reminders", "language", "forget", "help", "cancel"}
 
 // managerCommands are shown only in the managers' chat.
-var managerCommands = []string{"stats", "partner", "export"}
+var managerCommands = []string{"stats", "pipeline", "partner", "export", "r"}
 
 func commandList(lang string, names []string) []models.BotCommand {
 	p := locales.For(lang)

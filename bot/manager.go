@@ -7,6 +7,7 @@ import (
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"specbot/app"
 	"specbot/dialogs"
 	"specbot/locales"
 )
@@ -33,8 +34,15 @@ func (b *Bot) managerCommand(ctx context.Context, u *models.Update, cmd, args st
 		text, err = b.app.Stats(ctx, b.cfg.ManagersLang)
 	case "partner":
 		text, err = b.app.PartnerReport(ctx, b.cfg.ManagersLang, args)
+	case "pipeline":
+		text, err = b.app.Pipeline(ctx, b.cfg.ManagersLang, args, b.managersChat())
 	case "export":
-		err = b.export(ctx, chatID, p)
+		f, ferr := b.app.ParseExportFilter(args)
+		if ferr != nil {
+			text = p.T("manager.export_usage")
+			break
+		}
+		err = b.export(ctx, chatID, f, p)
 		if err == nil {
 			return true, b.done(ctx, u.ID)
 		}
@@ -54,8 +62,8 @@ func (b *Bot) managerCommand(ctx context.Context, u *models.Update, cmd, args st
 }
 
 // export sends a CSV of the latest report of every partner.
-func (b *Bot) export(ctx context.Context, chatID int64, p *locales.Printer) error {
-	data, err := b.app.ExportCSV(ctx)
+func (b *Bot) export(ctx context.Context, chatID int64, f app.ExportFilter, p *locales.Printer) error {
+	data, err := b.app.ExportCSV(ctx, f, b.cfg.ManagersLang)
 	if err != nil {
 		return err
 	}
