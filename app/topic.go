@@ -23,15 +23,35 @@ import (
 // outbox with the partner's handoff: copies of the partner's messages and
 // the bot's notes.
 
+// Kinds of GroupItem besides store.PostCopy and store.PostNote: after
+// /forget, a message about the partner to redact (a card or note edited to
+// a redacted text, a copy deleted) and its topic to rename and close.
+const (
+	ItemRedact      store.PostKind = "redact"
+	ItemForgetTopic store.PostKind = "forget_topic"
+)
+
+// noHandoff is the handoff of a group item about no handoff (a forgotten
+// partner's): non-zero, so that only the group sender takes the item.
+const noHandoff = -1
+
 // GroupItem is a post into the managers' chat other than a card.
 type GroupItem struct {
-	Kind store.PostKind `json:"kind"` // store.PostCopy or store.PostNote
+	Kind store.PostKind `json:"kind"` // store.PostCopy, store.PostNote, ItemRedact or ItemForgetTopic
 	// Partner is the partner the item is about; its topic receives it.
 	Partner int64 `json:"partner"`
 	// MessageID is the partner's message to copy (PostCopy).
 	MessageID int `json:"message_id,omitempty"`
-	// Text is the note, rendered in the managers' language (PostNote).
+	// Text is the note, rendered in the managers' language (PostNote,
+	// ItemRedact, ItemForgetTopic: the redacted text or topic name).
 	Text string `json:"text,omitempty"`
+	// Target is the bot's message to redact (ItemRedact) and Was what it
+	// showed (store.PostCopy is deleted, the others edited); Thread the
+	// topic to close (ItemForgetTopic), both in ManagersChat.
+	Target       int            `json:"target,omitempty"`
+	Was          store.PostKind `json:"was,omitempty"`
+	Thread       int            `json:"thread,omitempty"`
+	ManagersChat int64          `json:"managers_chat,omitempty"`
 }
 
 type groupPayload struct {
@@ -286,6 +306,35 @@ func (a *App) Nudge(ctx context.Context, managersChatID int64, olderThan time.Ti
 		}
 		if err := a.queueItem(ctx, managersChatID, h.ID, GroupItem{Kind: store.PostNote, Partner: h.ChatID,
 			Text: p.T("note.nudge", "Company", html.EscapeString(company))}); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+// ForgetInManagers queues the redaction of everything the managers' chat
+// shows about a partner who asked to be forgotten: its cards, notes and
+// relayed answers edited to a redacted text, the copies of its messages
+// deleted, its topic renamed and closed. Nothing then leads back to it:
+// the records of those posts are gone with this call.
+func (a *App) ForgetInManagers(ctx context.Context, chatID, managersChatID int64, lang string) (int, error) {
+	f, err := a.DB.TakeFootprint(ctx, chatID)
+	if err != nil {
+		return 0, fmt.Errorf("forget in the managers' chat: %w", err)
+	}
+	p := locales.For(lang)
+	n := 0
+	for _, post := range f.Posts {
+		if err := a.queueItem(ctx, managersChatID, noHandoff, GroupItem{Kind: ItemRedact, Target: post.MessageID, Was: post.Kind,
+			ManagersChat: post.ManagersChatID, Text: p.T("note.forgotten")}); err != nil {
+			return n, err
+		}
+		n++
+	}
+	if t := f.Topic; t != nil {
+		if err := a.queueItem(ctx, managersChatID, noHandoff, GroupItem{Kind: ItemForgetTopic, Thread: t.ThreadID,
+			ManagersChat: t.ManagersChatID, Text: p.T("topic.forgotten")}); err != nil {
 			return n, err
 		}
 		n++

@@ -331,6 +331,9 @@ func (b *Bot) converse(ctx context.Context, updateID int64, who app.Who, in dial
 	} else if turn.Forgotten {
 		b.anchors.forget(who.ChatID)
 	}
+	if turn.Forgotten {
+		b.forgotten(ctx, who.ChatID)
+	}
 	return nil
 }
 

@@ -141,6 +141,16 @@ func (b *Bot) toggleTopic(ctx context.Context, t *store.Topic, closed bool) {
 	if b.managers.Wait(ctx) != nil {
 		return
 	}
+	if !b.toggleTopicRaw(ctx, t, closed) {
+		return
+	}
+	if err := b.app.SaveTopic(ctx, t); err != nil {
+		b.log.Warn("save topic", "chat_id", t.ChatID, "err", err)
+	}
+}
+
+// toggleTopicRaw closes or reopens a topic; false when Telegram refused.
+func (b *Bot) toggleTopicRaw(ctx context.Context, t *store.Topic, closed bool) bool {
 	method := "reopenForumTopic"
 	if closed {
 		method = "closeForumTopic"
@@ -156,12 +166,10 @@ func (b *Bot) toggleTopic(ctx context.Context, t *store.Topic, closed bool) {
 	})
 	if err != nil && !topicNotModified(err) {
 		b.log.Warn(method, "chat_id", t.ChatID, "err", b.redact(err))
-		return
+		return false
 	}
 	t.Closed = closed
-	if err := b.app.SaveTopic(ctx, t); err != nil {
-		b.log.Warn("save topic", "chat_id", t.ChatID, "err", err)
-	}
+	return true
 }
 
 func topicNotModified(err error) bool {
@@ -199,14 +207,21 @@ func (b *Bot) sendGroup(ctx context.Context, thread, replyTo int, text string, m
 // should be tried again later.
 func (b *Bot) postItem(ctx context.Context, o app.Outbound) bool {
 	g := o.Group
+	if g.Kind == app.ItemRedact || g.Kind == app.ItemForgetTopic {
+		b.redactItem(ctx, g)
+		b.markSent(ctx, o)
+		return true
+	}
+	h, err := b.app.HandoffOf(ctx, o.HandoffID)
+	if isNotFound(err) {
+		b.markSent(ctx, o) // the partner was forgotten: nothing of it is posted
+		return true
+	}
 	thread, replyTo := b.threadOf(ctx, g.Partner), 0
-	if thread == 0 {
-		if h, err := b.app.HandoffOf(ctx, o.HandoffID); err == nil && h.CardChatID == b.managersChat() {
-			replyTo = h.CardMessageID
-		}
+	if thread == 0 && err == nil && h.CardChatID == b.managersChat() {
+		replyTo = h.CardMessageID
 	}
 	var id int
-	var err error
 	switch g.Kind {
 	case store.PostCopy:
 		if err = b.managers.Wait(ctx); err != nil {
@@ -275,4 +290,58 @@ func (b *Bot) moveManagers(ctx context.Context, from, to int64) {
 		b.log.Error("store the managers' chat's new id", "from", from, "to", to, "err", err)
 	}
 	b.log.Warn("the managers' chat was upgraded to a supergroup: following it; set SPECBOT_MANAGERS_CHAT_ID to the new id", "from", from, "to", to)
+}
+
+// redactItem carries out a forgotten partner's redaction in the managers'
+// chat; a refusal (a message too old to edit, a topic gone) is logged and
+// not retried: there is nothing better to do with it.
+func (b *Bot) redactItem(ctx context.Context, g *app.GroupItem) {
+	if b.managers.Wait(ctx) != nil {
+		return
+	}
+	chat := g.ManagersChat
+	if chat == 0 {
+		chat = b.managersChat()
+	}
+	var err error
+	switch {
+	case g.Kind == app.ItemForgetTopic:
+		err = b.call(ctx, "editForumTopic", func(ctx context.Context) error {
+			_, err := b.tg.EditForumTopic(ctx, &tgbot.EditForumTopicParams{ChatID: chat, MessageThreadID: g.Thread, Name: g.Text})
+			return err
+		})
+		if err == nil || topicNotModified(err) {
+			t := store.Topic{ManagersChatID: chat, ThreadID: g.Thread}
+			b.toggleTopicRaw(ctx, &t, true)
+		}
+	case g.Was == store.PostCopy:
+		err = b.call(ctx, "deleteMessage", func(ctx context.Context) error {
+			_, err := b.tg.DeleteMessage(ctx, &tgbot.DeleteMessageParams{ChatID: chat, MessageID: g.Target})
+			return err
+		})
+	default:
+		err = b.call(ctx, "editMessageText", func(ctx context.Context) error {
+			_, err := b.tg.EditMessageText(ctx, &tgbot.EditMessageTextParams{ChatID: chat, MessageID: g.Target, Text: g.Text,
+				ParseMode: models.ParseModeHTML, ReplyMarkup: noKeyboard})
+			return err
+		})
+	}
+	if err != nil && !isNotModified(err) && !topicNotModified(err) {
+		b.log.Warn("redact in the managers' chat", "kind", g.Kind, "message", g.Target, "err", b.redact(err))
+	}
+}
+
+// forgotten redacts what the managers' chat shows about a partner who was
+// just forgotten.
+func (b *Bot) forgotten(ctx context.Context, chatID int64) {
+	if b.managersChat() == 0 {
+		return
+	}
+	n, err := b.app.ForgetInManagers(ctx, chatID, b.managersChat(), b.cfg.ManagersLang)
+	if err != nil {
+		b.log.Error("redact a forgotten partner in the managers' chat", "chat_id", chatID, "err", err)
+	}
+	if n > 0 {
+		b.wakeGroup()
+	}
 }
