@@ -80,7 +80,7 @@ func (b *Bot) relay(ctx context.Context, rel app.Relay) {
 	chatID := rel.Partner.ChatID
 	_, err := b.sendText(ctx, chatID, rel.Message.Text, nil, true)
 	if err == nil {
-		b.metrics.Handoffs.WithLabelValues("relayed").Inc()
+		b.metrics.Relayed.WithLabelValues("to_partner").Inc()
 		return
 	}
 	b.log.Warn("relay to partner", "chat_id", chatID, "err", b.redact(err))

@@ -256,6 +256,9 @@ func (b *Bot) postItem(ctx context.Context, o app.Outbound) bool {
 		_ = b.app.SendFailed(context.WithoutCancel(ctx), o, 0)
 		return false
 	}
+	if g.Kind == store.PostCopy {
+		b.metrics.Relayed.WithLabelValues("to_managers").Inc()
+	}
 	if err := b.app.Posted(ctx, store.GroupPost{ManagersChatID: b.managersChat(), MessageID: id, ChatID: g.Partner, Kind: g.Kind}); err != nil {
 		b.log.Warn("record group post", "err", err)
 	}
