@@ -37,7 +37,7 @@ func (b *Bot) setCommands(ctx context.Context) error {
 		all := append(append([]string{}, managerCommands...), "help")
 		sets = append(sets, &tgbot.SetMyCommandsParams{
 			Commands: commandList(b.cfg.ManagersLang, all),
-			Scope:    &models.BotCommandScopeChat{ChatID: b.cfg.ManagersChatID},
+			Scope:    &models.BotCommandScopeChat{ChatID: b.managersChat()},
 		})
 	}
 	for _, params := range sets {

@@ -203,11 +203,17 @@ func TestForumTopics(t *testing.T) {
 // the cards go to the chat itself, the operator is told once in the log
 // what right to grant, and replies to the card carry the conversation.
 func TestForumWithoutRights(t *testing.T) {
-	h := newHarness(t, withForum("en"))
+	for _, tc := range []struct{ managersLang, partnerLang string }{{"en", "ru"}, {"ru", "en"}} {
+		t.Run("managers_"+tc.managersLang, func(t *testing.T) { testFlatChat(t, tc.managersLang, tc.partnerLang) })
+	}
+}
+
+func testFlatChat(t *testing.T, managersLang, partnerLang string) {
+	h := newHarness(t, withForum(managersLang))
 	h.srv.MakeForum(forumChat, "Account managers")
 	h.srv.SetCanManageTopics(forumChat, false)
 	f := h.forum(t, forumChat)
-	alice := h.partner(t, 42, "Alice", "ru")
+	alice := h.partner(t, 42, "Alice", partnerLang)
 	alice.mlCheck("Acme", "150 000")
 	alice.verdict()
 	alice.requestContact("")
@@ -244,11 +250,12 @@ func TestForumWithoutRights(t *testing.T) {
 	h.srv.ReplyText(forumChat, maria, aliceCard.ID, "Привет!")
 	alice.waitText(m, "Привет!")
 	h.srv.ReplyText(forumChat, ivan, copied.ID, "Got the scan")
-	alice.waitText(m, "Got the scan")
+	got := alice.waitText(m, "Got the scan")
+	assert.Contains(t, got.Text, alice.T("relay.from_manager", "Name", "Ivan", "Text", "Got the scan"), "signed, in the partner's language")
 	h.srv.SendText(forumChat, maria, "lunch?")
 	h.settle()
 	assert.Empty(t, bob.find("Привет!"))
 	assert.Empty(t, bob.find("lunch?"))
 	assert.Empty(t, alice.find("lunch?"), "a message that replies to nothing is a note")
-	_ = f
+	assert.Contains(t, h.srv.Messages(forumChat)[0].Text, f.T("card.title", "Company", "Acme"), "cards in the managers' language")
 }
