@@ -5,12 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"html"
 	"strings"
-	"time"
 	"unicode/utf8"
 
-	"specbot/dialogs"
 	"specbot/eligibility"
 	"specbot/locales"
 	"specbot/store"
@@ -109,34 +106,6 @@ func (a *App) SaveTopic(ctx context.Context, t *store.Topic) error { return a.DB
 // chat, so that a manager's reply to it reaches that partner.
 func (a *App) Posted(ctx context.Context, p store.GroupPost) error { return a.DB.AddGroupPost(ctx, p) }
 
-// PassOn copies a partner's message into its topic (or the flat managers'
-// chat) while its request is open: it returns false, queueing nothing,
-// when the partner has no open request, or when a text answers the
-// question the partner is being asked. The copy is queued for the group
-// sender; the partner can be told at once.
-func (a *App) PassOn(ctx context.Context, chatID int64, messageID int, text bool, managersChatID int64) (bool, error) {
-	h, err := a.DB.LatestHandoff(ctx, chatID)
-	if errors.Is(err, store.ErrNotFound) {
-		return false, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("pass on %d: %w", chatID, err)
-	}
-	if h.State == store.HandoffDone {
-		return false, nil
-	}
-	if text {
-		chat, err := a.DB.Chat(ctx, chatID)
-		if err != nil && !errors.Is(err, dialogs.ErrSessionOutdated) {
-			return false, fmt.Errorf("pass on %d: %w", chatID, err)
-		}
-		if chat.Session != nil && chat.Session.State != dialogs.Idle {
-			return false, nil
-		}
-	}
-	return true, a.queueItem(ctx, managersChatID, h.ID, GroupItem{Kind: store.PostCopy, Partner: chatID, MessageID: messageID})
-}
-
 // Note queues a note about a partner into its topic (or the flat managers'
 // chat). A partner with no handoff gets no note.
 func (a *App) Note(ctx context.Context, chatID, managersChatID int64, text string) error {
@@ -158,62 +127,6 @@ func (a *App) queueItem(ctx context.Context, managersChatID, handoffID int64, it
 	return a.DB.AddOutbound(ctx, &store.Outbound{ChatID: managersChatID, HandoffID: handoffID, Payload: data})
 }
 
-// ErrNoPartner is returned when a manager's message in the managers' chat
-// leads to no partner (a reply outside any partner's topic or card).
-var ErrNoPartner = errors.New("no partner for this message")
-
-// Relay is a manager's answer on its way to a partner.
-type Relay struct {
-	Partner store.Partner
-	// Message is what the partner reads, signed with the manager's name,
-	// in the partner's language.
-	Message dialogs.Message
-}
-
-// RelayTo finds the partner a manager's message in the managers' chat is
-// for, from the topic it was posted in (threadID, 0 outside topics) or the
-// bot's message it replies to (replyTo, 0 for none), and renders text for
-// that partner. When both name a partner they must be the same one, so
-// that nothing from one partner's conversation reaches another.
-func (a *App) RelayTo(ctx context.Context, managersChatID int64, threadID, replyTo int, manager, text string) (Relay, error) {
-	var byTopic, byPost int64
-	if threadID != 0 {
-		t, err := a.DB.TopicByThread(ctx, managersChatID, threadID)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return Relay{}, fmt.Errorf("relay: %w", err)
-		}
-		byTopic = t.ChatID
-	}
-	if replyTo != 0 {
-		p, err := a.DB.GroupPostAt(ctx, managersChatID, replyTo)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return Relay{}, fmt.Errorf("relay: %w", err)
-		}
-		byPost = p.ChatID
-	}
-	chatID := byTopic
-	switch {
-	case byTopic == 0:
-		chatID = byPost
-	case byPost != 0 && byPost != byTopic:
-		return Relay{}, ErrNoPartner
-	}
-	if chatID == 0 {
-		return Relay{}, ErrNoPartner
-	}
-	partner, err := a.DB.Partner(ctx, chatID)
-	if errors.Is(err, store.ErrNotFound) {
-		return Relay{}, ErrNoPartner
-	}
-	if err != nil {
-		return Relay{}, fmt.Errorf("relay: %w", err)
-	}
-	p := locales.For(partner.Lang)
-	return Relay{Partner: partner, Message: dialogs.Message{
-		Text: p.T("relay.from_manager", "Name", html.EscapeString(firstName(manager)), "Text", html.EscapeString(text)),
-	}}, nil
-}
-
 // MovedChat returns the id the managers' chat from moved to, 0 if none.
 func (a *App) MovedChat(ctx context.Context, from int64) (int64, error) {
 	return a.DB.MovedChat(ctx, from)
@@ -222,95 +135,6 @@ func (a *App) MovedChat(ctx context.Context, from int64) (int64, error) {
 // MoveManagersChat records that the managers' chat from is now to.
 func (a *App) MoveManagersChat(ctx context.Context, from, to int64) error {
 	return a.DB.MoveManagersChat(ctx, from, to)
-}
-
-// Recheck tells a partner's managers what its new check changed, when it
-// has a handoff: the specializations it now meets, and, once the request
-// was taken, those that got worse (a met one lost, or more gaps). The card
-// of a request not done is queued to show the new verdict. It reports
-// whether anything was queued.
-func (a *App) Recheck(ctx context.Context, chatID, managersChatID int64, lang string) (bool, error) {
-	h, err := a.DB.LatestHandoff(ctx, chatID)
-	if errors.Is(err, store.ErrNotFound) {
-		return false, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("recheck %d: %w", chatID, err)
-	}
-	rs, err := a.DB.RecentReports(ctx, chatID, 2)
-	if err != nil {
-		return false, fmt.Errorf("recheck %d: %w", chatID, err)
-	}
-	if len(rs) < 2 {
-		return false, nil
-	}
-	now, prev := rs[0], rs[1]
-	p := locales.For(lang)
-	var better, worse []string
-	for _, s := range a.Engine.Catalog.Specializations {
-		was, is := prev.Statuses[s.ID], now.Statuses[s.ID]
-		name := s.Name.Get(p.Lang())
-		switch {
-		case is == eligibility.Eligible && was != eligibility.Eligible:
-			better = append(better, name)
-		case was == eligibility.Eligible && is != eligibility.Eligible,
-			is == eligibility.NotEligible && was == eligibility.NotEligible && now.Gaps[s.ID] > prev.Gaps[s.ID]:
-			worse = append(worse, name)
-		}
-	}
-	queued := false
-	if len(better) > 0 {
-		if err := a.queueItem(ctx, managersChatID, h.ID, GroupItem{Kind: store.PostNote, Partner: chatID,
-			Text: p.T("note.eligible", "Specs", html.EscapeString(strings.Join(better, ", ")))}); err != nil {
-			return false, err
-		}
-		queued = true
-	}
-	if len(worse) > 0 && h.State == store.HandoffTaken {
-		if err := a.queueItem(ctx, managersChatID, h.ID, GroupItem{Kind: store.PostNote, Partner: chatID,
-			Text: p.T("note.worse", "Specs", html.EscapeString(strings.Join(worse, ", ")))}); err != nil {
-			return false, err
-		}
-		queued = true
-	}
-	if h.State != store.HandoffDone && h.CardMessageID != 0 {
-		if err := a.QueueCard(ctx, h.ID, managersChatID); err != nil {
-			return queued, err
-		}
-		queued = true
-	}
-	return queued, nil
-}
-
-// Nudge queues, once per handoff, a reminder in the managers' chat of each
-// card that has waited untaken since before olderThan. It returns how many
-// were queued.
-func (a *App) Nudge(ctx context.Context, managersChatID int64, olderThan time.Time, lang string) (int, error) {
-	due, err := a.DB.NudgeDue(ctx, olderThan)
-	if err != nil {
-		return 0, err
-	}
-	p := locales.For(lang)
-	n := 0
-	for _, h := range due {
-		first, err := a.DB.MarkNudged(ctx, h.ID)
-		if err != nil {
-			return n, err
-		}
-		if !first {
-			continue
-		}
-		company := p.T("card.no_company")
-		if partner, err := a.DB.Partner(ctx, h.ChatID); err == nil && partner.Company != "" {
-			company = partner.Company
-		}
-		if err := a.queueItem(ctx, managersChatID, h.ID, GroupItem{Kind: store.PostNote, Partner: h.ChatID,
-			Text: p.T("note.nudge", "Company", html.EscapeString(company))}); err != nil {
-			return n, err
-		}
-		n++
-	}
-	return n, nil
 }
 
 // ForgetInManagers queues the redaction of everything the managers' chat

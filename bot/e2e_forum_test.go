@@ -195,6 +195,7 @@ func TestForumTopics(t *testing.T) {
 				notes = append(notes, msg.Text)
 			}
 			assert.Contains(t, notes, f.T("note.blocked"))
+			assert.Contains(t, f.cardIn(topic.ThreadID).Text, f.T("card.unreachable"), "the card says the partner is unreachable")
 		})
 	}
 }

@@ -290,7 +290,15 @@ func (b *Bot) onMember(ctx context.Context, u *models.Update) error {
 	cm := u.MyChatMember
 	if cm.Chat.Type == models.ChatTypePrivate {
 		blocked := cm.NewChatMember.Type == models.ChatMemberTypeBanned
-		if err := b.app.SetUnreachable(ctx, cm.Chat.ID, blocked); err != nil && !isNotFound(err) {
+		var err error
+		if blocked {
+			// The managers see it in the partner's topic.
+			err = b.app.Blocked(ctx, cm.Chat.ID, b.managersChat(), b.cfg.ManagersLang)
+			b.wakeGroup()
+		} else {
+			err = b.app.SetUnreachable(ctx, cm.Chat.ID, false)
+		}
+		if err != nil && !isNotFound(err) {
 			return err
 		}
 	}

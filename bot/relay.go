@@ -87,12 +87,8 @@ func (b *Bot) relay(ctx context.Context, rel app.Relay) {
 	if apiCode(err) != "403" {
 		return
 	}
-	if err := b.app.SetUnreachable(ctx, chatID, true); err != nil {
-		b.log.Warn("mark unreachable", "chat_id", chatID, "err", err)
-	}
-	p := locales.For(b.cfg.ManagersLang)
-	if err := b.app.Note(ctx, chatID, b.managersChat(), p.T("note.blocked")); err != nil {
-		b.log.Warn("note blocked partner", "chat_id", chatID, "err", err)
+	if err := b.app.Blocked(ctx, chatID, b.managersChat(), b.cfg.ManagersLang); err != nil {
+		b.log.Warn("mark a partner who blocked the bot", "chat_id", chatID, "err", err)
 	}
 	b.wakeGroup()
 }
