@@ -4,11 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"specbot/dialogs"
 	"specbot/locales"
 	"specbot/store"
 )
@@ -130,4 +133,63 @@ func TestPassOn(t *testing.T) {
 	ok, err = a.PassOn(ctx, 7, 102, false, managersChat)
 	require.NoError(t, err)
 	assert.False(t, ok, "after Done nothing is passed on")
+}
+
+// TestGoldenWorkspace pins what the managers' workspace says besides the
+// card, per language: topic names through a request's life, the notes
+// queued in a topic (a new comment for the taker, a re-check, a nudge, a
+// blocked partner, a redaction after /forget), a manager's answer as the
+// partner reads it, and the partner's message when its request is closed.
+func TestGoldenWorkspace(t *testing.T) {
+	ctx := context.Background()
+	for _, lang := range []string{"en", "ru"} {
+		t.Run(lang, func(t *testing.T) {
+			a := deskApp(t)
+			var sb strings.Builder
+			h, err := a.RequestHandoff(ctx, 8, "first", lang, managersChat)
+			require.NoError(t, err)
+			require.NoError(t, a.CardPosted(ctx, &h, managersChat, 50))
+			require.NoError(t, a.Posted(ctx, store.GroupPost{ManagersChatID: managersChat, MessageID: 50, ChatID: 8, Kind: store.PostCard}))
+			sb.WriteString("topic: " + h.TopicName + "\n")
+			taken, _, err := a.HandoffButton(ctx, fmt.Sprintf("t:%d", h.ID), Manager{UserID: 5, Name: "Maria (@maria)", Allowed: true}, lang)
+			require.NoError(t, err)
+			sb.WriteString("topic: " + taken.TopicName + "\n")
+			again, err := a.RequestHandoff(ctx, 8, "second <b>", lang, managersChat)
+			require.NoError(t, err)
+			sb.WriteString("comment: " + again.Comment + "\n")
+			ml := []byte(`{"partner_agreement": true, "business_plan": true, "verified_solutions": {"ml_ai": 1},
+				"brand_voice_projects": {"premium": 0, "self_service": 0, "call_center": 1}, "brand_voice_call_center_rub_month": 150000}`)
+			a.saveCheck(t, store.Partner{ChatID: 8, UserID: 80, Username: "oleg", Name: "Oleg", Lang: "en", Company: "Beta"}, ml)
+			_, err = a.Recheck(ctx, 8, managersChat, lang)
+			require.NoError(t, err)
+			require.NoError(t, a.Blocked(ctx, 8, managersChat, lang))
+			rel, err := a.RelayTo(ctx, managersChat, 0, 50, "Maria Ivanova", "Hello & welcome")
+			require.NoError(t, err)
+			sb.WriteString("to the partner (" + rel.Partner.Lang + "): " + rel.Message.Text + "\n")
+			done, _, err := a.HandoffButton(ctx, fmt.Sprintf("d:%d", h.ID), Manager{UserID: 5, Name: "Maria (@maria)", Allowed: true}, lang)
+			require.NoError(t, err)
+			sb.WriteString("topic: " + done.TopicName + "\n")
+			sb.WriteString("closed, to the partner: " + showMessage(dialogs.ContactDone(rel.Partner.Lang, "Maria")))
+			open, err := a.RequestHandoff(ctx, 7, "", lang, managersChat)
+			require.NoError(t, err)
+			require.NoError(t, a.CardPosted(ctx, &open, managersChat, 60))
+			require.NoError(t, a.Posted(ctx, store.GroupPost{ManagersChatID: managersChat, MessageID: 60, ChatID: 7, Kind: store.PostCard}))
+			rel, err = a.RelayTo(ctx, managersChat, 0, 60, "Maria Ivanova", "Добрый день!")
+			require.NoError(t, err)
+			sb.WriteString("to the partner (" + rel.Partner.Lang + "): " + rel.Message.Text + "\n")
+			require.NoError(t, a.SaveTopic(ctx, &store.Topic{ChatID: 8, ManagersChatID: managersChat, ThreadID: 49}))
+			_, err = a.Nudge(ctx, managersChat, a.now().Add(time.Hour), lang)
+			require.NoError(t, err)
+			_, err = a.ForgetInManagers(ctx, 8, managersChat, lang)
+			require.NoError(t, err)
+			out, err := a.Unsent(ctx, managersChat, 0)
+			require.NoError(t, err)
+			for _, o := range out {
+				if g := o.Group; g != nil {
+					fmt.Fprintf(&sb, "%s: %s\n", g.Kind, g.Text)
+				}
+			}
+			golden(t, "workspace."+lang+".golden", sb.String())
+		})
+	}
 }
