@@ -12,7 +12,9 @@ import (
 // latest report, latest handoff, topic and dialog session.
 type DeskRow struct {
 	Partner Partner
-	Report  *Report  // nil when none (or it no longer reads under the catalogue)
+	// Report is the latest report without its Verdict; nil when none (or
+	// it no longer reads under the catalogue).
+	Report  *Report
 	Handoff *Handoff // the latest handoff in any state; nil when none
 	// Thread is the partner's topic in the managers' chat TopicChat, 0 when none.
 	Thread    int
@@ -22,10 +24,10 @@ type DeskRow struct {
 
 // EachDeskRow calls fn with every partner, in chat id order, streaming rows
 // in one read so that memory stays flat however many partners there are.
-// Without verdicts the reports carry their facts but not their stored
-// verdict, whose decoding is most of the walk's cost, for a caller that
-// evaluates the facts itself. fn's error stops the walk.
-func (db *DB) EachDeskRow(ctx context.Context, verdicts bool, fn func(DeskRow) error) error {
+// The reports carry their facts but not their stored verdict: decoding it
+// would be most of the walk's cost, and the callers evaluate the facts
+// themselves. fn's error stops the walk.
+func (db *DB) EachDeskRow(ctx context.Context, fn func(DeskRow) error) error {
 	tx, err := db.beginRead(ctx)
 	if err != nil {
 		return fmt.Errorf("desk rows: %w", err)
@@ -33,7 +35,7 @@ func (db *DB) EachDeskRow(ctx context.Context, verdicts bool, fn func(DeskRow) e
 	defer tx.Rollback()
 	rows, err := tx.QueryContext(ctx, `
 		SELECT `+partnerColumns+`,
-			COALESCE(r.id, 0), COALESCE(r.created_at, ''), r.facts, r.verdict, COALESCE(r.statuses, '{}'), COALESCE(r.gaps, '{}'),
+			COALESCE(r.id, 0), COALESCE(r.created_at, ''), r.facts, COALESCE(r.statuses, '{}'), COALESCE(r.gaps, '{}'),
 			COALESCE(h.id, 0), COALESCE(h.state, ''), COALESCE(h.comment, ''), COALESCE(h.taken_by, 0), COALESCE(h.taken_name, ''),
 			COALESCE(h.done_name, ''), COALESCE(h.done_at, ''), COALESCE(h.created_at, ''),
 			COALESCE(t.thread_id, 0), COALESCE(t.managers_chat_id, 0), s.data
@@ -54,14 +56,11 @@ func (db *DB) EachDeskRow(ctx context.Context, verdicts bool, fn func(DeskRow) e
 		var h Handoff
 		var session []byte
 		dest := append(partnerDest(&row.Partner),
-			&r.ID, optTime{&r.CreatedAt}, &raw.facts, &raw.verdict, jsonColumn{&r.Statuses}, jsonColumn{&r.Gaps},
+			&r.ID, optTime{&r.CreatedAt}, &raw.facts, jsonColumn{&r.Statuses}, jsonColumn{&r.Gaps},
 			&h.ID, &h.State, &h.Comment, &h.TakenBy, &h.TakenName, &h.DoneName, optTime{&h.DoneAt}, optTime{&h.CreatedAt},
 			&row.Thread, &row.TopicChat, &session)
 		if err := rows.Scan(dest...); err != nil {
 			return fmt.Errorf("desk rows: %w", err)
-		}
-		if !verdicts {
-			raw.verdict = nil
 		}
 		if r.ID != 0 && db.decodeReport(&r, raw) {
 			r.ChatID = row.Partner.ChatID

@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"specbot/eligibility"
 )
 
 // TestUpgradeFromSchema7 opens a database written by the schema of
@@ -101,4 +103,41 @@ func TestMoveManagersChat(t *testing.T) {
 	moved, err := db.PendingOutbound(ctx, -1000000000005, 0)
 	require.NoError(t, err)
 	assert.Len(t, moved, 1)
+}
+
+// TestEachDeskRow: every partner once, in chat id order, with its latest
+// report (facts, no verdict), latest handoff, topic and session; a partner
+// with none of them still comes, with nils; PartnersByCompany folds case in
+// any script and puts exact matches first.
+func TestEachDeskRow(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	require.NoError(t, db.SaveTurn(ctx, &Turn{Partner: Partner{ChatID: 2, Lang: "ru", Company: "Ромашка"}}))
+	require.NoError(t, db.SaveTurn(ctx, &Turn{Partner: Partner{ChatID: 1, Lang: "en", Company: "Ромашка Плюс"}, Session: session("en", 1),
+		Report: &Report{Facts: facts(t, `{"partner_agreement":true}`), Statuses: map[string]eligibility.Status{"devops": "not_eligible"}, Gaps: map[string]int{"devops": 1}}}))
+	h := &Handoff{ChatID: 1, Comment: "hi"}
+	require.NoError(t, db.SaveHandoff(ctx, h))
+	require.NoError(t, db.SaveTopic(ctx, &Topic{ChatID: 1, ManagersChatID: -5, ThreadID: 9}))
+
+	var rows []DeskRow
+	require.NoError(t, db.EachDeskRow(ctx, func(r DeskRow) error { rows = append(rows, r); return nil }))
+	require.Len(t, rows, 2)
+	one, two := rows[0], rows[1]
+	assert.Equal(t, int64(1), one.Partner.ChatID)
+	require.NotNil(t, one.Report)
+	assert.True(t, one.Report.Facts.Bools[eligibility.Ref{Fact: "partner_agreement"}])
+	assert.Equal(t, 1, one.Report.Gaps["devops"])
+	require.NotNil(t, one.Handoff)
+	assert.Equal(t, "hi", one.Handoff.Comment)
+	assert.Equal(t, HandoffOpen, one.Handoff.State)
+	assert.Equal(t, 9, one.Thread)
+	assert.NotNil(t, one.Session)
+	assert.Nil(t, two.Report)
+	assert.Nil(t, two.Handoff)
+	assert.Zero(t, two.Thread)
+
+	found, err := db.PartnersByCompany(ctx, "РОМАШКА")
+	require.NoError(t, err)
+	require.Len(t, found, 2)
+	assert.Equal(t, int64(2), found[0].ChatID, "the exact match first")
 }
