@@ -134,6 +134,18 @@ func TestForumTopics(t *testing.T) {
 			tp, _ := h.srv.TopicByID(forumChat, topic.ThreadID)
 			assert.Contains(t, tp.Name, "Maria", "the name shows the taker")
 
+			// A second request adds its comment to the card and tells the taker.
+			alice.say("/manager", alice.T("contact.ask_comment"))
+			alice.say("Also DevOps", "✅")
+			h.settle()
+			card = h.srv.TopicMessages(forumChat, topic.ThreadID)[0]
+			assert.Contains(t, card.Text, "<i>Call after 3 pm\nAlso DevOps</i>", "the comment is added, not replaced")
+			var texts []string
+			for _, msg := range h.srv.TopicMessages(forumChat, topic.ThreadID) {
+				texts = append(texts, msg.Text)
+			}
+			assert.Contains(t, texts, f.T("note.new_comment", "Name", "Maria", "ID", maria.ID, "Comment", "Also DevOps"))
+
 			// A reply to the bot's message in the topic reaches the partner, signed.
 			m, bm := alice.mark(), bob.mark()
 			h.srv.ReplyText(forumChat, maria, copies[0].ID, "Thanks, when can we talk?")
