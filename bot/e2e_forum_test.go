@@ -49,12 +49,13 @@ func (f *forum) topicOf(company string) telegramtest.Topic {
 	return got
 }
 
-// cardIn returns the newest card in a thread (0: the chat itself).
+// cardIn returns the newest card in a thread (0: the chat itself), not a
+// /partner report.
 func (f *forum) cardIn(thread int) telegramtest.Message {
 	f.t.Helper()
 	var card telegramtest.Message
 	for _, m := range f.srv.Messages(f.chat) {
-		if m.ThreadID == thread && strings.HasPrefix(m.Text, "📨") {
+		if m.ThreadID == thread && strings.HasPrefix(m.Text, "📨") && !strings.Contains(m.Text, f.T("card.state.report")) {
 			card = m
 		}
 	}
@@ -156,6 +157,12 @@ func TestForumTopics(t *testing.T) {
 			h.srv.SendTopicText(forumChat, ivan, topic.ThreadID, "/r Tomorrow at 10?")
 			got = alice.waitText(m, "Tomorrow at 10?")
 			assert.Contains(t, got.Text, "Ivan")
+			// A manager's command in the topic is answered there.
+			h.srv.SendTopicText(forumChat, ivan, topic.ThreadID, "/partner 42")
+			h.settle()
+			inTopic := h.srv.TopicMessages(forumChat, topic.ThreadID)
+			assert.Contains(t, inTopic[len(inTopic)-1].Text, f.T("card.state.report"), "/partner answered in the topic")
+
 			// Anything else in the topic is an internal note.
 			m = alice.mark()
 			h.srv.SendTopicText(forumChat, maria, topic.ThreadID, "internal: a big client")
@@ -192,7 +199,7 @@ func TestForumTopics(t *testing.T) {
 			assert.Len(t, h.srv.Topics(forumChat), 2, "no new topic for the same partner")
 			cards := 0
 			for _, msg := range h.srv.TopicMessages(forumChat, topic.ThreadID) {
-				if strings.HasPrefix(msg.Text, "📨") {
+				if strings.HasPrefix(msg.Text, "📨") && !strings.Contains(msg.Text, f.T("card.state.report")) {
 					cards++
 				}
 			}

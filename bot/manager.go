@@ -57,7 +57,7 @@ func (b *Bot) managerCommand(ctx context.Context, u *models.Update, cmd, args st
 	if err != nil {
 		return true, err
 	}
-	b.send(ctx, chatID, dialogs.Message{Text: text})
+	b.answerManager(ctx, u.Message, text)
 	return true, b.done(ctx, u.ID)
 }
 
@@ -76,4 +76,19 @@ func (b *Bot) export(ctx context.Context, chatID int64, f app.ExportFilter, p *l
 		})
 		return err
 	})
+}
+
+// answerManager answers a manager's command where it was asked: in the
+// forum topic it was written in, or in the chat.
+func (b *Bot) answerManager(ctx context.Context, m *models.Message, text string) {
+	if !m.IsTopicMessage || m.MessageThreadID == 0 || !b.isManagersChat(m.Chat.ID) {
+		b.send(ctx, m.Chat.ID, dialogs.Message{Text: text})
+		return
+	}
+	for _, part := range split(text, maxMessageRunes) {
+		if _, err := b.sendGroup(ctx, m.MessageThreadID, 0, part, nil); err != nil {
+			b.log.Warn("answer in a topic", "err", b.redact(err))
+			return
+		}
+	}
 }
