@@ -53,6 +53,10 @@ type Relay struct {
 	// Message is what the partner reads, signed with the manager's name,
 	// in the partner's language.
 	Message dialogs.Message
+	// CopyFrom and MessageID, when set, name the manager's photo or
+	// document to copy to the partner, with Message as its caption.
+	CopyFrom  int64
+	MessageID int
 }
 
 // RelayTo finds the partner a manager's message in the managers' chat is

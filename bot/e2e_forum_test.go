@@ -157,6 +157,19 @@ func TestForumTopics(t *testing.T) {
 			h.srv.SendTopicText(forumChat, ivan, topic.ThreadID, "/r Tomorrow at 10?")
 			got = alice.waitText(m, "Tomorrow at 10?")
 			assert.Contains(t, got.Text, "Ivan")
+			// A photo in reply reaches the partner, its caption signed.
+			m = alice.mark()
+			h.srv.SendUserMessage(telegramtest.UserMessage{ChatID: forumChat, From: maria, ReplyTo: copies[0].ID, Photo: true, Caption: "our offer"})
+			h.settle()
+			var photo telegramtest.Message
+			for _, msg := range alice.changed(m) {
+				if msg.Method == "copyMessage" {
+					photo = msg
+				}
+			}
+			require.NotZero(t, photo.ID, "the photo is copied to the partner")
+			assert.Equal(t, alice.T("relay.from_manager", "Name", "Maria", "Text", "our offer"), photo.Caption)
+
 			// A manager's command in the topic is answered there.
 			h.srv.SendTopicText(forumChat, ivan, topic.ThreadID, "/partner 42")
 			h.settle()

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 
+	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
 	"specbot/app"
@@ -41,6 +42,7 @@ func (b *Bot) onManagersMessage(ctx context.Context, u *models.Update, cmd, args
 		replyTo = r.ID
 	}
 	var text string
+	media := m.Text == "" && (len(m.Photo) > 0 || m.Document != nil)
 	switch {
 	case cmd == "r":
 		text = args
@@ -56,7 +58,7 @@ func (b *Bot) onManagersMessage(ctx context.Context, u *models.Update, cmd, args
 			text = strings.TrimSpace(m.Caption)
 		}
 	}
-	if text == "" {
+	if text == "" && !media {
 		return b.done(ctx, u.ID)
 	}
 	name := strings.TrimSpace(m.From.FirstName + " " + m.From.LastName)
@@ -70,6 +72,10 @@ func (b *Bot) onManagersMessage(ctx context.Context, u *models.Update, cmd, args
 	if err != nil {
 		return err
 	}
+	if media && cmd == "" {
+		// A photo or document goes as it is, its caption signed.
+		rel.CopyFrom, rel.MessageID = m.Chat.ID, m.ID
+	}
 	b.relay(ctx, rel)
 	return b.done(ctx, u.ID)
 }
@@ -78,7 +84,16 @@ func (b *Bot) onManagersMessage(ctx context.Context, u *models.Update, cmd, args
 // bot is marked so, and the managers are told in its topic.
 func (b *Bot) relay(ctx context.Context, rel app.Relay) {
 	chatID := rel.Partner.ChatID
-	_, err := b.sendText(ctx, chatID, rel.Message.Text, nil, true)
+	var err error
+	if rel.MessageID != 0 {
+		err = b.call(ctx, "copyMessage", func(ctx context.Context) error {
+			_, err := b.tg.CopyMessage(ctx, &tgbot.CopyMessageParams{ChatID: chatID, FromChatID: rel.CopyFrom, MessageID: rel.MessageID,
+				Caption: rel.Message.Text, ParseMode: models.ParseModeHTML})
+			return err
+		})
+	} else {
+		_, err = b.sendText(ctx, chatID, rel.Message.Text, nil, true)
+	}
 	if err == nil {
 		b.metrics.Relayed.WithLabelValues("to_partner").Inc()
 		return
