@@ -21,7 +21,7 @@ func (b *Bot) isManagerContext(m *models.Message) bool {
 	return m.Chat.Type == models.ChatTypePrivate || b.isManagersChat(m.Chat.ID)
 }
 
-// managerCommand runs /stats, /partner and /export; handled is false for
+// managerCommand runs /stats, /pipeline, /partner and /export; handled is false for
 // anything else, which then goes to the partner dialogs. From anyone who is
 // not a manager these commands never get here, so they act as unknown.
 func (b *Bot) managerCommand(ctx context.Context, u *models.Update, cmd, args string) (bool, error) {
