@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"unicode/utf8"
 
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
@@ -80,17 +81,29 @@ func (b *Bot) onManagersMessage(ctx context.Context, u *models.Update, cmd, args
 	return b.done(ctx, u.ID)
 }
 
+// maxCaptionRunes is Telegram's limit on a media caption.
+const maxCaptionRunes = 1024
+
 // relay sends a manager's answer to the partner. A partner who blocked the
 // bot is marked so, and the managers are told in its topic.
 func (b *Bot) relay(ctx context.Context, rel app.Relay) {
 	chatID := rel.Partner.ChatID
 	var err error
 	if rel.MessageID != 0 {
+		params := &tgbot.CopyMessageParams{ChatID: chatID, FromChatID: rel.CopyFrom, MessageID: rel.MessageID,
+			Caption: rel.Message.Text, ParseMode: models.ParseModeHTML}
+		long := utf8.RuneCountInString(rel.Message.Text) > maxCaptionRunes
+		if long {
+			// Too long for a caption: the file as it is, then the text.
+			params.Caption, params.ParseMode = "", ""
+		}
 		err = b.call(ctx, "copyMessage", func(ctx context.Context) error {
-			_, err := b.tg.CopyMessage(ctx, &tgbot.CopyMessageParams{ChatID: chatID, FromChatID: rel.CopyFrom, MessageID: rel.MessageID,
-				Caption: rel.Message.Text, ParseMode: models.ParseModeHTML})
+			_, err := b.tg.CopyMessage(ctx, params)
 			return err
 		})
+		if err == nil && long {
+			_, err = b.sendText(ctx, chatID, rel.Message.Text, nil, true)
+		}
 	} else {
 		_, err = b.sendText(ctx, chatID, rel.Message.Text, nil, true)
 	}
