@@ -25,7 +25,10 @@ type Outbound struct {
 	// HandoffID is set for a card to post or edit in the managers' chat
 	// (the group sender's); Messages is then empty.
 	HandoffID int64
-	Attempts  int
+	// Group, with HandoffID, is a post into the managers' chat other than
+	// the card (a copy of the partner's message, a note).
+	Group    *GroupItem
+	Attempts int
 	// Err is set when the stored batch cannot be read.
 	Err error
 }
@@ -47,6 +50,13 @@ func encodeOutbound(pressed, anchor int, msgs []dialogs.Message) (*store.Outboun
 func decodeOutbound(o store.Outbound) Outbound {
 	out := Outbound{ID: o.ID, ChatID: o.ChatID, Attempts: o.Attempts, HandoffID: o.HandoffID}
 	if o.HandoffID != 0 {
+		if len(o.Payload) > 0 {
+			var g groupPayload
+			if err := json.Unmarshal(o.Payload, &g); err != nil {
+				out.Err = fmt.Errorf("decode group item %d: %w", o.ID, err)
+			}
+			out.Group = g.Group
+		}
 		return out
 	}
 	var p outboundPayload

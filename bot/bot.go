@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	tgbot "github.com/go-telegram/bot"
@@ -43,8 +44,14 @@ type Bot struct {
 	sentOnly      sentSet          // outbox ids sent, not yet marked
 	apologies     *apologyThrottle // chats told about a storage outage
 	configGapOnce sync.Once
-	listening     chan string // receives the HTTP address once listening
-	ready         readiness
+	// managersID is the managers' chat as it is now: the configured one,
+	// or the supergroup Telegram upgraded it to.
+	managersID atomic.Int64
+	noTopics   atomic.Bool // the managers' chat has no topics for the bot
+	flatOnce   sync.Once
+	cardShown  sync.Map    // handoff id -> the card's text and markup as last edited
+	listening  chan string // receives the HTTP address once listening
+	ready      readiness
 
 	// beforeHandle, when set, is called with each update before it is
 	// handled: the test seam through which a test makes an update panic
@@ -67,6 +74,15 @@ func New(ctx context.Context, cfg Config, db *store.DB, engine *dialogs.Engine, 
 		app:       &app.App{DB: db, Engine: engine, ContactConfigured: cfg.ManagersChatID != 0, Log: log},
 	}
 	b.anchors, b.apologies = newAnchorCache(b.app, log), newApologyThrottle(cfg.Now)
+	b.managersID.Store(cfg.ManagersChatID)
+	if cfg.ManagersChatID != 0 {
+		if to, err := b.app.MovedChat(ctx, cfg.ManagersChatID); err != nil {
+			log.Warn("read the managers' chat's new id", "err", err)
+		} else if to != 0 {
+			b.managersID.Store(to)
+			log.Warn("the managers' chat was upgraded to a supergroup: using its new id; set SPECBOT_MANAGERS_CHAT_ID to it", "from", cfg.ManagersChatID, "to", to)
+		}
+	}
 	b.registerState(reg)
 	b.managers, b.groupWake = newLimiter(cfg.GroupInterval, 1), make(chan struct{}, 1)
 	b.dispatch = newDispatcher(b)

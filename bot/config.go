@@ -33,6 +33,9 @@ type Config struct {
 	// GroupInterval spaces messages posted into the managers' group
 	// (Telegram allows about 20 a minute in a group).
 	GroupInterval time.Duration
+	// HandoffNudge is how long a card may wait untaken before it is
+	// nudged, once, in the managers' chat; 4 h when zero.
+	HandoffNudge time.Duration
 	// WebAppURL, when set, is the Mini App's https URL: the chat menu
 	// button opens it.
 	WebAppURL string
@@ -59,6 +62,9 @@ func (c *Config) defaults() {
 	}
 	if c.GroupInterval <= 0 {
 		c.GroupInterval = 3 * time.Second
+	}
+	if c.HandoffNudge <= 0 {
+		c.HandoffNudge = 4 * time.Hour
 	}
 	if c.ManagersLang == "" {
 		c.ManagersLang = "ru"

@@ -72,6 +72,9 @@ type harness struct {
 	// test delivers them.
 	webhook bool
 
+	// movedGroup is the supergroup the managers' group was upgraded to, 0 if none.
+	movedGroup int64
+
 	db     *store.DB
 	addr   string
 	cancel context.CancelFunc
@@ -197,8 +200,13 @@ func (h *harness) idle() bool {
 		return false
 	}
 	// Cards wait in the outbox for the group sender.
-	if cards, err := h.db.PendingOutbound(context.Background(), managersChat, 1); err != nil || len(cards) > 0 {
-		return false
+	for _, chat := range []int64{managersChat, h.cfg.ManagersChatID, h.movedGroup} {
+		if chat == 0 {
+			continue
+		}
+		if cards, err := h.db.PendingOutbound(context.Background(), chat, 1); err != nil || len(cards) > 0 {
+			return false
+		}
 	}
 	n, err := h.metric("specbot_chats_in_flight")
 	return err == nil && n == 0

@@ -7,6 +7,7 @@ import (
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"specbot/app"
 	"specbot/dialogs"
 	"specbot/locales"
 )
@@ -17,10 +18,10 @@ func (b *Bot) isManagerContext(m *models.Message) bool {
 	if m.From == nil || !b.cfg.isManager(m.From.ID) {
 		return false
 	}
-	return m.Chat.Type == models.ChatTypePrivate || m.Chat.ID == b.cfg.ManagersChatID
+	return m.Chat.Type == models.ChatTypePrivate || b.isManagersChat(m.Chat.ID)
 }
 
-// managerCommand runs /stats, /partner and /export; handled is false for
+// managerCommand runs /stats, /pipeline, /partner and /export; handled is false for
 // anything else, which then goes to the partner dialogs. From anyone who is
 // not a manager these commands never get here, so they act as unknown.
 func (b *Bot) managerCommand(ctx context.Context, u *models.Update, cmd, args string) (bool, error) {
@@ -33,13 +34,20 @@ func (b *Bot) managerCommand(ctx context.Context, u *models.Update, cmd, args st
 		text, err = b.app.Stats(ctx, b.cfg.ManagersLang)
 	case "partner":
 		text, err = b.app.PartnerReport(ctx, b.cfg.ManagersLang, args)
+	case "pipeline":
+		text, err = b.app.Pipeline(ctx, b.cfg.ManagersLang, args, b.managersChat())
 	case "export":
-		err = b.export(ctx, chatID, p)
+		f, ferr := b.app.ParseExportFilter(args)
+		if ferr != nil {
+			text = p.T("manager.export_usage")
+			break
+		}
+		err = b.export(ctx, chatID, f, p)
 		if err == nil {
 			return true, b.done(ctx, u.ID)
 		}
 	case "help":
-		if chatID != b.cfg.ManagersChatID {
+		if !b.isManagersChat(chatID) {
 			return false, nil
 		}
 		text = p.T("manager.help")
@@ -49,13 +57,13 @@ func (b *Bot) managerCommand(ctx context.Context, u *models.Update, cmd, args st
 	if err != nil {
 		return true, err
 	}
-	b.send(ctx, chatID, dialogs.Message{Text: text})
+	b.answerManager(ctx, u.Message, text)
 	return true, b.done(ctx, u.ID)
 }
 
 // export sends a CSV of the latest report of every partner.
-func (b *Bot) export(ctx context.Context, chatID int64, p *locales.Printer) error {
-	data, err := b.app.ExportCSV(ctx)
+func (b *Bot) export(ctx context.Context, chatID int64, f app.ExportFilter, p *locales.Printer) error {
+	data, err := b.app.ExportCSV(ctx, f, b.cfg.ManagersLang)
 	if err != nil {
 		return err
 	}
@@ -68,4 +76,19 @@ func (b *Bot) export(ctx context.Context, chatID int64, p *locales.Printer) erro
 		})
 		return err
 	})
+}
+
+// answerManager answers a manager's command where it was asked: in the
+// forum topic it was written in, or in the chat.
+func (b *Bot) answerManager(ctx context.Context, m *models.Message, text string) {
+	if !m.IsTopicMessage || m.MessageThreadID == 0 || !b.isManagersChat(m.Chat.ID) {
+		b.send(ctx, m.Chat.ID, dialogs.Message{Text: text})
+		return
+	}
+	for _, part := range split(text, maxMessageRunes) {
+		if _, err := b.sendGroup(ctx, m.MessageThreadID, 0, part, nil); err != nil {
+			b.log.Warn("answer in a topic", "err", b.redact(err))
+			return
+		}
+	}
 }

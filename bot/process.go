@@ -48,7 +48,7 @@ func (b *Bot) process(ctx context.Context, in store.InboxUpdate) error {
 	b.metrics.Errors.WithLabelValues("process").Inc()
 	attempts := b.dispatch.attempts(u.ID) + 1
 	log.Error("process update", "attempt", attempts, "err", b.redact(err))
-	if attempts == 1 && in.ChatID != b.cfg.ManagersChatID {
+	if attempts == 1 && !b.isManagersChat(in.ChatID) {
 		// The update stays in the inbox and is tried again: tell the
 		// partner it is not lost, not to send it again (a second copy of
 		// a typed answer would answer the next question).
@@ -137,7 +137,7 @@ func (b *Bot) park(ctx context.Context, in store.InboxUpdate, u *models.Update, 
 		b.apologize(ctx, u, in.ChatID)
 		return nil
 	}
-	if attempts == 1 && in.ChatID != b.cfg.ManagersChatID {
+	if attempts == 1 && !b.isManagersChat(in.ChatID) {
 		b.apologizeOnce(ctx, u)
 	}
 	return pe
@@ -159,7 +159,7 @@ func (b *Bot) langOf(ctx context.Context, chatID int64, code string) string {
 // apologize tells the partner something went wrong on our side; their
 // answers so far are safe because nothing was half-written.
 func (b *Bot) apologize(ctx context.Context, u *models.Update, chatID int64) {
-	if chatID == 0 || chatID == b.cfg.ManagersChatID {
+	if chatID == 0 || b.isManagersChat(chatID) {
 		return
 	}
 	code := ""
@@ -206,14 +206,22 @@ func (b *Bot) onMessage(ctx context.Context, u *models.Update) error {
 			return err
 		}
 	}
+	if b.isManagersChat(chatID) {
+		return b.onManagersMessage(ctx, u, cmd, args)
+	}
 	if m.Chat.Type != models.ChatTypePrivate {
 		// The bot talks to partners privately; in groups it answers only
 		// commands addressed to it, with a pointer to the private chat.
-		if cmd != "" && chatID != b.cfg.ManagersChatID {
+		if cmd != "" && !b.isManagersChat(chatID) {
 			p := locales.For(b.langOf(ctx, chatID, langCode(m.From)))
 			b.sendPlain(ctx, chatID, p.T("group.private_only"))
 		}
 		return b.done(ctx, u.ID)
+	}
+	if cmd == "" && (m.Text == "" || utf8.RuneCountInString(m.Text) <= maxTextRunes) {
+		if passed, err := b.passOn(ctx, u); passed || err != nil {
+			return err
+		}
 	}
 	who := whoOf(chatID, m.From)
 	var in dialogs.Input
@@ -282,7 +290,15 @@ func (b *Bot) onMember(ctx context.Context, u *models.Update) error {
 	cm := u.MyChatMember
 	if cm.Chat.Type == models.ChatTypePrivate {
 		blocked := cm.NewChatMember.Type == models.ChatMemberTypeBanned
-		if err := b.app.SetUnreachable(ctx, cm.Chat.ID, blocked); err != nil && !isNotFound(err) {
+		var err error
+		if blocked {
+			// The managers see it in the partner's topic.
+			err = b.app.Blocked(ctx, cm.Chat.ID, b.managersChat(), b.cfg.ManagersLang)
+			b.wakeGroup()
+		} else {
+			err = b.app.SetUnreachable(ctx, cm.Chat.ID, false)
+		}
+		if err != nil && !isNotFound(err) {
 			return err
 		}
 	}
@@ -315,11 +331,16 @@ func (b *Bot) converse(ctx context.Context, updateID int64, who app.Who, in dial
 	}
 	if out.Contact != nil {
 		out.Messages = append(out.Messages, b.handoff(ctx, turn, who, out.Contact.Comment)...)
+	} else if out.Report != nil {
+		b.recheck(ctx, who.ChatID)
 	}
 	if len(out.Messages) > 0 {
 		b.deliver(ctx, app.Outbound{ID: turn.OutboxID, ChatID: who.ChatID, Pressed: pressed, Anchor: anchor, Messages: out.Messages}, anchor, turn.Forgotten)
 	} else if turn.Forgotten {
 		b.anchors.forget(who.ChatID)
+	}
+	if turn.Forgotten {
+		b.forgotten(ctx, who.ChatID)
 	}
 	return nil
 }

@@ -24,7 +24,9 @@ func (b *Bot) call(ctx context.Context, method string, fn func(ctx context.Conte
 		if err = fn(ctx); err == nil {
 			return nil
 		}
-		if ctx.Err() != nil {
+		if ctx.Err() != nil || isMigrate(err) {
+			// A group upgraded to a supergroup refuses every retry: the
+			// caller follows it to the new chat.
 			return err
 		}
 		code := apiCode(err)

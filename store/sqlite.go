@@ -264,6 +264,25 @@ func (c timeColumn) Scan(v any) error {
 	return nil
 }
 
+// optTime scans a time written by formatTime, or ” as the zero time.
+type optTime struct{ t *time.Time }
+
+func (c optTime) Scan(v any) error {
+	switch v := v.(type) {
+	case nil:
+		return nil
+	case string:
+		if v == "" {
+			return nil
+		}
+	case []byte:
+		if len(v) == 0 {
+			return nil
+		}
+	}
+	return timeColumn(c).Scan(v)
+}
+
 // limitArg turns a caller's limit into SQLite's: zero or less means no limit.
 func limitArg(limit int) int {
 	if limit <= 0 {

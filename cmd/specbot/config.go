@@ -42,6 +42,9 @@ type config struct {
 	// reachable; "" shows no web_app button.
 	PublicURL    string
 	WebAppMaxAge time.Duration
+	// HandoffNudge is how long a card may wait untaken before the
+	// managers' chat is reminded of it, once.
+	HandoffNudge time.Duration
 
 	Catalog  *app.Catalog
 	Location *time.Location
@@ -71,6 +74,7 @@ var settings = []setting{
 	{"SPECBOT_CONTACT", "contact", "", "how to reach the partnership team (an address or a link), shown to partners"},
 	{"SPECBOT_PUBLIC_URL", "public-url", "", "https base URL at which /app/ (the Mini App) is reachable"},
 	{"SPECBOT_WEBAPP_MAX_AGE", "webapp-max-age", "1h", "oldest Mini App initData accepted"},
+	{"SPECBOT_HANDOFF_NUDGE", "handoff-nudge", "4h", "how long a handoff card may wait untaken before the managers' chat is reminded of it, once"},
 }
 
 // loadConfig reads the environment, then the flags of fs (when given), and
@@ -178,6 +182,9 @@ func loadConfig(getenv func(string) string, fs *flag.FlagSet, args []string) (*c
 	}
 	if c.WebAppMaxAge, err = time.ParseDuration(get("SPECBOT_WEBAPP_MAX_AGE")); err != nil || c.WebAppMaxAge <= 0 {
 		return nil, fmt.Errorf("SPECBOT_WEBAPP_MAX_AGE: want a positive duration like 1h or 30m, got %q", get("SPECBOT_WEBAPP_MAX_AGE"))
+	}
+	if c.HandoffNudge, err = time.ParseDuration(get("SPECBOT_HANDOFF_NUDGE")); err != nil || c.HandoffNudge <= 0 {
+		return nil, fmt.Errorf("SPECBOT_HANDOFF_NUDGE: want a positive duration like 4h or 90m, got %q", get("SPECBOT_HANDOFF_NUDGE"))
 	}
 	if c.Catalog, err = app.LoadCatalog(c.Rules); err != nil {
 		return nil, fmt.Errorf("SPECBOT_RULES: %w", err)

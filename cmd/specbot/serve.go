@@ -45,7 +45,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return bot.New(ctx, bot.Config{
 			Token: cfg.Token, APIURL: cfg.APIURL, ManagersChatID: cfg.ManagersChatID, ManagerIDs: cfg.ManagerIDs,
 			ManagersLang: cfg.ManagersLang, HTTPAddr: cfg.HTTPAddr, MetricsAddr: cfg.MetricsAddr, WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret,
-			WebAppURL: cfg.WebAppURL(),
+			WebAppURL: cfg.WebAppURL(), HandoffNudge: cfg.HandoffNudge,
 		}, db, engine, log)
 	})
 	if err != nil {
