@@ -146,7 +146,8 @@ func (b *Bot) onHandoffButton(ctx context.Context, u *models.Update, data string
 		b.wakeGroup()
 	}
 	if taken && h.Partner.ChatID != 0 && !h.Partner.Unreachable {
-		b.send(ctx, h.ChatID, dialogs.ContactTaken(h.Partner.Lang, q.From.FirstName))
+		// Stored with the update's done mark: sent once, even after a crash.
+		return b.answer(ctx, u.ID, h.ChatID, []dialogs.Message{dialogs.ContactTaken(h.Partner.Lang, q.From.FirstName)}, nil)
 	}
 	return b.done(ctx, u.ID)
 }

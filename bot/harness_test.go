@@ -101,6 +101,9 @@ func newHarness(t *testing.T, opts ...option) *harness {
 	cfg := bot.Config{
 		Token: testToken, APIURL: srv.URL(), HTTPAddr: "127.0.0.1:0",
 		PollTimeout: 2 * time.Second, GroupInterval: 10 * time.Millisecond, ShutdownGrace: 5 * time.Second,
+		// The simulated partners act faster than people; TestPacing* use
+		// Telegram's pace.
+		ChatInterval: time.Millisecond,
 	}
 	for _, o := range opts {
 		o(&cfg)

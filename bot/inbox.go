@@ -95,7 +95,7 @@ func (b *Bot) apologizeOnce(ctx context.Context, u *models.Update) {
 	if u.CallbackQuery != nil {
 		b.answerCallback(ctx, u.CallbackQuery.ID, p.T("error.apology_short"))
 	}
-	b.sendPlain(ctx, chat, p.T("error.storage"))
+	b.tell(ctx, chat, p.T("error.storage"))
 }
 
 // receive is the library's handler in polling mode: the gate stores the

@@ -1,12 +1,11 @@
 package bot
 
 import (
-	"bytes"
 	"context"
 
-	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"specbot/app"
 	"specbot/dialogs"
 	"specbot/locales"
 )
@@ -34,10 +33,12 @@ func (b *Bot) managerCommand(ctx context.Context, u *models.Update, cmd, args st
 	case "partner":
 		text, err = b.app.PartnerReport(ctx, b.cfg.ManagersLang, args)
 	case "export":
-		err = b.export(ctx, chatID, p)
-		if err == nil {
-			return true, b.done(ctx, u.ID)
+		data, err := b.app.ExportCSV(ctx)
+		if err != nil {
+			return true, err
 		}
+		name := "specbot-" + b.cfg.Now().Format("2006-01-02") + ".csv"
+		return true, b.answer(ctx, u.ID, chatID, nil, &app.Document{Name: name, Data: data, Caption: p.T("manager.export_caption")})
 	case "help":
 		if chatID != b.cfg.ManagersChatID {
 			return false, nil
@@ -49,23 +50,7 @@ func (b *Bot) managerCommand(ctx context.Context, u *models.Update, cmd, args st
 	if err != nil {
 		return true, err
 	}
-	b.send(ctx, chatID, dialogs.Message{Text: text})
-	return true, b.done(ctx, u.ID)
-}
-
-// export sends a CSV of the latest report of every partner.
-func (b *Bot) export(ctx context.Context, chatID int64, p *locales.Printer) error {
-	data, err := b.app.ExportCSV(ctx)
-	if err != nil {
-		return err
-	}
-	name := "specbot-" + b.cfg.Now().Format("2006-01-02") + ".csv"
-	return b.call(ctx, "sendDocument", func(ctx context.Context) error {
-		_, err := b.tg.SendDocument(ctx, &tgbot.SendDocumentParams{
-			ChatID:   chatID,
-			Document: &models.InputFileUpload{Filename: name, Data: bytes.NewReader(data)},
-			Caption:  p.T("manager.export_caption"),
-		})
-		return err
-	})
+	// Stored with the update's done mark: a redelivered command is not
+	// answered twice.
+	return true, b.answer(ctx, u.ID, chatID, []dialogs.Message{{Text: text}}, nil)
 }

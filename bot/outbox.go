@@ -1,13 +1,18 @@
 package bot
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net"
 	"sync"
 
+	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
 	"specbot/app"
 	"specbot/dialogs"
+	"specbot/store"
 )
 
 // The reply outbox, as the Telegram adapter drains it. A turn's replies are
@@ -18,28 +23,99 @@ import (
 // has seen.
 
 // deliver sends one stored batch and records the outcome: sent, or kept
-// with what is left for a later attempt. It reports whether all of it went.
+// with what is left for a later attempt (the timed retries send it then,
+// if the chat's next input does not come first). It reports whether all
+// of it went. A batch another sender claimed first is left to it.
 func (b *Bot) deliver(ctx context.Context, o app.Outbound, anchor int, forgotten bool) bool {
 	if o.ID != 0 {
-		if err := b.app.Sending(ctx, o.ID); err != nil {
+		if err := b.app.Sending(ctx, o.ID); isNotFound(err) {
+			return true
+		} else if err != nil {
 			b.log.Warn("mark replies sending", "chat_id", o.ChatID, "outbox_id", o.ID, "err", err)
 		}
 	}
 	n := b.reply(ctx, o.ChatID, o.Messages, o.Pressed, anchor, forgotten)
+	total := len(o.Messages)
+	if o.Document != nil {
+		total++
+		if n == len(o.Messages) && b.sendDocument(ctx, o.ChatID, o.Document) {
+			n++
+		}
+	}
 	if o.ID == 0 {
-		return n == len(o.Messages)
+		return n == total
 	}
 	// The outcome is recorded even when ctx ended mid-send.
 	rec := context.WithoutCancel(ctx)
-	if n == len(o.Messages) {
+	if n == total {
+		b.retries.forget(o.ID)
 		b.markSent(rec, o)
 		return true
 	}
-	b.log.Warn("replies kept for a later attempt", "chat_id", o.ChatID, "outbox_id", o.ID, "delivered", n, "of", len(o.Messages))
+	b.log.Warn("replies kept for a later attempt", "chat_id", o.ChatID, "outbox_id", o.ID, "delivered", n, "of", total)
 	if err := b.app.SendFailed(rec, o, n); err != nil {
 		b.log.Warn("count reply attempt", "chat_id", o.ChatID, "outbox_id", o.ID, "err", err)
 	}
+	b.retries.after(o.ID, b.retryWait(o.Attempts+1))
 	return false
+}
+
+// answer stores what to send chatID in answer to update updateID, marks
+// the update done in the same write, and sends it: a manager's figures or
+// export, a refusal of a message the bot cannot read. An update delivered
+// again after a crash is done already and is not answered twice.
+func (b *Bot) answer(ctx context.Context, updateID, chatID int64, msgs []dialogs.Message, doc *app.Document) error {
+	o, err := b.app.Answer(ctx, updateID, chatID, msgs, doc)
+	if errors.Is(err, store.ErrAlreadyDone) {
+		b.log.Info("update answered before; skipped", "update_id", updateID, "chat_id", chatID)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if o.ID != 0 {
+		b.deliver(ctx, o, 0, false)
+	}
+	return nil
+}
+
+// tell sends chatID a note of our own (an apology) through the outbox. When
+// the database refuses it (the note may be about that very outage), it is
+// sent directly: better a note that could be lost than none.
+func (b *Bot) tell(ctx context.Context, chatID int64, text string) {
+	msgs := []dialogs.Message{{Text: text}}
+	o, err := b.app.Answer(ctx, 0, chatID, msgs, nil)
+	if err != nil {
+		b.log.Warn("note not stored; sent directly", "chat_id", chatID, "err", err)
+		b.reply(ctx, chatID, msgs, 0, 0, false)
+		return
+	}
+	b.deliver(ctx, o, 0, false)
+}
+
+// sendDocument sends a file; false when worth another attempt later (as
+// sendOK).
+func (b *Bot) sendDocument(ctx context.Context, chatID int64, d *app.Document) bool {
+	err := b.call(ctx, "sendDocument", func(ctx context.Context) error {
+		if err := b.pace.wait(ctx, chatID); err != nil {
+			return err
+		}
+		_, err := b.tg.SendDocument(ctx, &tgbot.SendDocumentParams{
+			ChatID:   chatID,
+			Document: &models.InputFileUpload{Filename: d.Name, Data: bytes.NewReader(d.Data)},
+			Caption:  d.Caption,
+		})
+		return err
+	})
+	if err == nil {
+		return true
+	}
+	b.log.Warn("send document", "chat_id", chatID, "err", b.redact(err))
+	switch apiCode(err) {
+	case "403", "400":
+		return true
+	}
+	return ambiguous(err)
 }
 
 // resendUnsent sends a chat's unsent batches, oldest first, and returns how
@@ -47,6 +123,14 @@ func (b *Bot) deliver(ctx context.Context, o app.Outbound, anchor int, forgotten
 // count). It stops at the first that does not go through, so the order
 // holds.
 func (b *Bot) resendUnsent(ctx context.Context, chatID int64) int {
+	lock := b.chatLock(chatID)
+	lock.Lock()
+	defer lock.Unlock()
+	return b.resendChat(ctx, chatID)
+}
+
+// resendChat is resendUnsent with the chat's lock held.
+func (b *Bot) resendChat(ctx context.Context, chatID int64) int {
 	unsent, err := b.app.Unsent(ctx, chatID, 0)
 	if err != nil {
 		b.log.Warn("list unsent replies", "chat_id", chatID, "err", err)
@@ -67,6 +151,10 @@ func (b *Bot) resendUnsent(ctx context.Context, chatID int64) int {
 		}
 	}
 	return unseen
+}
+
+func (b *Bot) chatLock(chatID int64) *sync.Mutex {
+	return &b.chatLocks[uint64(chatID)%uint64(len(b.chatLocks))]
 }
 
 // drainOutbox sends every chat's unsent batches at start, before any new
@@ -131,8 +219,14 @@ func (s *sentSet) has(id int64) bool {
 }
 
 // ambiguous is a failure after the request was sent, whose effect is
-// unknown: the wait for the answer ran out or was cancelled.
+// unknown: the wait for the answer ran out or was cancelled. A connection
+// that could not be made sent nothing.
 func ambiguous(err error) bool {
+	var op *net.OpError
+	var ns *notSent
+	if errors.As(err, &op) && op.Op == "dial" || errors.As(err, &ns) {
+		return false
+	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return true
 	}

@@ -170,7 +170,7 @@ func (b *Bot) apologize(ctx context.Context, u *models.Update, chatID int64) {
 	if u.CallbackQuery != nil {
 		b.answerCallback(ctx, u.CallbackQuery.ID, p.T("error.apology_short"))
 	}
-	b.sendPlain(ctx, chatID, p.T("error.apology"))
+	b.tell(ctx, chatID, p.T("error.apology"))
 }
 
 func sender(u *models.Update) *models.User {
@@ -211,7 +211,7 @@ func (b *Bot) onMessage(ctx context.Context, u *models.Update) error {
 		// commands addressed to it, with a pointer to the private chat.
 		if cmd != "" && chatID != b.cfg.ManagersChatID {
 			p := locales.For(b.langOf(ctx, chatID, langCode(m.From)))
-			b.sendPlain(ctx, chatID, p.T("group.private_only"))
+			return b.answer(ctx, u.ID, chatID, []dialogs.Message{{Text: p.T("group.private_only")}}, nil)
 		}
 		return b.done(ctx, u.ID)
 	}
@@ -223,14 +223,12 @@ func (b *Bot) onMessage(ctx context.Context, u *models.Update) error {
 	case m.Text != "":
 		if utf8.RuneCountInString(m.Text) > maxTextRunes {
 			p := locales.For(b.langOf(ctx, chatID, who.LangCode))
-			b.sendPlain(ctx, chatID, p.T("input.too_long"))
-			return b.done(ctx, u.ID)
+			return b.answer(ctx, u.ID, chatID, []dialogs.Message{{Text: p.T("input.too_long")}}, nil)
 		}
 		in = dialogs.Input{Text: m.Text, LangCode: who.LangCode}
 	default:
 		p := locales.For(b.langOf(ctx, chatID, who.LangCode))
-		b.sendPlain(ctx, chatID, p.T("input.not_text"))
-		return b.done(ctx, u.ID)
+		return b.answer(ctx, u.ID, chatID, []dialogs.Message{{Text: p.T("input.not_text")}}, nil)
 	}
 	return b.converse(ctx, u.ID, who, in, 0)
 }
