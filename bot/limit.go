@@ -23,8 +23,8 @@ func newLimiter(interval time.Duration, burst int) *rate.Limiter {
 type pacer struct {
 	interval time.Duration
 	burst    int
-	shared   *Budget
-	local    *rate.Limiter // the bot's budget when shared is nil or failing
+	shared   *Budget // nil: local only
+	local    *Budget // the bot's budget when shared is nil or failing
 	onError  func(error)
 
 	mu    sync.Mutex
@@ -38,9 +38,20 @@ const maxPacedChats = 10000
 func newPacer(cfg Config, onError func(error)) *pacer {
 	return &pacer{
 		interval: cfg.ChatInterval, burst: cfg.ChatBurst, shared: cfg.Budget, onError: onError,
-		local: rate.NewLimiter(rate.Limit(cfg.SendRate), 1), chats: map[int64]*rate.Limiter{},
+		local: newBudget(cfg.SendRate, burstOf(cfg.SendRate)), chats: map[int64]*rate.Limiter{},
 	}
 }
+
+// burstOf is how far replies may run ahead of a sending rate: one
+// second's worth.
+func burstOf(perSecond float64) int { return max(int(perSecond), 1) }
+
+// bulkKey marks a context whose sends are a broadcast's.
+type bulkKey struct{}
+
+// asBroadcast marks ctx's sends as a broadcast's: they wait for the full
+// budget rather than run ahead of it like replies.
+func asBroadcast(ctx context.Context) context.Context { return context.WithValue(ctx, bulkKey{}, true) }
 
 // wait blocks until a message to chatID may go out, or ctx ends; the
 // error then is a notSent.
@@ -48,8 +59,9 @@ func (p *pacer) wait(ctx context.Context, chatID int64) error {
 	if err := p.chat(chatID).Wait(ctx); err != nil {
 		return &notSent{err}
 	}
+	bulk, _ := ctx.Value(bulkKey{}).(bool)
 	if p.shared != nil {
-		err := p.shared.Wait(ctx)
+		err := p.shared.Wait(ctx, bulk)
 		if err == nil {
 			return nil
 		}
@@ -60,7 +72,7 @@ func (p *pacer) wait(ctx context.Context, chatID int64) error {
 		// hold every reply.
 		p.onError(err)
 	}
-	if err := p.local.Wait(ctx); err != nil {
+	if err := p.local.Wait(ctx, bulk); err != nil {
 		return &notSent{err}
 	}
 	return nil

@@ -297,7 +297,7 @@ func (c *config) engine() *dialogs.Engine {
 // process's alone, and a warning says so.
 func (c *config) pacing(log *slog.Logger) (bot.Config, func()) {
 	pc := bot.Config{SendRate: c.SendRate, ChatInterval: time.Duration(float64(time.Second) / c.ChatRate)}
-	budget, err := bot.OpenBudget(c.DB+"-budget", c.SendRate, 1)
+	budget, err := bot.OpenBudget(c.DB+"-budget", c.SendRate, max(int(c.SendRate), 1))
 	if err != nil {
 		log.Warn("the sending budget is not shared with other processes", "err", err)
 		return pc, func() {}
