@@ -250,6 +250,7 @@ func (d *dispatcher) worker(ctx context.Context, chatID int64) {
 		d.mu.Unlock()
 		return
 	}
+	ctx = withSlot(ctx, d.sem) // given back while a reply waits for its chat's pace
 	d.b.metrics.Inflight.Inc()
 	defer func() {
 		<-d.sem

@@ -53,11 +53,40 @@ type bulkKey struct{}
 // budget rather than run ahead of it like replies.
 func asBroadcast(ctx context.Context) context.Context { return context.WithValue(ctx, bulkKey{}, true) }
 
+// slotKey carries the dispatcher's worker slot of the chat being handled.
+type slotKey struct{}
+
+// withSlot records in ctx the worker slot its holder took from sem, so that
+// a reply waiting for its chat's pace gives the slot to another chat
+// meanwhile: a chat that is answered fast must not hold up the others.
+func withSlot(ctx context.Context, sem chan struct{}) context.Context {
+	return context.WithValue(ctx, slotKey{}, sem)
+}
+
 // wait blocks until a message to chatID may go out, or ctx ends; the
 // error then is a notSent.
 func (p *pacer) wait(ctx context.Context, chatID int64) error {
-	if err := p.chat(chatID).Wait(ctx); err != nil {
-		return &notSent{err}
+	r := p.chat(chatID).Reserve()
+	if d := r.Delay(); d > 0 {
+		sem, _ := ctx.Value(slotKey{}).(chan struct{})
+		if sem != nil {
+			<-sem
+		}
+		t := time.NewTimer(d)
+		var err error
+		select {
+		case <-ctx.Done():
+			r.Cancel()
+			err = ctx.Err()
+		case <-t.C:
+		}
+		t.Stop()
+		if sem != nil {
+			sem <- struct{}{} // the worker gives it back when it ends
+		}
+		if err != nil {
+			return &notSent{err}
+		}
 	}
 	bulk, _ := ctx.Value(bulkKey{}).(bool)
 	if p.shared != nil {

@@ -60,6 +60,9 @@ func (b *Bot) call(ctx context.Context, method string, fn func(ctx context.Conte
 		default:
 			return err
 		}
+		if attempt == maxAttempts {
+			break // the outbox keeps what this loses, and retries it later
+		}
 		b.log.Warn("telegram api retry", "method", method, "code", code, "attempt", attempt, "wait", wait, "err", b.redact(err))
 		select {
 		case <-ctx.Done():
