@@ -15,12 +15,14 @@ import (
 	"specbot/store"
 )
 
-// The reply outbox, as the Telegram adapter drains it. A turn's replies are
-// stored with the turn (app.Handle); the chat's worker sends them right
-// after the commit and marks them sent. What a crash, a restart or a Bot API
-// outage left unsent is sent at the next start, in order per chat, and
-// before the chat's next input is applied: a partner answers only what it
-// has seen.
+// The reply outbox, as the Telegram adapter drains it. Whatever the bot
+// says is stored before it is sent: a turn's replies with the turn
+// (app.Handle), a command's answer with the update's done mark (answer),
+// a note of our own on its own (tell). The sender claims a batch, sends it
+// and marks it sent. What a crash, a restart or a Bot API outage left
+// unsent is sent at the next start, by a timer (retry.go), or before the
+// chat's next input is applied, whichever comes first, in order per chat:
+// a partner answers only what it has seen.
 
 // deliver sends one stored batch and records the outcome: sent, or kept
 // with what is left for a later attempt (the timed retries send it then,
