@@ -42,7 +42,7 @@ type Bot struct {
 	pace      *pacer       // every message sent waits for its chat's and the bot's budget
 	paused    atomic.Int64 // Unix nanoseconds until which Telegram asked us to wait (429)
 	retries   retrySchedule
-	chatLocks [64]sync.Mutex // one chat's outbox is resent by one goroutine at a time
+	chatLocks chatLocks // one chat's outbox is resent by one goroutine at a time
 
 	anchors       *anchorCache
 	sentOnly      sentSet          // outbox ids sent, not yet marked

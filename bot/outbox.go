@@ -125,9 +125,8 @@ func (b *Bot) sendDocument(ctx context.Context, chatID int64, d *app.Document) b
 // count). It stops at the first that does not go through, so the order
 // holds.
 func (b *Bot) resendUnsent(ctx context.Context, chatID int64) int {
-	lock := b.chatLock(chatID)
-	lock.Lock()
-	defer lock.Unlock()
+	unlock, _ := b.chatLocks.lock(chatID, true)
+	defer unlock()
 	return b.resendChat(ctx, chatID)
 }
 
@@ -155,8 +154,49 @@ func (b *Bot) resendChat(ctx context.Context, chatID int64) int {
 	return unseen
 }
 
-func (b *Bot) chatLock(chatID int64) *sync.Mutex {
-	return &b.chatLocks[uint64(chatID)%uint64(len(b.chatLocks))]
+// chatLocks hold one lock per chat while its outbox is resent: the chat's
+// worker and the timed retries never send one chat's batches at once. A
+// lock per chat, not a lock shared by several: a worker never waits for
+// another chat's, so workers giving their slot back while they wait for
+// their chat's pace cannot deadlock on each other.
+type chatLocks struct {
+	mu    sync.Mutex
+	chats map[int64]*chatLock
+}
+
+type chatLock struct {
+	sync.Mutex
+	users int
+}
+
+// lock takes chatID's lock, waiting for it when wait is set; ok is false
+// when it was busy and wait was not set. unlock releases it.
+func (c *chatLocks) lock(chatID int64, wait bool) (unlock func(), ok bool) {
+	c.mu.Lock()
+	if c.chats == nil {
+		c.chats = map[int64]*chatLock{}
+	}
+	l := c.chats[chatID]
+	if l == nil {
+		l = &chatLock{}
+		c.chats[chatID] = l
+	}
+	l.users++
+	c.mu.Unlock()
+	release := func() {
+		c.mu.Lock()
+		if l.users--; l.users == 0 {
+			delete(c.chats, chatID)
+		}
+		c.mu.Unlock()
+	}
+	if wait {
+		l.Lock()
+	} else if !l.TryLock() {
+		release()
+		return func() {}, false
+	}
+	return func() { l.Unlock(); release() }, true
 }
 
 // drainOutbox sends every chat's unsent batches at start, before any new

@@ -125,11 +125,11 @@ func (b *Bot) retryDue(ctx, work context.Context) {
 		if ctx.Err() != nil || b.pausedFor() > 0 {
 			return
 		}
-		lock := b.chatLock(chat)
-		if !lock.TryLock() {
+		unlock, ok := b.chatLocks.lock(chat, false)
+		if !ok {
 			continue
 		}
 		b.resendChat(work, chat)
-		lock.Unlock()
+		unlock()
 	}
 }
