@@ -50,14 +50,15 @@ func insertOutbound(ctx context.Context, tx *sql.Tx, o *Outbound, now time.Time)
 	return res.LastInsertId()
 }
 
-// MarkSent records that an outbound batch reached Telegram.
+// MarkSent records that an outbound batch reached Telegram and drops its
+// payload (an export's file can be large; what was said is in the reports).
 func (db *DB) MarkSent(ctx context.Context, id int64) error {
 	tx, err := db.beginWrite(ctx)
 	if err != nil {
 		return fmt.Errorf("mark outbound %d sent: %w", id, err)
 	}
 	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, `UPDATE outbox SET state = ?, sent_at = ? WHERE id = ? AND state IN (?, ?)`,
+	res, err := tx.ExecContext(ctx, `UPDATE outbox SET state = ?, sent_at = ?, payload = x'' WHERE id = ? AND state IN (?, ?)`,
 		OutboxSent, formatTime(db.now()), id, OutboxPending, OutboxSending)
 	if err := checkAffected(res, err); err != nil {
 		return fmt.Errorf("mark outbound %d sent: %w", id, err)
