@@ -15,6 +15,10 @@ import (
 // The schedule is kept in memory; a restart sends every waiting batch at
 // once anyway.
 
+// retryScan bounds the waiting batches looked at per round; the oldest
+// come first, and the rest follow as those go out.
+const retryScan = 1000
+
 // maxOutboxRetry caps the wait between two attempts at one batch.
 const maxOutboxRetry = 5 * time.Minute
 
@@ -99,7 +103,7 @@ func (b *Bot) retryDue(ctx, work context.Context) {
 	if b.pausedFor() > 0 {
 		return
 	}
-	unsent, err := b.app.Unsent(ctx, 0, 0)
+	unsent, err := b.app.Unsent(ctx, 0, retryScan)
 	if err != nil {
 		if ctx.Err() == nil {
 			b.log.Warn("list unsent replies", "err", err)
@@ -120,7 +124,9 @@ func (b *Bot) retryDue(ctx, work context.Context) {
 			chats = append(chats, o.ChatID)
 		}
 	}
-	b.retries.keep(waiting)
+	if len(unsent) < retryScan {
+		b.retries.keep(waiting) // the whole outbox was seen
+	}
 	for _, chat := range chats {
 		if ctx.Err() != nil || b.pausedFor() > 0 {
 			return
