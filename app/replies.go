@@ -115,6 +115,9 @@ func (a *App) Answer(ctx context.Context, updateID, chatID int64, msgs []dialogs
 	return out, nil
 }
 
+// ReplyBacklog is how many batches wait in the outbox to be sent.
+func (a *App) ReplyBacklog(ctx context.Context) (int, error) { return a.DB.CountPendingOutbound(ctx) }
+
 // Sending claims a reply batch for sending: its first request is going
 // out. store.ErrNotFound means another sender took it, or it went out.
 func (a *App) Sending(ctx context.Context, id int64) error { return a.DB.MarkSending(ctx, id) }

@@ -96,6 +96,9 @@ func TestDeliveryKeptReplyIsRetriedOnATimer(t *testing.T) {
 			assert.Len(t, sentTo(h, p.chat), 1, "sent once")
 			assert.Len(t, p.srv.Messages(p.chat), 1)
 			assert.Zero(t, unsent(t, h), "marked sent")
+			depth, err := h.metric("specbot_reply_outbox_depth")
+			require.NoError(t, err)
+			assert.Zero(t, depth)
 		})
 	}
 }

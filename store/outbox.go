@@ -207,3 +207,17 @@ func (db *DB) HandoffToPost(ctx context.Context, id int64) (Handoff, error) {
 	}
 	return h, nil
 }
+
+// CountPendingOutbound counts the batches not yet sent.
+func (db *DB) CountPendingOutbound(ctx context.Context) (int, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("count pending outbound: %w", err)
+	}
+	defer tx.Rollback()
+	n := 0
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM outbox WHERE state = ?`, OutboxPending).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count pending outbound: %w", err)
+	}
+	return n, nil
+}
