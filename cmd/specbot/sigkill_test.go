@@ -261,3 +261,51 @@ func TestServeRedeliveredAnswerAfterSIGKILL(t *testing.T) {
 		})
 	}
 }
+
+// TestRemindTwoRunsShareOneBudget: two `specbot remind` processes on one
+// database at once (as serve and a cron run would) send 40 reminders
+// between them at SPECBOT_SEND_RATE=10: together, never faster than 10 a
+// second (apart, they would send 20), and each reminder once.
+func TestRemindTwoRunsShareOneBudget(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the program")
+	}
+	bin := specbotBinary(t)
+	srv := telegramtest.NewServer(t, remindToken)
+	path := filepath.Join(t.TempDir(), "specbot.db")
+	const partners, rate = 40, 10
+	reminderPartners(t, path, partners)
+	vars := map[string]string{
+		"TELEGRAM_BOT_TOKEN": remindToken, "TELEGRAM_API_URL": srv.URL(), "SPECBOT_DB": path,
+		"SPECBOT_SEND_RATE": fmt.Sprint(rate),
+	}
+	now := "2027-03-02T11:00:00+03:00"
+	runs := []*process{startSpecbot(t, bin, vars, "remind", "--now", now), startSpecbot(t, bin, vars, "remind", "--now", now)}
+	for _, p := range runs {
+		select {
+		case err := <-p.waited:
+			require.NoError(t, err)
+		case <-time.After(serveWait):
+			t.Fatal("a run did not finish")
+		}
+	}
+	sent := srv.Calls("sendMessage")
+	require.Len(t, sent, partners, "each reminder once")
+	span := sent[len(sent)-1].At.Sub(sent[0].At)
+	most := 0
+	for i := range sent {
+		n := 0
+		for _, c := range sent[i:] {
+			if c.At.Sub(sent[i].At) < time.Second {
+				n++
+			}
+		}
+		most = max(most, n)
+	}
+	t.Logf("%d reminders from two processes over %v; at most %d in one second (budget %d/s)", partners, span.Round(time.Millisecond), most, rate)
+	assert.GreaterOrEqual(t, span, time.Duration(float64(partners-1)/rate*0.9*float64(time.Second)), "one budget for both")
+	assert.LessOrEqual(t, most, rate+1)
+	for _, p := range runs {
+		assert.Contains(t, p.out.String(), "sent ")
+	}
+}
