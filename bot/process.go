@@ -311,14 +311,26 @@ func (b *Bot) converse(ctx context.Context, updateID int64, who app.Who, in dial
 	if len(callbackID) > 0 {
 		b.answerCallback(ctx, callbackID[0], out.Notice)
 	}
+	// What the handoff says is stored as a batch of its own, behind the
+	// turn's: a crash before it went out does not lose it.
+	var told app.Outbound
 	if out.Contact != nil {
-		out.Messages = append(out.Messages, b.handoff(ctx, turn, who, out.Contact.Comment)...)
+		msgs := b.handoff(ctx, turn, who, out.Contact.Comment)
+		var err error
+		if told, err = b.app.Answer(ctx, 0, who.ChatID, msgs, nil); err != nil {
+			b.log.Warn("handoff note not stored; sent with the turn's replies", "chat_id", who.ChatID, "err", err)
+			out.Messages = append(out.Messages, msgs...)
+		}
 	}
+	sent := true
 	if len(out.Messages) > 0 {
-		b.deliver(ctx, app.Outbound{ID: turn.OutboxID, ChatID: who.ChatID, Pressed: pressed, Anchor: anchor, Messages: out.Messages}, anchor, turn.Forgotten)
+		sent = b.deliver(ctx, app.Outbound{ID: turn.OutboxID, ChatID: who.ChatID, Pressed: pressed, Anchor: anchor, Messages: out.Messages}, anchor, turn.Forgotten)
 	} else if turn.Forgotten {
 		b.anchors.forget(who.ChatID)
 	}
+	if told.ID != 0 && sent {
+		b.deliver(ctx, told, 0, false)
+	} // else it waits behind the kept replies, and goes out after them
 	return nil
 }
 
