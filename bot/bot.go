@@ -39,6 +39,10 @@ type Bot struct {
 	dispatch  *dispatcher
 	managers  *rate.Limiter // the managers' group budget, waited on by the group sender only
 	groupWake chan struct{}
+	pace      *pacer       // every message sent waits for its chat's and the bot's budget
+	paused    atomic.Int64 // Unix nanoseconds until which Telegram asked us to wait (429)
+	retries   retrySchedule
+	chatLocks chatLocks // one chat's outbox is resent by one goroutine at a time
 
 	anchors       *anchorCache
 	sentOnly      sentSet          // outbox ids sent, not yet marked
@@ -86,10 +90,15 @@ func New(ctx context.Context, cfg Config, db *store.DB, engine *dialogs.Engine, 
 	b.registerState(reg)
 	b.managers, b.groupWake = newLimiter(cfg.GroupInterval, 1), make(chan struct{}, 1)
 	b.dispatch = newDispatcher(b)
+	b.pace = newPacer(cfg, func(err error) {
+		b.log.Warn("shared sending budget unavailable; keeping to this process's", "err", err)
+	})
 	b.gate = newGate(&http.Client{Timeout: cfg.PollTimeout + 10*time.Second, Transport: b.observe(http.DefaultTransport)}, func(ctx context.Context, batch []*models.Update) error {
 		return b.store(ctx, batch...)
 	})
+	b.gate.calls = &http.Client{Timeout: cfg.RequestTimeout, Transport: b.gate.client.Transport}
 	b.gate.tell = b.apologizeOnce
+	b.gate.limited = func(d time.Duration) { b.pauseUntil(time.Now().Add(d)) }
 	opts := []tgbot.Option{
 		tgbot.WithDefaultHandler(b.receive),
 		tgbot.WithErrorsHandler(b.errorsHandler),
@@ -182,6 +191,11 @@ func (b *Bot) Run(ctx context.Context) error {
 		defer close(groupDone)
 		b.runGroup(ctx)
 	}()
+	retriesDone := make(chan struct{})
+	go func() {
+		defer close(retriesDone)
+		b.runRetries(ctx, work)
+	}()
 	anchorsDone := make(chan struct{})
 	go func() {
 		defer close(anchorsDone)
@@ -241,6 +255,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	_ = srv.Shutdown(shutdown)
 	<-anchorsDone
 	<-groupDone
+	<-retriesDone
 	b.anchors.flush(shutdown)
 	if err := <-httpDone; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err

@@ -152,12 +152,13 @@ func (b *Bot) onHandoffButton(ctx context.Context, u *models.Update, data string
 		b.wakeGroup()
 	}
 	if h.Partner.ChatID != 0 && !h.Partner.Unreachable {
-		// The partner hears of the move now, not at the group's pace.
-		if taken {
-			b.send(ctx, h.ChatID, dialogs.ContactTaken(h.Partner.Lang, q.From.FirstName))
-		} else {
-			b.send(ctx, h.ChatID, dialogs.ContactDone(h.Partner.Lang, q.From.FirstName))
+		// Stored with the update's done mark: sent once, even after a
+		// crash, and now, not at the group's pace.
+		note := dialogs.ContactTaken(h.Partner.Lang, q.From.FirstName)
+		if !taken {
+			note = dialogs.ContactDone(h.Partner.Lang, q.From.FirstName)
 		}
+		return b.answer(ctx, u.ID, h.ChatID, []dialogs.Message{note}, nil)
 	}
 	return b.done(ctx, u.ID)
 }

@@ -104,6 +104,10 @@ func newHarness(t *testing.T, opts ...option) *harness {
 	cfg := bot.Config{
 		Token: testToken, APIURL: srv.URL(), HTTPAddr: "127.0.0.1:0",
 		PollTimeout: 2 * time.Second, GroupInterval: 10 * time.Millisecond, ShutdownGrace: 5 * time.Second,
+		// The simulated partners act faster than people: Telegram's pace
+		// and budget are left wide except where a test sets them
+		// (TestDeliveryRepliesToOneChatArePaced, TestOutboxMany…, TestBudget*).
+		ChatInterval: time.Millisecond, SendRate: 1000,
 	}
 	for _, o := range opts {
 		o(&cfg)

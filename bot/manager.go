@@ -1,10 +1,8 @@
 package bot
 
 import (
-	"bytes"
 	"context"
 
-	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
 	"specbot/app"
@@ -42,10 +40,12 @@ func (b *Bot) managerCommand(ctx context.Context, u *models.Update, cmd, args st
 			text = p.T("manager.export_usage")
 			break
 		}
-		err = b.export(ctx, chatID, f, p)
-		if err == nil {
-			return true, b.done(ctx, u.ID)
+		data, err := b.app.ExportCSV(ctx, f, b.cfg.ManagersLang)
+		if err != nil {
+			return true, err
 		}
+		name := "specbot-" + b.cfg.Now().Format("2006-01-02") + ".csv"
+		return true, b.answerIn(ctx, u.ID, chatID, b.topicOf(u.Message), nil, &app.Document{Name: name, Data: data, Caption: p.T("manager.export_caption")})
 	case "help":
 		if !b.isManagersChat(chatID) {
 			return false, nil
@@ -57,38 +57,30 @@ func (b *Bot) managerCommand(ctx context.Context, u *models.Update, cmd, args st
 	if err != nil {
 		return true, err
 	}
-	b.answerManager(ctx, u.Message, text)
-	return true, b.done(ctx, u.ID)
+	// Stored with the update's done mark: a redelivered command is not
+	// answered twice.
+	return true, b.answerIn(ctx, u.ID, chatID, b.topicOf(u.Message), []dialogs.Message{{Text: text}}, nil)
 }
 
-// export sends a CSV of the latest report of every partner.
-func (b *Bot) export(ctx context.Context, chatID int64, f app.ExportFilter, p *locales.Printer) error {
-	data, err := b.app.ExportCSV(ctx, f, b.cfg.ManagersLang)
-	if err != nil {
-		return err
-	}
-	name := "specbot-" + b.cfg.Now().Format("2006-01-02") + ".csv"
-	return b.call(ctx, "sendDocument", func(ctx context.Context) error {
-		_, err := b.tg.SendDocument(ctx, &tgbot.SendDocumentParams{
-			ChatID:   chatID,
-			Document: &models.InputFileUpload{Filename: name, Data: bytes.NewReader(data)},
-			Caption:  p.T("manager.export_caption"),
-		})
-		return err
-	})
-}
-
-// answerManager answers a manager's command where it was asked: in the
-// forum topic it was written in, or in the chat.
-func (b *Bot) answerManager(ctx context.Context, m *models.Message, text string) {
+// topicOf is the forum topic of the managers' chat a message was written
+// in, where the bot answers it; 0 for anywhere else.
+func (b *Bot) topicOf(m *models.Message) int {
 	if !m.IsTopicMessage || m.MessageThreadID == 0 || !b.isManagersChat(m.Chat.ID) {
-		b.send(ctx, m.Chat.ID, dialogs.Message{Text: text})
-		return
+		return 0
 	}
-	for _, part := range split(text, maxMessageRunes) {
-		if _, err := b.sendGroup(ctx, m.MessageThreadID, 0, part, nil); err != nil {
-			b.log.Warn("answer in a topic", "err", b.redact(err))
-			return
+	return m.MessageThreadID
+}
+
+// replyInTopic sends messages into a topic of the managers' chat at the
+// group's pace and returns how many went out.
+func (b *Bot) replyInTopic(ctx context.Context, thread int, msgs []dialogs.Message) int {
+	for i, m := range msgs {
+		for _, part := range split(m.Text, maxMessageRunes) {
+			if _, err := b.sendGroup(ctx, thread, 0, part, nil); err != nil {
+				b.log.Warn("answer in a topic", "err", b.redact(err))
+				return i
+			}
 		}
 	}
+	return len(msgs)
 }

@@ -170,7 +170,7 @@ func (b *Bot) apologize(ctx context.Context, u *models.Update, chatID int64) {
 	if u.CallbackQuery != nil {
 		b.answerCallback(ctx, u.CallbackQuery.ID, p.T("error.apology_short"))
 	}
-	b.sendPlain(ctx, chatID, p.T("error.apology"))
+	b.tell(ctx, chatID, p.T("error.apology"))
 }
 
 func sender(u *models.Update) *models.User {
@@ -214,7 +214,7 @@ func (b *Bot) onMessage(ctx context.Context, u *models.Update) error {
 		// commands addressed to it, with a pointer to the private chat.
 		if cmd != "" && !b.isManagersChat(chatID) {
 			p := locales.For(b.langOf(ctx, chatID, langCode(m.From)))
-			b.sendPlain(ctx, chatID, p.T("group.private_only"))
+			return b.answer(ctx, u.ID, chatID, []dialogs.Message{{Text: p.T("group.private_only")}}, nil)
 		}
 		return b.done(ctx, u.ID)
 	}
@@ -231,14 +231,12 @@ func (b *Bot) onMessage(ctx context.Context, u *models.Update) error {
 	case m.Text != "":
 		if utf8.RuneCountInString(m.Text) > maxTextRunes {
 			p := locales.For(b.langOf(ctx, chatID, who.LangCode))
-			b.sendPlain(ctx, chatID, p.T("input.too_long"))
-			return b.done(ctx, u.ID)
+			return b.answer(ctx, u.ID, chatID, []dialogs.Message{{Text: p.T("input.too_long")}}, nil)
 		}
 		in = dialogs.Input{Text: m.Text, LangCode: who.LangCode}
 	default:
 		p := locales.For(b.langOf(ctx, chatID, who.LangCode))
-		b.sendPlain(ctx, chatID, p.T("input.not_text"))
-		return b.done(ctx, u.ID)
+		return b.answer(ctx, u.ID, chatID, []dialogs.Message{{Text: p.T("input.not_text")}}, nil)
 	}
 	return b.converse(ctx, u.ID, who, in, 0)
 }
@@ -329,16 +327,28 @@ func (b *Bot) converse(ctx context.Context, updateID int64, who app.Who, in dial
 	if len(callbackID) > 0 {
 		b.answerCallback(ctx, callbackID[0], out.Notice)
 	}
+	// What the handoff says is stored as a batch of its own, behind the
+	// turn's: a crash before it went out does not lose it.
+	var told app.Outbound
 	if out.Contact != nil {
-		out.Messages = append(out.Messages, b.handoff(ctx, turn, who, out.Contact.Comment)...)
+		msgs := b.handoff(ctx, turn, who, out.Contact.Comment)
+		var err error
+		if told, err = b.app.Answer(ctx, 0, who.ChatID, msgs, nil); err != nil {
+			b.log.Warn("handoff note not stored; sent with the turn's replies", "chat_id", who.ChatID, "err", err)
+			out.Messages = append(out.Messages, msgs...)
+		}
 	} else if out.Report != nil {
 		b.recheck(ctx, who.ChatID)
 	}
+	sent := true
 	if len(out.Messages) > 0 {
-		b.deliver(ctx, app.Outbound{ID: turn.OutboxID, ChatID: who.ChatID, Pressed: pressed, Anchor: anchor, Messages: out.Messages}, anchor, turn.Forgotten)
+		sent = b.deliver(ctx, app.Outbound{ID: turn.OutboxID, ChatID: who.ChatID, Pressed: pressed, Anchor: anchor, Messages: out.Messages}, anchor, turn.Forgotten)
 	} else if turn.Forgotten {
 		b.anchors.forget(who.ChatID)
 	}
+	if told.ID != 0 && sent {
+		b.deliver(ctx, told, 0, false)
+	} // else it waits behind the kept replies, and goes out after them
 	if turn.Forgotten {
 		b.forgotten(ctx, who.ChatID)
 	}

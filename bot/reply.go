@@ -202,6 +202,9 @@ func (b *Bot) sendText(ctx context.Context, chatID int64, text string, markup mo
 		}
 		var sent *models.Message
 		sendOnce := func(ctx context.Context) error {
+			if err := b.pace.wait(ctx, chatID); err != nil {
+				return err
+			}
 			var err error
 			sent, err = b.tg.SendMessage(ctx, params)
 			return err

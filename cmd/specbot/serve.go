@@ -41,11 +41,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	db.Catalog = cfg.Catalog
 	engine := cfg.engine()
 	engine.WebAppURL = cfg.WebAppURL()
+	pace, closeBudget := cfg.pacing(log)
+	defer closeBudget()
 	b, err := startBot(ctx, log, func(ctx context.Context) (*bot.Bot, error) {
 		return bot.New(ctx, bot.Config{
 			Token: cfg.Token, APIURL: cfg.APIURL, ManagersChatID: cfg.ManagersChatID, ManagerIDs: cfg.ManagerIDs,
 			ManagersLang: cfg.ManagersLang, HTTPAddr: cfg.HTTPAddr, MetricsAddr: cfg.MetricsAddr, WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret,
 			WebAppURL: cfg.WebAppURL(), HandoffNudge: cfg.HandoffNudge,
+			SendRate:  pace.SendRate, ChatInterval: pace.ChatInterval, Budget: pace.Budget,
 		}, db, engine, log)
 	})
 	if err != nil {
