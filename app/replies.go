@@ -28,7 +28,7 @@ type Outbound struct {
 	HandoffID int64
 	// Group, with HandoffID, is a post into the managers' chat other than
 	// the card (a copy of the partner's message, a note).
-	Group    *GroupItem
+	Group *GroupItem
 	// Document, when set, is a file sent after Messages (an export).
 	Document *Document
 	// Thread is the forum topic of the managers' chat the batch answers

@@ -116,7 +116,7 @@ func (b *Bot) sendDocument(ctx context.Context, chatID int64, thread int, d *app
 			ChatID:          chatID,
 			MessageThreadID: thread,
 			Document:        &models.InputFileUpload{Filename: d.Name, Data: bytes.NewReader(d.Data)},
-			Caption:  d.Caption,
+			Caption:         d.Caption,
 		})
 		return err
 	})

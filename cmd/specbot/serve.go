@@ -48,7 +48,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 			Token: cfg.Token, APIURL: cfg.APIURL, ManagersChatID: cfg.ManagersChatID, ManagerIDs: cfg.ManagerIDs,
 			ManagersLang: cfg.ManagersLang, HTTPAddr: cfg.HTTPAddr, MetricsAddr: cfg.MetricsAddr, WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret,
 			WebAppURL: cfg.WebAppURL(), HandoffNudge: cfg.HandoffNudge,
-			SendRate:  pace.SendRate, ChatInterval: pace.ChatInterval, Budget: pace.Budget,
+			SendRate: pace.SendRate, ChatInterval: pace.ChatInterval, Budget: pace.Budget,
 		}, db, engine, log)
 	})
 	if err != nil {
