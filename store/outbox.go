@@ -50,19 +50,15 @@ func insertOutbound(ctx context.Context, tx *sql.Tx, o *Outbound, now time.Time)
 	return res.LastInsertId()
 }
 
-// MarkSent records that an outbound batch reached Telegram.
+// MarkSent records that an outbound batch reached Telegram. Marks of
+// several batches, and turns of other chats, may share one commit.
 func (db *DB) MarkSent(ctx context.Context, id int64) error {
-	tx, err := db.beginWrite(ctx)
+	err := db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE outbox SET state = ?, sent_at = ? WHERE id = ? AND state IN (?, ?)`,
+			OutboxSent, formatTime(db.now()), id, OutboxPending, OutboxSending)
+		return checkAffected(res, err)
+	})
 	if err != nil {
-		return fmt.Errorf("mark outbound %d sent: %w", id, err)
-	}
-	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, `UPDATE outbox SET state = ?, sent_at = ? WHERE id = ? AND state IN (?, ?)`,
-		OutboxSent, formatTime(db.now()), id, OutboxPending, OutboxSending)
-	if err := checkAffected(res, err); err != nil {
-		return fmt.Errorf("mark outbound %d sent: %w", id, err)
-	}
-	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("mark outbound %d sent: %w", id, err)
 	}
 	return nil
@@ -70,17 +66,18 @@ func (db *DB) MarkSent(ctx context.Context, id int64) error {
 
 // MarkSending records that the first request of a batch is about to go
 // out: from then on a crash leaves it 'sending', maybe arrived, and it is
-// not sent again (CountAttempt puts back one Telegram refused).
+// not sent again (CountAttempt puts back one Telegram refused). It returns
+// once the mark is durable; marks of several batches, and turns of other
+// chats, may share that commit.
 func (db *DB) MarkSending(ctx context.Context, id int64) error {
-	tx, err := db.beginWrite(ctx)
+	err := db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE outbox SET state = ? WHERE id = ? AND state = ?`, OutboxSending, id, OutboxPending)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("mark outbound %d sending: %w", id, err)
 	}
-	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `UPDATE outbox SET state = ? WHERE id = ? AND state = ?`, OutboxSending, id, OutboxPending); err != nil {
-		return fmt.Errorf("mark outbound %d sending: %w", id, err)
-	}
-	return tx.Commit()
+	return nil
 }
 
 // CountAttempt adds one failed sending attempt to an outbound batch, puts it
