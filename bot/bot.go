@@ -70,7 +70,7 @@ func New(ctx context.Context, cfg Config, db *store.DB, engine *dialogs.Engine, 
 	b.registerState(reg)
 	b.managers, b.groupWake = newLimiter(cfg.GroupInterval, 1), make(chan struct{}, 1)
 	b.dispatch = newDispatcher(b)
-	b.gate = newGate(&http.Client{Timeout: cfg.PollTimeout + 10*time.Second, Transport: b.observe(http.DefaultTransport)}, func(ctx context.Context, batch []*models.Update) error {
+	b.gate = newGate(&http.Client{Timeout: cfg.PollTimeout + 10*time.Second, Transport: b.observe(apiTransport(cfg.Workers))}, func(ctx context.Context, batch []*models.Update) error {
 		return b.store(ctx, batch...)
 	})
 	b.gate.tell = b.apologizeOnce
