@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"sync"
@@ -21,10 +22,11 @@ import (
 // library that, for every update, makes one durable SQLite commit (WAL,
 // synchronous=FULL, one writer connection, as specbot opens its database)
 // and then as many Bot API calls as specbot makes per update: calls-1
-// edits (the previous echo's keyboard removed, as specbot removes a dead
-// question's buttons; a chat action for a chat's first update), then the
-// echo itself, last, as specbot's next question is.
-func runDurableEcho(ctx context.Context, partners, msgs, calls int, keep bool) (*result, error) {
+// edits of the previous echo (its keyboard removed, as specbot removes a
+// dead question's buttons, then its text, as specbot edits an answered
+// question; chat actions for a chat's first update), then the echo itself,
+// last, as specbot's next question is.
+func runDurableEcho(ctx context.Context, partners, msgs int, callsPerUpdate float64, keep bool) (*result, error) {
 	dir, err := os.MkdirTemp("", "specbot-load-echo-")
 	if err != nil {
 		return nil, err
@@ -50,34 +52,50 @@ func runDurableEcho(ctx context.Context, partners, msgs, calls int, keep bool) (
 
 	var mu sync.Mutex
 	previous := map[int64]int{} // chat -> the last echo's message id
-	var errs atomic.Int64
-	keyboard := &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{{{Text: "again", CallbackData: "again"}}}}
+	var errs, handled atomic.Int64
+	var firstErr sync.Once
+	fail := func(err error) {
+		if ctx.Err() != nil {
+			return // the run is over
+		}
+		errs.Add(1)
+		firstErr.Do(func() { fmt.Fprintln(os.Stderr, "durable echo:", err) })
+	}
+	keyboard := &markup{InlineKeyboard: [][]button{{{Text: "again", CallbackData: "again"}}}}
+	noKeyboard := &markup{InlineKeyboard: [][]button{}}
 	handler := func(ctx context.Context, b *tgbot.Bot, u *models.Update) {
 		if u.Message == nil {
 			return
 		}
 		chat := u.Message.Chat.ID
 		if _, err := db.ExecContext(ctx, `INSERT INTO updates (update_id, chat_id, text) VALUES (?, ?, ?)`, u.ID, chat, u.Message.Text); err != nil {
-			errs.Add(1)
+			fail(err)
 			return
 		}
+		// The n-th update makes round((n+1)c) - round(nc) calls, so that
+		// the average is c even when c is not whole.
+		n := float64(handled.Add(1) - 1)
+		calls := int(math.Round((n+1)*callsPerUpdate) - math.Round(n*callsPerUpdate))
 		mu.Lock()
 		prev := previous[chat]
 		mu.Unlock()
-		for range calls - 1 {
+		for k := range calls - 1 {
 			var err error
-			if prev == 0 {
+			switch {
+			case prev == 0:
 				_, err = b.SendChatAction(ctx, &tgbot.SendChatActionParams{ChatID: chat, Action: models.ChatActionTyping})
-			} else {
-				_, err = b.EditMessageReplyMarkup(ctx, &tgbot.EditMessageReplyMarkupParams{ChatID: chat, MessageID: prev})
+			case k == 0:
+				_, err = b.EditMessageReplyMarkup(ctx, &tgbot.EditMessageReplyMarkupParams{ChatID: chat, MessageID: prev, ReplyMarkup: noKeyboard})
+			default:
+				_, err = b.EditMessageText(ctx, &tgbot.EditMessageTextParams{ChatID: chat, MessageID: prev, Text: fmt.Sprintf("answered (%d)", k)})
 			}
 			if err != nil {
-				errs.Add(1)
+				fail(err)
 			}
 		}
 		m, err := b.SendMessage(ctx, &tgbot.SendMessageParams{ChatID: chat, Text: u.Message.Text, ReplyMarkup: keyboard})
 		if err != nil {
-			errs.Add(1)
+			fail(err)
 			return
 		}
 		mu.Lock()
@@ -123,4 +141,15 @@ func runDurableEcho(ctx context.Context, partners, msgs, calls int, keep bool) (
 	res := &result{updates: partners * msgs, elapsed: elapsed, latencies: w.latencies(), errors: int(errs.Load()), calls: w.apiCalls()}
 	res.lost = partners*msgs - stored
 	return res, nil
+}
+
+// markup is an inline keyboard encoded as specbot encodes it: the
+// library's own type sends an empty copy_text, which Telegram refuses.
+type markup struct {
+	InlineKeyboard [][]button `json:"inline_keyboard"`
+}
+
+type button struct {
+	Text         string `json:"text"`
+	CallbackData string `json:"callback_data,omitempty"`
 }

@@ -15,7 +15,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"math"
 	"os"
 	"time"
 )
@@ -28,7 +27,7 @@ func main() {
 	keep := flag.Bool("keep", false, "keep the run's database and logs")
 	seed := flag.Int("seed", 10000, "partners stored before the saturated run (memory with many partners)")
 	think := flag.Duration("think", time.Second, "pause between a partner's actions in the latency run (people read and tap)")
-	echoCalls := flag.Int("echo-calls", 0, "Bot API calls per update of the durable echo bot; 0: as many as specbot made in the saturated run")
+	echoCalls := flag.Float64("echo-calls", 0, "Bot API calls per update of the durable echo bot; 0: as many as specbot made in the saturated run")
 	paced := flag.Bool("paced", true, "run the paced latency round")
 	flag.Parse()
 
@@ -52,14 +51,14 @@ func main() {
 
 	calls := *echoCalls
 	if calls <= 0 {
-		calls = max(1, int(math.Round(full.callsPerUpdate())))
+		calls = max(1, full.callsPerUpdate())
 	}
 	durable, err := runDurableEcho(ctx, *partners, *echoMsgs, calls, *keep)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "durable echo run:", err)
 		os.Exit(1)
 	}
-	durable.print(fmt.Sprintf("durable echo bot (go-telegram/bot, one SQLite commit and %d Bot API calls per update)", calls))
+	durable.print(fmt.Sprintf("durable echo bot (go-telegram/bot, one SQLite commit and %.2f Bot API calls per update)", calls))
 
 	var pacedRes *result
 	if *paced {
