@@ -28,6 +28,7 @@ func main() {
 	seed := flag.Int("seed", 10000, "partners stored before the saturated run (memory with many partners)")
 	think := flag.Duration("think", time.Second, "pause between a partner's actions in the latency run (people read and tap)")
 	echoCalls := flag.Float64("echo-calls", 0, "Bot API calls per update of the durable echo bot; 0: as many as specbot made in the saturated run")
+	cpuProfile := flag.String("cpuprofile", "", "write the bot's CPU profile of the saturated run to this file")
 	paced := flag.Bool("paced", true, "run the paced latency round")
 	flag.Parse()
 
@@ -42,7 +43,7 @@ func main() {
 	}
 	echo.print("echo bot (go-telegram/bot, no storage)")
 
-	full, err := runSpecbot(ctx, *botPath, *partners, 0, *seed, *keep)
+	full, err := runSpecbot(ctx, *botPath, *partners, 0, *seed, *keep, *cpuProfile)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "specbot run:", err)
 		os.Exit(1)
@@ -62,7 +63,7 @@ func main() {
 
 	var pacedRes *result
 	if *paced {
-		pacedRes, err = runSpecbot(ctx, *botPath, *partners, *think, 0, *keep)
+		pacedRes, err = runSpecbot(ctx, *botPath, *partners, *think, 0, *keep, "")
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "specbot paced run:", err)
 			os.Exit(1)

@@ -59,7 +59,7 @@ var script = []step{
 }
 
 // runSpecbot runs the real binary against the fake server.
-func runSpecbot(ctx context.Context, botPath string, partners int, think time.Duration, seed int, keep bool) (*result, error) {
+func runSpecbot(ctx context.Context, botPath string, partners int, think time.Duration, seed int, keep bool, cpuProfile string) (*result, error) {
 	if _, err := os.Stat(botPath); err != nil {
 		return nil, fmt.Errorf("%s: build it first (make build): %w", botPath, err)
 	}
@@ -93,6 +93,13 @@ func runSpecbot(ctx context.Context, botPath string, partners int, think time.Du
 	cmd.Env = append(os.Environ(), "TELEGRAM_BOT_TOKEN="+token, "TELEGRAM_API_URL="+srv.URL(),
 		"SPECBOT_DB="+dbPath, "SPECBOT_HTTP_ADDR=127.0.0.1:0", "SPECBOT_WEBHOOK_URL=",
 		fmt.Sprintf("SPECBOT_MANAGERS_CHAT_ID=%d", managersChat), fmt.Sprintf("SPECBOT_MANAGER_IDS=%d", managerID))
+	if cpuProfile != "" {
+		abs, err := filepath.Abs(cpuProfile)
+		if err != nil {
+			return nil, err
+		}
+		cmd.Env = append(cmd.Env, "SPECBOT_CPU_PROFILE="+abs)
+	}
 	cmd.Stdout, cmd.Stderr = logf, logf
 	if err := cmd.Start(); err != nil {
 		return nil, err
