@@ -20,9 +20,12 @@ import (
 // deliver sends one stored batch and records the outcome: sent, or kept
 // with what is left for a later attempt. It reports whether all of it went.
 func (b *Bot) deliver(ctx context.Context, o app.Outbound, anchor int, forgotten bool) bool {
+	marked := false
 	if o.ID != 0 {
 		if err := b.app.Sending(ctx, o.ID); err != nil {
 			b.log.Warn("mark replies sending", "chat_id", o.ChatID, "outbox_id", o.ID, "err", err)
+		} else {
+			marked = true
 		}
 	}
 	n := b.reply(ctx, o.ChatID, o.Messages, o.Pressed, anchor, forgotten)
@@ -31,6 +34,16 @@ func (b *Bot) deliver(ctx context.Context, o app.Outbound, anchor int, forgotten
 	}
 	// The outcome is recorded even when ctx ended mid-send.
 	rec := context.WithoutCancel(ctx)
+	if n == len(o.Messages) && marked {
+		// Marked sending, it is never sent again: the sent mark need not
+		// be waited for, and shares the next commit.
+		b.app.SentLater(o.ID, func(err error) {
+			if err != nil && !isNotFound(err) {
+				b.log.Warn("mark replies sent", "chat_id", o.ChatID, "outbox_id", o.ID, "err", err)
+			}
+		})
+		return true
+	}
 	if n == len(o.Messages) {
 		b.markSent(rec, o)
 		return true

@@ -35,7 +35,16 @@ type op struct {
 	ctx context.Context
 	// apply runs the op's statements in tx.
 	apply func(ctx context.Context, tx *sql.Tx) error
-	done  chan error
+	done  chan error  // receives the outcome; or
+	then  func(error) // is called with it, for an op nobody waits for
+}
+
+func (o *op) finish(err error) {
+	if o.then != nil {
+		o.then(err)
+		return
+	}
+	o.done <- err
 }
 
 // committer owns the group commit goroutine.
@@ -105,6 +114,27 @@ func (db *DB) write(ctx context.Context, apply func(ctx context.Context, tx *sql
 	return <-o.done
 }
 
+// writeLater submits an op and returns at once; then, when set, is called
+// with its outcome from the committer's goroutine, so it must not block.
+// An op submitted after Close is not applied (then gets ErrClosed).
+func (db *DB) writeLater(apply func(ctx context.Context, tx *sql.Tx) error, then func(error)) {
+	if then == nil {
+		then = func(error) {}
+	}
+	c := db.commit
+	if c == nil {
+		then(db.writeAlone(context.Background(), apply))
+		return
+	}
+	c.gate.RLock()
+	defer c.gate.RUnlock()
+	if c.closed {
+		then(ErrClosed)
+		return
+	}
+	c.ops <- &op{ctx: context.Background(), apply: apply, then: then}
+}
+
 func (db *DB) runCommitter(c *committer) {
 	group := make([]*op, 0, maxGroup)
 	for {
@@ -141,7 +171,7 @@ func (db *DB) commitGroup(c *committer, group []*op) {
 	live := group[:0:0]
 	for _, o := range group {
 		if err := o.ctx.Err(); err != nil {
-			o.done <- err
+			o.finish(err)
 			continue
 		}
 		live = append(live, o)
@@ -151,7 +181,7 @@ func (db *DB) commitGroup(c *committer, group []*op) {
 	}
 	if len(live) == 1 {
 		o := live[0]
-		o.done <- db.writeAlone(o.ctx, o.apply)
+		o.finish(db.writeAlone(o.ctx, o.apply))
 		c.count(1, 1)
 		return
 	}
@@ -159,14 +189,14 @@ func (db *DB) commitGroup(c *committer, group []*op) {
 	if ok {
 		c.count(1, len(live))
 		for i, o := range live {
-			o.done <- errs[i]
+			o.finish(errs[i])
 		}
 		return
 	}
 	// The group as a whole failed: each op on its own, so that the ones
 	// that can be saved are.
 	for _, o := range live {
-		o.done <- db.writeAlone(o.ctx, o.apply)
+		o.finish(db.writeAlone(o.ctx, o.apply))
 		c.count(1, 1)
 	}
 }

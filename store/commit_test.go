@@ -216,3 +216,21 @@ func BenchmarkSaveTurnGroup(b *testing.B) {
 		})
 	}
 }
+
+// TestMarkSentLater: the mark is not waited for, and is applied; a mark
+// after Close is refused, not lost in a queue.
+func TestMarkSentLater(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	tt := &Turn{Partner: Partner{ChatID: 7, Lang: "en"}, Outbox: &Outbound{Payload: []byte(`[]`)}}
+	require.NoError(t, db.SaveTurn(ctx, tt))
+	require.NoError(t, db.MarkSending(ctx, tt.Outbox.ID))
+	done := make(chan error, 1)
+	db.MarkSentLater(tt.Outbox.ID, func(err error) { done <- err })
+	require.NoError(t, <-done)
+	assert.ErrorIs(t, db.MarkSent(ctx, tt.Outbox.ID), ErrNotFound, "already sent")
+
+	require.NoError(t, db.Close())
+	db.MarkSentLater(tt.Outbox.ID, func(err error) { done <- err })
+	assert.ErrorIs(t, <-done, ErrClosed)
+}

@@ -64,6 +64,22 @@ func (db *DB) MarkSent(ctx context.Context, id int64) error {
 	return nil
 }
 
+// MarkSentLater is MarkSent for a batch already marked sending: it
+// returns at once, and the mark shares the next commit. A mark lost to a
+// crash leaves the batch 'sending', which is never sent again either, so
+// nobody need wait for it. then, when set, gets the outcome; it must not
+// block.
+func (db *DB) MarkSentLater(id int64, then func(error)) {
+	db.writeLater(func(ctx context.Context, tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE outbox SET state = ?, sent_at = ? WHERE id = ? AND state IN (?, ?)`,
+			OutboxSent, formatTime(db.now()), id, OutboxPending, OutboxSending)
+		if err := checkAffected(res, err); err != nil {
+			return fmt.Errorf("mark outbound %d sent: %w", id, err)
+		}
+		return nil
+	}, then)
+}
+
 // MarkSending records that the first request of a batch is about to go
 // out: from then on a crash leaves it 'sending', maybe arrived, and it is
 // not sent again (CountAttempt puts back one Telegram refused). It returns
