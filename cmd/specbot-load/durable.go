@@ -56,7 +56,7 @@ func runDurableEcho(ctx context.Context, partners, msgs int, callsPerUpdate floa
 	previous := map[int64]int{} // chat -> the last echo's message id
 	var errs, handled atomic.Int64
 	var firstErr sync.Once
-	fail := func(err error) {
+	fail := func(ctx context.Context, err error) {
 		if ctx.Err() != nil {
 			return // the run is over
 		}
@@ -71,7 +71,7 @@ func runDurableEcho(ctx context.Context, partners, msgs int, callsPerUpdate floa
 		}
 		chat := u.Message.Chat.ID
 		if _, err := db.ExecContext(ctx, `INSERT INTO updates (update_id, chat_id, text) VALUES (?, ?, ?)`, u.ID, chat, u.Message.Text); err != nil {
-			fail(err)
+			fail(ctx, err)
 			return
 		}
 		// The n-th update makes round((n+1)c) - round(nc) calls, so that
@@ -95,12 +95,12 @@ func runDurableEcho(ctx context.Context, partners, msgs int, callsPerUpdate floa
 			// was recorded; an edit made twice changes nothing, which
 			// specbot does not count as an error either.
 			if err != nil && !(errors.Is(err, tgbot.ErrorBadRequest) && strings.Contains(err.Error(), "not modified")) {
-				fail(err)
+				fail(ctx, err)
 			}
 		}
 		m, err := b.SendMessage(ctx, &tgbot.SendMessageParams{ChatID: chat, Text: u.Message.Text, ReplyMarkup: keyboard})
 		if err != nil {
-			fail(err)
+			fail(ctx, err)
 			return
 		}
 		mu.Lock()
