@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"runtime"
 	"strconv"
@@ -233,4 +234,49 @@ func TestMarkSentLater(t *testing.T) {
 	require.NoError(t, db.Close())
 	db.MarkSentLater(tt.Outbox.ID, func(err error) { done <- err })
 	assert.ErrorIs(t, <-done, ErrClosed)
+}
+
+// TestGroupCommitLostTransaction: an op that takes the whole transaction
+// with it (as SQLite does on some I/O errors) leaves no savepoint to return
+// to; the group falls back to one transaction per op, and only that op
+// fails.
+func TestGroupCommitLostTransaction(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	const n = 24
+	for i := range n {
+		enqueue(t, db, int64(i+1))
+	}
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			errs[i] = db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+				if i == 5 {
+					if _, err := tx.ExecContext(ctx, `ROLLBACK`); err != nil {
+						return err
+					}
+					return errors.New("disk I/O error")
+				}
+				return markUpdateDone(ctx, tx, int64(i+1), db.now())
+			})
+		}()
+	}
+	close(start)
+	wg.Wait()
+	for i, err := range errs {
+		if i == 5 {
+			assert.Error(t, err)
+			continue
+		}
+		assert.NoError(t, err, "op %d", i)
+	}
+	pending, err := db.PendingUpdates(ctx, 0)
+	require.NoError(t, err)
+	require.Len(t, pending, 1, "every update but the failed op's is done")
+	assert.Equal(t, int64(6), pending[0].UpdateID)
 }
