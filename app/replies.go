@@ -144,6 +144,11 @@ func (a *App) Sending(ctx context.Context, id int64) error { return a.DB.MarkSen
 // Sent records that a reply batch reached Telegram.
 func (a *App) Sent(ctx context.Context, id int64) error { return a.DB.MarkSent(ctx, id) }
 
+// SentLater records, without waiting for the disk, that a reply batch
+// marked sending reached Telegram; then, when set, gets the outcome and
+// must not block.
+func (a *App) SentLater(id int64, then func(error)) { a.DB.MarkSentLater(id, then) }
+
 // SendFailed counts a failed attempt at a reply batch, which stays unsent
 // with only what is left from delivered on (the messages before, and the
 // document after them, reached Telegram).

@@ -93,7 +93,7 @@ func New(ctx context.Context, cfg Config, db *store.DB, engine *dialogs.Engine, 
 	b.pace = newPacer(cfg, func(err error) {
 		b.log.Warn("shared sending budget unavailable; keeping to this process's", "err", err)
 	})
-	b.gate = newGate(&http.Client{Timeout: cfg.PollTimeout + 10*time.Second, Transport: b.observe(http.DefaultTransport)}, func(ctx context.Context, batch []*models.Update) error {
+	b.gate = newGate(&http.Client{Timeout: cfg.PollTimeout + 10*time.Second, Transport: b.observe(apiTransport(cfg.Workers))}, func(ctx context.Context, batch []*models.Update) error {
 		return b.store(ctx, batch...)
 	})
 	b.gate.calls = &http.Client{Timeout: cfg.RequestTimeout, Transport: b.gate.client.Transport}

@@ -29,11 +29,14 @@ import (
 // if the chat's next input does not come first). It reports whether all
 // of it went. A batch another sender claimed first is left to it.
 func (b *Bot) deliver(ctx context.Context, o app.Outbound, anchor int, forgotten bool) bool {
+	marked := false
 	if o.ID != 0 {
 		if err := b.app.Sending(ctx, o.ID); isNotFound(err) {
 			return true
 		} else if err != nil {
 			b.log.Warn("mark replies sending", "chat_id", o.ChatID, "outbox_id", o.ID, "err", err)
+		} else {
+			marked = true
 		}
 	}
 	var n int
@@ -56,6 +59,16 @@ func (b *Bot) deliver(ctx context.Context, o app.Outbound, anchor int, forgotten
 	rec := context.WithoutCancel(ctx)
 	if n == total {
 		b.retries.forget(o.ID)
+		if marked {
+			// Marked sending, it is never sent again: the sent mark need
+			// not be waited for, and shares the next commit.
+			b.app.SentLater(o.ID, func(err error) {
+				if err != nil && !isNotFound(err) {
+					b.log.Warn("mark replies sent", "chat_id", o.ChatID, "outbox_id", o.ID, "err", err)
+				}
+			})
+			return true
+		}
 		b.markSent(rec, o)
 		return true
 	}

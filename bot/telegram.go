@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net/http"
 	"strings"
 	"time"
 
@@ -112,4 +113,16 @@ func (b *Bot) errorsHandler(err error) {
 // isNotModified reports Telegram's answer to an edit that changes nothing.
 func isNotModified(err error) bool {
 	return errors.Is(err, tgbot.ErrorBadRequest) && strings.Contains(err.Error(), "message is not modified")
+}
+
+// apiTransport is the HTTP transport of the Bot API client. It keeps an
+// idle keep-alive connection for every chat worker, the long poll and the
+// group and reminder senders: the default transport keeps two per host, so
+// under load most requests would open a new connection (and, over TLS,
+// pay a handshake) and leave it in TIME_WAIT.
+func apiTransport(workers int) *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = workers + 4
+	t.MaxIdleConns = max(t.MaxIdleConns, t.MaxIdleConnsPerHost)
+	return t
 }

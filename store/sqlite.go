@@ -54,6 +54,8 @@ type DB struct {
 	Now func() time.Time
 
 	writeFault atomic.Value // faultError; a non-nil err fails every write
+
+	commit *committer // the group commit of turns and delivery marks
 }
 
 // Open opens (creating if needed) the SQLite database at path and brings its
@@ -71,6 +73,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
+	db.startCommitter()
 	return db, nil
 }
 
@@ -127,6 +130,7 @@ func (db *DB) open(ctx context.Context, path string) error {
 
 // Close closes the database.
 func (db *DB) Close() error {
+	db.stopCommitter()
 	var errs []error
 	if db.ro != nil && db.ro != db.rw {
 		errs = append(errs, db.ro.Close())
