@@ -117,6 +117,8 @@ func (b *Bot) postQueuedCard(ctx context.Context, o app.Outbound) bool {
 		}
 		return false
 	}
+	// Posted: what records it is not cut off by a shutdown either.
+	ctx = context.WithoutCancel(ctx)
 	if err := b.app.CardPosted(ctx, &h, b.managersChat(), id); err != nil {
 		b.log.Error("save handoff card", "handoff", h.ID, "err", err)
 	}

@@ -182,6 +182,11 @@ func (b *Bot) sendGroup(ctx context.Context, thread, replyTo int, text string, m
 	if err := b.managers.Wait(ctx); err != nil {
 		return 0, err
 	}
+	// Once the request is on its way, shutting down does not cut it off: a
+	// post cut off may still have reached the group, and would be posted
+	// again after the restart. The shutdown grace bounds the wait.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.cfg.ShutdownGrace)
+	defer cancel()
 	params := &tgbot.SendMessageParams{
 		ChatID: b.managersChat(), MessageThreadID: thread, Text: text, ParseMode: models.ParseModeHTML,
 		LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tgbot.True()}, ReplyMarkup: markup,
