@@ -167,6 +167,10 @@ func play(srv *telegramtest.Server, w *watcher, chat int64, think time.Duration,
 			time.Sleep(think)
 		}
 		before := maxID(srv, chat)
+		// A question answered by a button becomes the next question in
+		// the same message: an edit of the last question counts too.
+		lastQ := lastQuestion(srv, chat)
+		lastEdits := messageEdits(srv, chat, lastQ)
 		if st.text != "" {
 			w.sent(chat)
 			srv.SendText(chat, user, strings.ReplaceAll(st.text, "ACME", "ACME "+strconv.FormatInt(chat, 10)))
@@ -197,7 +201,10 @@ func play(srv *telegramtest.Server, w *watcher, chat int64, think time.Duration,
 			}
 			return nil
 		}
-		if !w.waitFor(chat, wait, func() bool { return lastQuestion(srv, chat) > before }) {
+		if !w.waitFor(chat, wait, func() bool {
+			q := lastQuestion(srv, chat)
+			return q > before || st.button != "" && q == lastQ && q != 0 && messageEdits(srv, chat, q) > lastEdits
+		}) {
 			return fmt.Errorf("step %d (%q%q): no next question; last message: %q", i, st.text, st.button, lastText(srv, chat))
 		}
 	}
