@@ -1,9 +1,12 @@
 package app
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"time"
 
 	"specbot/dialogs"
@@ -46,6 +49,45 @@ type Document struct {
 	Name    string `json:"name"`
 	Data    []byte `json:"data"`
 	Caption string `json:"caption,omitempty"`
+	// Gzip is set on the stored copy, whose Data is compressed: an export
+	// of 10,000 partners is 4 MB of CSV, and a tenth of that compressed.
+	Gzip bool `json:"gzip,omitempty"`
+}
+
+// packed is d as the outbox stores it, its data compressed.
+func (d *Document) packed() (*Document, error) {
+	var buf bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := zw.Write(d.Data); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	p := *d
+	p.Data, p.Gzip = buf.Bytes(), true
+	return &p, nil
+}
+
+// unpacked is a stored document as it is sent.
+func (d *Document) unpacked() (*Document, error) {
+	if !d.Gzip {
+		return d, nil
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(d.Data))
+	if err != nil {
+		return nil, err
+	}
+	data, err := io.ReadAll(zr)
+	if err != nil {
+		return nil, err
+	}
+	u := *d
+	u.Data, u.Gzip = data, false
+	return &u, nil
 }
 
 type outboundPayload struct {
@@ -61,6 +103,13 @@ func encodeOutbound(pressed, anchor int, msgs []dialogs.Message) (*store.Outboun
 }
 
 func encodePayload(p outboundPayload) (*store.Outbound, error) {
+	if p.Document != nil {
+		d, err := p.Document.packed()
+		if err != nil {
+			return nil, fmt.Errorf("encode document: %w", err)
+		}
+		p.Document = d
+	}
 	data, err := json.Marshal(p)
 	if err != nil {
 		return nil, fmt.Errorf("encode replies: %w", err)
@@ -84,6 +133,14 @@ func decodeOutbound(o store.Outbound) Outbound {
 	if err := json.Unmarshal(o.Payload, &p); err != nil {
 		out.Err = fmt.Errorf("decode replies %d: %w", o.ID, err)
 		return out
+	}
+	if p.Document != nil {
+		d, err := p.Document.unpacked()
+		if err != nil {
+			out.Err = fmt.Errorf("decode document %d: %w", o.ID, err)
+			return out
+		}
+		p.Document = d
 	}
 	out.Pressed, out.Anchor, out.Messages, out.Document, out.Thread = p.Pressed, p.Anchor, p.Messages, p.Document, p.Thread
 	return out

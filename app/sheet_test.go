@@ -234,3 +234,27 @@ func TestTurnsOfOneChatAreSerialised(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, reports, n)
 }
+
+// TestExportKeptCompressedInTheOutbox: an export waiting in the outbox is
+// stored compressed and comes back byte for byte, so a restart sends the
+// same file, and a large export does not swell the database or the memory.
+func TestExportKeptCompressedInTheOutbox(t *testing.T) {
+	a := newApp(t)
+	ctx := context.Background()
+	data := []byte("\ufeffchat_id,company\n" + strings.Repeat("42,Cloud Integrator LLC\n", 20_000))
+	o, err := a.Answer(ctx, 0, -100, nil, &app.Document{Name: "specbot.csv", Data: data, Caption: "Export"})
+	require.NoError(t, err)
+	require.NotZero(t, o.ID)
+	unsent, err := a.Unsent(ctx, -100, 0)
+	require.NoError(t, err)
+	require.Len(t, unsent, 1)
+	require.NoError(t, unsent[0].Err)
+	require.NotNil(t, unsent[0].Document)
+	assert.Equal(t, data, unsent[0].Document.Data, "the same file after a restart")
+	assert.Equal(t, "specbot.csv", unsent[0].Document.Name)
+	assert.False(t, unsent[0].Document.Gzip)
+	stored, err := a.DB.PendingOutbound(ctx, -100, 0)
+	require.NoError(t, err)
+	require.Len(t, stored, 1)
+	assert.Less(t, len(stored[0].Payload), len(data)/10, "stored compressed")
+}
