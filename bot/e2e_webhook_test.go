@@ -3,9 +3,11 @@ package bot_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -123,4 +125,46 @@ func TestWebhookBadBody(t *testing.T) {
 	}
 	code, _ := h.get("/healthz")
 	assert.Equal(t, http.StatusOK, code)
+}
+
+// TestWebhookAppliesAChatsUpdatesInOrder: webhook requests come in
+// parallel, so a chat's later update can arrive before an earlier one. While
+// the chat's worker is busy, update 1002 ("Beta") is posted before 1001
+// ("Alpha"); both are applied in update_id order: "Alpha" answers the
+// company question it was typed for, in both languages.
+func TestWebhookAppliesAChatsUpdatesInOrder(t *testing.T) {
+	for _, lang := range []string{"en", "ru"} {
+		t.Run(lang, func(t *testing.T) {
+			h := newHarness(t, withWebhook(t))
+			p := h.partner(t, 42, "Alice", lang)
+			p.typ("/start")
+			p.press(p.T("button.start_check"))
+			h.settle()
+
+			post := func(id int64, text string) {
+				t.Helper()
+				body := fmt.Sprintf(`{"update_id":%d,"message":{"message_id":%d,"date":%d,"chat":{"id":42,"type":"private"},"from":{"id":42,"is_bot":false,"first_name":"Alice","language_code":%q},"text":%q}}`,
+					id, id, time.Now().Unix(), lang, text)
+				req, err := http.NewRequest(http.MethodPost, h.webhookURL(), strings.NewReader(body))
+				require.NoError(t, err)
+				req.Header.Set("X-Telegram-Bot-Api-Secret-Token", webhookSecret)
+				resp, err := http.DefaultClient.Do(req)
+				require.NoError(t, err)
+				resp.Body.Close()
+				require.Equal(t, http.StatusOK, resp.StatusCode)
+			}
+			// The chat's worker is held by a reply that hangs.
+			h.srv.SetHang("sendMessage", time.Second)
+			post(1000, "/help")
+			time.Sleep(200 * time.Millisecond)
+			post(1002, "Beta")
+			post(1001, "Alpha")
+			h.srv.SetHang("sendMessage", 0)
+			h.settle()
+
+			s, err := h.db.Session(context.Background(), p.chat)
+			require.NoError(t, err)
+			assert.Equal(t, "Alpha", s.Company, "the earlier update answered the question it was typed for")
+		})
+	}
 }

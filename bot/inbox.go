@@ -1,9 +1,11 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -198,7 +200,12 @@ func (d *dispatcher) queueLocked(work context.Context, u store.InboxUpdate) {
 		return
 	}
 	d.inflight[u.UpdateID] = true
-	d.queues[u.ChatID] = append(d.queues[u.ChatID], u)
+	// In update_id order, however they arrived: webhook requests come in
+	// parallel, and a chat's later update can be stored before an earlier
+	// one.
+	q := d.queues[u.ChatID]
+	i, _ := slices.BinarySearchFunc(q, u.UpdateID, func(x store.InboxUpdate, id int64) int { return cmp.Compare(x.UpdateID, id) })
+	d.queues[u.ChatID] = slices.Insert(q, i, u)
 	if !d.running[u.ChatID] {
 		d.running[u.ChatID] = true
 		d.wg.Add(1)
