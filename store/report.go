@@ -62,8 +62,18 @@ func (db *DB) LatestReport(ctx context.Context, chatID int64) (Report, error) {
 	return rs[0], nil
 }
 
-// insertReport adds r to the history of chat chatID and returns its id.
+// insertReport adds r, checked by chat chatID, to the history of its
+// company and returns its id. The chat's first check creates the company,
+// named after the partner's answer.
 func insertReport(ctx context.Context, tx *sql.Tx, chatID int64, r *Report, now time.Time) (int64, error) {
+	var name string
+	if err := tx.QueryRowContext(ctx, `SELECT company FROM partners WHERE chat_id = ?`, chatID).Scan(&name); err != nil {
+		return 0, fmt.Errorf("insert report: %w", err)
+	}
+	companyID, err := ensureCompany(ctx, tx, chatID, name, now)
+	if err != nil {
+		return 0, fmt.Errorf("insert report: %w", err)
+	}
 	facts, verdict, err := encodeReport(r)
 	if err != nil {
 		return 0, fmt.Errorf("insert report: %w", err)
@@ -77,9 +87,9 @@ func insertReport(ctx context.Context, tx *sql.Tx, chatID int64, r *Report, now 
 		return 0, fmt.Errorf("insert report: gaps: %w", err)
 	}
 	res, err := tx.ExecContext(ctx, `
-		INSERT INTO reports (chat_id, created_at, facts, verdict, statuses, gaps)
-		VALUES (?, ?, ?, ?, ?, ?)`,
-		chatID, formatTime(now), jsonText(facts), jsonText(verdict), string(statuses), string(gaps))
+		INSERT INTO reports (company_id, chat_id, created_at, facts, verdict, statuses, gaps)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		companyID, chatID, formatTime(now), jsonText(facts), jsonText(verdict), string(statuses), string(gaps))
 	if err != nil {
 		return 0, fmt.Errorf("insert report: %w", err)
 	}
@@ -94,11 +104,13 @@ func insertReport(ctx context.Context, tx *sql.Tx, chatID int64, r *Report, now 
 // the alias r.
 const reportColumns = `r.id, r.chat_id, r.created_at, r.facts, r.verdict, r.statuses, r.gaps`
 
-// findReports returns up to limit reports of chat chatID, newest first,
-// leaving out those that no longer read under the current catalogue.
+// findReports returns up to limit reports of chat chatID's company (any
+// member's checks), newest first, leaving out those that no longer read
+// under the current catalogue. A chat in no company has none.
 func (db *DB) findReports(ctx context.Context, tx *sql.Tx, chatID int64, limit int) ([]Report, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT `+reportColumns+` FROM reports r
-		WHERE r.chat_id = ? ORDER BY r.id DESC LIMIT ?`, chatID, limitArg(limit))
+		WHERE r.company_id = (SELECT company_id FROM members WHERE chat_id = ?)
+		ORDER BY r.id DESC LIMIT ?`, chatID, limitArg(limit))
 	if err != nil {
 		return nil, err
 	}
