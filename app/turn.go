@@ -84,7 +84,13 @@ func (a *App) Handle(ctx context.Context, who Who, in dialogs.Input, updateID in
 		return a.pastOf(*chat.Report)
 	}
 
-	out := a.Engine.Handle(sess, in, env)
+	out, handled, err := a.company(ctx, &partner, sess, in)
+	if err != nil {
+		return Turn{}, err
+	}
+	if !handled {
+		out = a.Engine.Handle(sess, in, env)
+	}
 	out.Messages = append(prefix, out.Messages...)
 	turn := Turn{Outcome: out}
 

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 	_ "time/tzdata" // Europe/Moscow on any machine
@@ -74,6 +75,9 @@ type harness struct {
 
 	db     *store.DB
 	addr   string
+	// skew moves the store's clock ahead of time.Now (invitations expire
+	// by it); atomic, so a test moves it while the bot runs.
+	skew atomic.Int64
 	cancel context.CancelFunc
 	done   chan error
 }
@@ -131,6 +135,7 @@ func (h *harness) start() {
 	db, err := store.Open(ctx, h.dbPath)
 	require.NoError(h.t, err)
 	db.Catalog = eligibility.DefaultCatalog()
+	db.Now = func() time.Time { return time.Now().Add(time.Duration(h.skew.Load())) }
 	log := slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	b, err := bot.New(ctx, h.cfg, db, h.engine(), log)
 	require.NoError(h.t, err)

@@ -1,0 +1,172 @@
+package bot_test
+
+import (
+	"context"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"specbot/bot/telegramtest"
+	"specbot/store"
+)
+
+// inviteRE finds the deep link of an invitation (the fake server's bot is
+// @test_bot) and its token.
+var inviteRE = regexp.MustCompile(`https://t\.me/test_bot\?start=([A-Za-z0-9_-]{1,64})`)
+
+// invite sends /invite and returns the token of the link the bot gave.
+func (p *partner) invite() (string, telegramtest.Message) {
+	p.tb.Helper()
+	msg := p.say("/invite", "https://t.me/test_bot?start=")
+	m := inviteRE.FindStringSubmatch(msg.Text)
+	require.Len(p.tb, m, 2, "an invitation link in %q", msg.Text)
+	return m[1], msg
+}
+
+// open opens an invitation link: Telegram sends "/start <token>".
+func (p *partner) open(token, want string) telegramtest.Message {
+	p.tb.Helper()
+	return p.say("/start "+token, want)
+}
+
+// TestInviteJoin: the owner's first check creates the company; /invite
+// gives a single-use link; a colleague who opens it confirms in its own
+// language and becomes a member, sees the members and the company's last
+// verdict. The link used again, a forged one, an expired one (the store's
+// clock moved past 72 hours) and a withdrawn one are each refused with a
+// translated answer and change nothing. The token never reaches a log.
+func TestInviteJoin(t *testing.T) {
+	for _, tc := range []struct{ owner, colleague string }{{"en", "ru"}, {"ru", "en"}} {
+		t.Run(tc.owner, func(t *testing.T) {
+			h := newHarness(t)
+			ctx := context.Background()
+			olga := h.partner(t, 501, "Olga", tc.owner)
+			petr := h.partner(t, 502, "Petr", tc.colleague)
+			third := h.partner(t, 503, "Zoe", tc.colleague)
+
+			olga.typ("/start")
+			olga.say("/invite", olga.T("company.no_company"))
+			olga.mlCheck("Acme & Co", "150 000")
+			olga.verdict()
+			token, _ := olga.invite()
+			assert.LessOrEqual(t, len(token), 64)
+
+			ask := petr.open(token, "Olga")
+			assert.Contains(t, ask.Text, "Olga")
+			assert.Contains(t, ask.Text, "Acme &amp; Co")
+			assert.Contains(t, ask.Text, petr.T("company.join_confirm", "Company", "Acme &amp; Co", "Inviter", "Olga"))
+			joined := petr.pressFor(petr.T("button.join"), petr.T("company.joined", "Company", "Acme &amp; Co"))
+			assert.NotNil(t, joined.Keyboard, "a new member is one tap from a check")
+
+			list := petr.say("/members", "Olga")
+			assert.Contains(t, list.Text, "Petr")
+			assert.Contains(t, list.Text, petr.T("company.role_owner"))
+			_, canRemove := buttonData(list, petr.T("button.member_remove", "Name", "Olga (@olga)"))
+			assert.False(t, canRemove, "only the owner removes members")
+			report := petr.say("/report", "🗓")
+			assert.Contains(t, report.Text, "ML &amp; AI", "the company's verdict is the member's")
+
+			c, err := h.db.CompanyOf(ctx, olga.chat)
+			require.NoError(t, err)
+			require.Len(t, c.Members, 2)
+
+			// Used, forged, expired, withdrawn: refused, nothing changed.
+			third.open(token, third.T("company.invite_used"))
+			third.open("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", third.T("company.invite_unknown"))
+			petr.open(token, petr.T("company.invite_used"))
+			late, _ := olga.invite()
+			h.skew.Store(int64(72*time.Hour + time.Minute))
+			third.open(late, third.T("company.invite_expired"))
+			h.skew.Store(0)
+			withdrawn, msg := olga.invite()
+			data, ok := buttonData(msg, olga.T("button.invite_revoke"))
+			require.True(t, ok)
+			m := olga.mark()
+			olga.pressOn(msg.ID, data)
+			olga.waitText(m, olga.T("company.invite_withdrawn"))
+			third.open(withdrawn, third.T("company.invite_revoked"))
+			_, err = h.db.CompanyOf(ctx, third.chat)
+			assert.ErrorIs(t, err, store.ErrNoCompany)
+			c, err = h.db.CompanyOf(ctx, olga.chat)
+			require.NoError(t, err)
+			assert.Len(t, c.Members, 2, "no refused link changed the company")
+
+			// The owner removes the member with a button.
+			list = olga.say("/members", "Petr")
+			data, ok = buttonData(list, olga.T("button.member_remove", "Name", "Petr (@petr)"))
+			require.True(t, ok, "the owner can remove a member")
+			m = olga.mark()
+			olga.pressOn(list.ID, data)
+			olga.waitText(m, olga.T("company.member_removed", "Name", "Petr"))
+			_, err = h.db.CompanyOf(ctx, petr.chat)
+			assert.ErrorIs(t, err, store.ErrNoCompany)
+
+			h.settle()
+			for _, tok := range []string{token, late, withdrawn} {
+				assert.NotContains(t, h.logs.String(), tok, "an invitation token reached the log")
+			}
+		})
+	}
+}
+
+// TestMembersOwnSettingsAndForget: each member keeps its own language and
+// reminder consent; a member's /forget removes only that member (the
+// company and its verdict stay); the last member's /forget deletes the
+// company.
+func TestMembersOwnSettingsAndForget(t *testing.T) {
+	for _, lang := range []string{"en", "ru"} {
+		t.Run(lang, func(t *testing.T) {
+			h := newHarness(t)
+			ctx := context.Background()
+			olga := h.partner(t, 601, "Olga", lang)
+			other := "ru"
+			if lang == "ru" {
+				other = "en"
+			}
+			petr := h.partner(t, 602, "Petr", other)
+			olga.mlCheck("Acme", "150 000")
+			olga.verdict()
+			token, _ := olga.invite()
+			petr.open(token, "Olga")
+			petr.pressFor(petr.T("button.join"), petr.T("company.joined", "Company", "Acme"))
+
+			// Petr turns reminders on and switches language; Olga's stay.
+			petr.say("/reminders", petr.T("reminders.off"))
+			petr.pressFor(petr.T("button.reminders_on"), petr.T("reminders.set_on"))
+			petr.say("/language", petr.T("language.choose"))
+			petr.pressFor(map[string]string{"en": "English", "ru": "Русский"}[lang], olga.T("language.set"))
+			h.settle()
+			p, err := h.db.Partner(ctx, petr.chat)
+			require.NoError(t, err)
+			assert.Equal(t, lang, p.Lang)
+			assert.Equal(t, store.ConsentOn, p.Reminders)
+			o, err := h.db.Partner(ctx, olga.chat)
+			require.NoError(t, err)
+			assert.Equal(t, lang, o.Lang)
+			assert.NotEqual(t, store.ConsentOn, o.Reminders, "a member's consent is its own")
+
+			// Petr forgets himself: the company and its verdict stay.
+			petr.p = olga.p // Petr now reads the owner's language
+			petr.say("/forget", petr.T("forget.confirm"))
+			petr.pressFor(petr.T("button.forget_yes"), petr.T("forget.done"))
+			_, err = h.db.Partner(ctx, petr.chat)
+			assert.ErrorIs(t, err, store.ErrNotFound)
+			c, err := h.db.CompanyOf(ctx, olga.chat)
+			require.NoError(t, err)
+			assert.Len(t, c.Members, 1)
+			olga.say("/report", "🗓")
+
+			// The last member takes the company with it.
+			olga.say("/forget", olga.T("forget.confirm"))
+			olga.pressFor(olga.T("button.forget_yes"), olga.T("forget.done"))
+			_, err = h.db.CompanyOf(ctx, olga.chat)
+			assert.ErrorIs(t, err, store.ErrNoCompany)
+			rs, err := h.db.Reports(ctx, olga.chat, 0)
+			require.NoError(t, err)
+			assert.Empty(t, rs)
+		})
+	}
+}
