@@ -73,11 +73,11 @@ type harness struct {
 	// test delivers them.
 	webhook bool
 
-	db     *store.DB
-	addr   string
+	db   *store.DB
+	addr string
 	// skew moves the store's clock ahead of time.Now (invitations expire
 	// by it); atomic, so a test moves it while the bot runs.
-	skew atomic.Int64
+	skew   atomic.Int64
 	cancel context.CancelFunc
 	done   chan error
 }
