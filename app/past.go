@@ -31,9 +31,28 @@ func (a *App) pastOf(r store.Report) *dialogs.Past {
 	return a.Engine.PastOf(r.Facts, specs, r.CreatedAt)
 }
 
+// pastOfChat is the chat's latest report with, when its company keeps
+// them, the company's current answers in place of the report's facts (the
+// defaults of a new check) and, for a company of several members, who
+// changed each answer last.
+func (a *App) pastOfChat(chat store.Chat) *dialogs.Past {
+	p := a.pastOf(*chat.Report)
+	if cf := chat.Facts; cf != nil {
+		p.Facts, p.Shared = cf.Facts, true
+		if cf.Members > 1 {
+			p.ChangedBy = make(map[string]dialogs.Attribution, len(cf.Changed))
+			for k, ch := range cf.Changed {
+				p.ChangedBy[k] = dialogs.Attribution{Name: ch.Name, At: ch.At}
+			}
+		}
+	}
+	return p
+}
+
 // storedReport turns a completed check into the row kept in history.
 func storedReport(done *dialogs.Completed) *store.Report {
-	r := &store.Report{Facts: done.Facts, Verdict: done.Report, Statuses: map[string]eligibility.Status{}, Gaps: map[string]int{}}
+	r := &store.Report{Facts: done.Facts, Verdict: done.Report, Statuses: map[string]eligibility.Status{}, Gaps: map[string]int{},
+		Changes: done.Facts.Changes(done.Base)}
 	for _, spec := range done.Specs {
 		if res, ok := done.Report.Result(spec); ok {
 			r.Statuses[spec] = res.Status

@@ -81,7 +81,7 @@ func (a *App) Handle(ctx context.Context, who Who, in dialogs.Input, updateID in
 		if chat.Report == nil {
 			return nil
 		}
-		return a.pastOf(*chat.Report)
+		return a.pastOfChat(chat)
 	}
 
 	out, handled, err := a.company(ctx, &partner, sess, in)

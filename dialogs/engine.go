@@ -49,6 +49,19 @@ type Past struct {
 	Report eligibility.Report
 	Specs  []string
 	At     time.Time
+	// Shared is set when Facts are the company's current answers (every
+	// member's, merged) rather than the facts of the last report: a new
+	// check then starts from them whatever the session kept.
+	Shared bool
+	// ChangedBy names, per answer (keyed as eligibility.Facts.Values),
+	// who changed it last and when, as the summary shows it.
+	ChangedBy map[string]Attribution
+}
+
+// Attribution is who changed an answer last, and when.
+type Attribution struct {
+	Name string
+	At   time.Time
 }
 
 // Env is what the engine needs to know from outside the session.
@@ -64,7 +77,9 @@ type Env struct {
 
 // Completed is a finished check for the caller to store.
 type Completed struct {
-	Facts  eligibility.Facts
+	Facts eligibility.Facts
+	// Base is what the facts were when the check started (see Session.Base).
+	Base   eligibility.Facts
 	Report eligibility.Report
 	Specs  []string
 }

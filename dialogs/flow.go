@@ -27,7 +27,7 @@ func (t *turn) startCheck() {
 		specs = s.Prev
 	}
 	if past := t.previous(); past != nil {
-		if factsEmpty(s.Facts) {
+		if factsEmpty(s.Facts) || past.Shared {
 			s.Facts = past.Facts.Clone()
 		}
 		if len(specs) == 0 {
@@ -38,6 +38,7 @@ func (t *turn) startCheck() {
 	s.Gate, s.GoOn = false, false
 	s.Specs, s.Picking, s.Prev = nil, nil, t.knownSpecs(specs)
 	s.Answered = map[string]bool{}
+	s.Base = s.Facts.Clone()
 	t.ask()
 }
 

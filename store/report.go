@@ -20,6 +20,10 @@ type Report struct {
 	Verdict   eligibility.Report            // their evaluation when checked
 	Statuses  map[string]eligibility.Status // specialization id -> its status
 	Gaps      map[string]int                // specialization id -> number of unmet conditions
+	// Changes, when saving, are the answers this check changed (keyed as
+	// eligibility.Facts.Values; nil: now unknown), merged into the
+	// company's current answers. Not read back.
+	Changes map[string]json.RawMessage
 }
 
 // PartnerReport is a partner with one of its reports.
@@ -72,6 +76,9 @@ func insertReport(ctx context.Context, tx *sql.Tx, chatID int64, r *Report, now 
 	}
 	companyID, err := ensureCompany(ctx, tx, chatID, name, now)
 	if err != nil {
+		return 0, fmt.Errorf("insert report: %w", err)
+	}
+	if err := putFactChanges(ctx, tx, companyID, chatID, r, now); err != nil {
 		return 0, fmt.Errorf("insert report: %w", err)
 	}
 	facts, verdict, err := encodeReport(r)

@@ -38,6 +38,8 @@ type Chat struct {
 	Found   bool
 	Session *dialogs.Session // nil when none
 	Report  *Report          // the latest report, nil when none (or unreadable)
+	// Facts are the company's current answers, nil when it has none yet.
+	Facts *CompanyFacts
 }
 
 // Chat reads a chat's partner, session and latest report in one read
@@ -70,6 +72,9 @@ func (db *DB) Chat(ctx context.Context, chatID int64) (Chat, error) {
 	}
 	if len(rs) > 0 {
 		c.Report = &rs[0]
+	}
+	if c.Facts, err = db.findCompanyFacts(ctx, tx, chatID); err != nil {
+		return Chat{}, fmt.Errorf("chat %d: %w", chatID, err)
 	}
 	c.Session, err = db.decodeSession(data)
 	if err != nil {

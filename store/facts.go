@@ -1,0 +1,104 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"time"
+
+	"specbot/eligibility"
+)
+
+// CompanyFacts are a company's current answers: one record every member's
+// check reads and updates, each answer with who changed it last and when.
+type CompanyFacts struct {
+	Facts   eligibility.Facts
+	Changed map[string]FactChange // keyed as eligibility.Facts.Values
+	// SetAside are the answers the current catalogue no longer reads (a
+	// fact or key gone, a value that no longer validates): kept in the
+	// database, left out of Facts.
+	SetAside []string
+	Members  int
+}
+
+// FactChange is who changed an answer last (ChatID 0 and Name "": a
+// member since forgotten) and when.
+type FactChange struct {
+	ChatID int64
+	Name   string
+	At     time.Time
+}
+
+// putFactChanges writes the answers a check of chat chatID changed into
+// its company's record, answer by answer (nil: now unknown), so that
+// another member's answers changed meanwhile stay. A company with no
+// record yet (one from before companies) takes all of the check's facts.
+func putFactChanges(ctx context.Context, tx *sql.Tx, companyID, chatID int64, r *Report, now time.Time) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM company_facts WHERE company_id = ?`, companyID).Scan(&n); err != nil {
+		return fmt.Errorf("company facts: %w", err)
+	}
+	changes := r.Changes
+	if n == 0 {
+		changes = r.Facts.Values()
+	}
+	keys := make([]string, 0, len(changes))
+	for k := range changes {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		v := changes[k]
+		var err error
+		if v == nil {
+			_, err = tx.ExecContext(ctx, `DELETE FROM company_facts WHERE company_id = ? AND fact = ?`, companyID, k)
+		} else {
+			_, err = tx.ExecContext(ctx, `INSERT INTO company_facts (company_id, fact, value, changed_by, changed_at)
+				VALUES (?, ?, ?, ?, ?)
+				ON CONFLICT (company_id, fact) DO UPDATE SET value = excluded.value,
+					changed_by = excluded.changed_by, changed_at = excluded.changed_at`,
+				companyID, k, string(v), chatID, formatTime(now))
+		}
+		if err != nil {
+			return fmt.Errorf("company fact %s: %w", k, err)
+		}
+	}
+	return nil
+}
+
+// findCompanyFacts reads the record of chat chatID's company; nil when the
+// chat has no company or the company no record yet.
+func (db *DB) findCompanyFacts(ctx context.Context, tx *sql.Tx, chatID int64) (*CompanyFacts, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT f.fact, f.value, f.changed_by, COALESCE(p.name, ''), f.changed_at,
+			(SELECT COUNT(*) FROM members WHERE company_id = f.company_id)
+		FROM company_facts f LEFT JOIN partners p ON p.chat_id = f.changed_by AND f.changed_by <> 0
+		WHERE f.company_id = (SELECT company_id FROM members WHERE chat_id = ?)`, chatID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	values := map[string]json.RawMessage{}
+	cf := &CompanyFacts{Changed: map[string]FactChange{}}
+	for rows.Next() {
+		var k, v string
+		var ch FactChange
+		if err := rows.Scan(&k, &v, &ch.ChatID, &ch.Name, timeColumn{&ch.At}, &cf.Members); err != nil {
+			return nil, err
+		}
+		values[k] = json.RawMessage(v)
+		cf.Changed[k] = ch
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(values) == 0 {
+		return nil, nil
+	}
+	cf.Facts, cf.SetAside = eligibility.FactsFromValues(db.Catalog, values)
+	for _, k := range cf.SetAside {
+		delete(cf.Changed, k)
+	}
+	return cf, nil
+}
