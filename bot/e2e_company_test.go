@@ -170,3 +170,57 @@ func TestMembersOwnSettingsAndForget(t *testing.T) {
 		})
 	}
 }
+
+// TestMembersAnswerConcurrently: two members of one company review the
+// company's answers at the same time, each changes a different one, and
+// both ask for the verdict: the company keeps both changes (merged answer
+// by answer), each attributed to its author; the next check starts from
+// them and its summary says who changed what.
+func TestMembersAnswerConcurrently(t *testing.T) {
+	for _, tc := range []struct{ owner, colleague string }{{"en", "ru"}, {"ru", "en"}} {
+		t.Run(tc.owner, func(t *testing.T) {
+			h := newHarness(t)
+			ctx := context.Background()
+			olga := h.partner(t, 701, "Olga", tc.owner)
+			petr := h.partner(t, 702, "Petr", tc.colleague)
+			olga.mlCheck("Acme", "150 000")
+			olga.verdict()
+			token, _ := olga.invite()
+			petr.open(token, "Olga")
+			petr.pressFor(petr.T("button.join"), petr.T("company.joined", "Company", "Acme"))
+
+			// Both open the company's answers, as they stand, at once.
+			for _, p := range []*partner{olga, petr} {
+				p.typ("/check")
+				p.press(p.T("button.keep_all"))
+				require.Contains(t, p.last().Text, p.T("summary.title"))
+			}
+			// Olga changes the monthly amount (answer 7), Petr the number
+			// of Call Center projects (answer 6), neither seeing the other's.
+			olga.typ("7")
+			olga.typ("200 000")
+			petr.typ("6")
+			petr.press("2")
+			petr.verdict()
+			olga.verdict()
+			h.settle()
+
+			chat, err := h.db.Chat(ctx, petr.chat)
+			require.NoError(t, err)
+			require.NotNil(t, chat.Facts)
+			v := chat.Facts.Facts.Values()
+			assert.JSONEq(t, `200000`, string(v["brand_voice_call_center_rub_month"]), "Olga's change is kept")
+			assert.JSONEq(t, `2`, string(v["brand_voice_projects.call_center"]), "Petr's change is kept")
+			assert.Equal(t, olga.chat, chat.Facts.Changed["brand_voice_call_center_rub_month"].ChatID)
+			assert.Equal(t, petr.chat, chat.Facts.Changed["brand_voice_projects.call_center"].ChatID)
+
+			// Petr's next check starts from both, and says who changed what.
+			petr.typ("/check")
+			petr.press(petr.T("button.keep_all"))
+			sum := petr.last().Text
+			assert.Contains(t, sum, "Olga, ")
+			assert.Contains(t, sum, "Petr, ")
+			assert.Contains(t, sum, "200")
+		})
+	}
+}
