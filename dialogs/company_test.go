@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"specbot/eligibility"
 )
 
 // TestCompanyGolden pins every company message a member reads, per
@@ -45,5 +47,20 @@ func TestCompanyGolden(t *testing.T) {
 			}
 			golden(t, "company_"+lang+".golden", b.String())
 		})
+	}
+}
+
+// TestRenderLapsedCertificate: the verdict says, in each language, which
+// certificate does not count for the next window because it lapses first.
+func TestRenderLapsedCertificate(t *testing.T) {
+	_, r := designReport(t)
+	r.Lapsed = []eligibility.Lapse{{Employee: "Anna <A>", Cert: "cloud_service_engineer", Earned: "2025-04", Until: "2027-03"}}
+	for lang, want := range map[string]string{
+		"en": "⏳ Anna &lt;A&gt;: Cloud service engineer is valid through March 2027 and lapses before the window opens on 1 April 2027",
+		"ru": "⏳ Anna &lt;A&gt;: сертификат «Инженер облачных сервисов» действует до конца марта 2027 г. и истекает до открытия окна 1 апреля 2027",
+	} {
+		got := RenderReport(r, nil, lang)
+		require.NoError(t, checkTelegramHTML(got))
+		require.Contains(t, got, want)
 	}
 }
