@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -221,6 +222,58 @@ func TestMembersAnswerConcurrently(t *testing.T) {
 			assert.Contains(t, sum, "Olga, ")
 			assert.Contains(t, sum, "Petr, ")
 			assert.Contains(t, sum, "200")
+		})
+	}
+}
+
+// TestRegisterReusedWithOneChange: the register of certified employees is
+// the company's: a member's second check shows it and asks only for the
+// changes; one person removed, the rest is kept as it was.
+func TestRegisterReusedWithOneChange(t *testing.T) {
+	for _, tc := range []struct{ owner, colleague string }{{"en", "ru"}, {"ru", "en"}} {
+		t.Run(tc.owner, func(t *testing.T) {
+			h := newHarness(t)
+			ctx := context.Background()
+			olga := h.partner(t, 801, "Olga", tc.owner)
+			petr := h.partner(t, 802, "Petr", tc.colleague)
+			olga.typ("/start")
+			olga.play(devopsInfraScript(olga, "yes", "12.5 mln", "2.5 mln")...)
+			olga.verdict()
+			token, _ := olga.invite()
+			petr.open(token, "Olga")
+			petr.pressFor(petr.T("button.join"), petr.T("company.joined", "Company", "Acme &amp; Co"))
+
+			petr.typ("/check")
+			sum := petr.press(petr.T("button.keep_all"))
+			require.Contains(t, sum.Text, petr.T("summary.title"))
+			assert.Contains(t, sum.Text, "Anna", "the register is shown")
+			assert.Contains(t, sum.Text, "Oleg")
+			// The employees are the last answer: open it, remove Oleg.
+			last := ""
+			for _, row := range sum.Keyboard {
+				for _, b := range row {
+					if strings.HasPrefix(b.Text, "✏️ ") {
+						last = strings.TrimPrefix(b.Text, "✏️ ")
+					}
+				}
+			}
+			q := petr.typ(last)
+			assert.Contains(t, q.Text, "Anna", "the employees question lists the register")
+			petr.press("✖ Oleg")
+			petr.press(petr.T("button.done"))
+			require.Contains(t, petr.last().Text, petr.T("summary.title"))
+			petr.verdict()
+			h.settle()
+
+			chat, err := h.db.Chat(ctx, olga.chat)
+			require.NoError(t, err)
+			require.NotNil(t, chat.Facts)
+			emps := chat.Facts.Facts.Employees
+			require.Len(t, emps, 1, "one change: Oleg removed")
+			assert.Equal(t, "Anna", emps[0].Name)
+			assert.Len(t, emps[0].Certs, 4, "Anna's certificates kept as they were")
+			assert.Equal(t, petr.chat, chat.Facts.Changed["employees"].ChatID)
+			assert.Equal(t, olga.chat, chat.Facts.Changed["partner_agreement"].ChatID, "the other answers are still Olga's")
 		})
 	}
 }

@@ -1,6 +1,7 @@
 package dialogs
 
 import (
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -136,6 +137,11 @@ func (t *turn) employeesButton(cb callback) {
 func (t *turn) saveDraft(echo bool) {
 	s := t.s()
 	d := *s.Draft
+	// The month a certificate was earned goes with the certificate.
+	maps.DeleteFunc(d.Earned, func(cert, _ string) bool { return !d.Has(cert) })
+	if len(d.Earned) == 0 {
+		d.Earned = nil
+	}
 	s.Facts.EmployeesKnown = true
 	if i := s.EmpIndex - 1; i >= 0 && i < len(s.Facts.Employees) {
 		s.Facts.Employees[i] = d
@@ -226,7 +232,7 @@ func (t *turn) employeesText(txt string) {
 		// A name already on the list opens that person, certificates
 		// ticked, to change them.
 		e := s.Facts.Employees[existing]
-		d = &eligibility.Employee{Name: e.Name, Certs: slices.Clone(e.Certs)}
+		d = &eligibility.Employee{Name: e.Name, Certs: slices.Clone(e.Certs), Earned: maps.Clone(e.Earned)}
 		s.EmpIndex = existing + 1
 	}
 	if oneLine && strings.TrimSpace(certs) != "" {
