@@ -102,3 +102,52 @@ func (db *DB) findCompanyFacts(ctx context.Context, tx *sql.Tx, chatID int64) (*
 	}
 	return cf, nil
 }
+
+// CompanyValues is a company's stored answers as they are kept, one JSON
+// value per answer, before any catalogue reads them.
+type CompanyValues struct {
+	ID     int64
+	Name   string
+	Values map[string]json.RawMessage
+}
+
+// EachCompanyValues calls fn with every company that keeps answers, in id
+// order. It only reads.
+func (db *DB) EachCompanyValues(ctx context.Context, fn func(CompanyValues) error) error {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return fmt.Errorf("company values: %w", err)
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `SELECT c.id, c.name, f.fact, f.value
+		FROM company_facts f JOIN companies c ON c.id = f.company_id ORDER BY c.id, f.fact`)
+	if err != nil {
+		return fmt.Errorf("company values: %w", err)
+	}
+	defer rows.Close()
+	var cur *CompanyValues
+	for rows.Next() {
+		var id int64
+		var name, k, v string
+		if err := rows.Scan(&id, &name, &k, &v); err != nil {
+			return fmt.Errorf("company values: %w", err)
+		}
+		if cur != nil && cur.ID != id {
+			if err := fn(*cur); err != nil {
+				return err
+			}
+			cur = nil
+		}
+		if cur == nil {
+			cur = &CompanyValues{ID: id, Name: name, Values: map[string]json.RawMessage{}}
+		}
+		cur.Values[k] = json.RawMessage(v)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("company values: %w", err)
+	}
+	if cur != nil {
+		return fn(*cur)
+	}
+	return nil
+}
