@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"time"
 
 	"specbot/dialogs"
 	"specbot/eligibility"
@@ -35,10 +36,27 @@ func (a *App) pastOf(r store.Report) *dialogs.Past {
 // them, the company's current answers in place of the report's facts (the
 // defaults of a new check) and, for a company of several members, who
 // changed each answer last.
+//
+// A company whose latest report no longer reads (one stored under an
+// earlier edition) still has its answers: they are evaluated afresh.
 func (a *App) pastOfChat(chat store.Chat) *dialogs.Past {
-	p := a.pastOf(*chat.Report)
+	var p *dialogs.Past
+	switch {
+	case chat.Report != nil:
+		p = a.pastOf(*chat.Report)
+	case chat.Facts != nil:
+		var at time.Time
+		for _, ch := range chat.Facts.Changed {
+			if ch.At.After(at) {
+				at = ch.At
+			}
+		}
+		p = a.Engine.PastOf(chat.Facts.Facts, nil, at)
+	default:
+		return nil
+	}
 	if cf := chat.Facts; cf != nil {
-		p.Facts, p.Shared = cf.Facts, true
+		p.Facts, p.Shared, p.SetAside = cf.Facts, true, cf.Untold
 		if cf.Members > 1 {
 			p.ChangedBy = make(map[string]dialogs.Attribution, len(cf.Changed))
 			for k, ch := range cf.Changed {

@@ -78,9 +78,6 @@ func (a *App) Handle(ctx context.Context, who Who, in dialogs.Input, updateID in
 	// The latest report came with the chat's read; it is evaluated again
 	// only when the dialogs ask for it.
 	env.LoadPrevious = func() *dialogs.Past {
-		if chat.Report == nil {
-			return nil
-		}
 		return a.pastOfChat(chat)
 	}
 
@@ -130,6 +127,12 @@ func (a *App) Handle(ctx context.Context, who Who, in dialogs.Input, updateID in
 	}
 	if err := a.DB.SaveTurn(ctx, st); err != nil {
 		return Turn{}, err
+	}
+	if len(out.ToldSetAside) > 0 {
+		// Told once: a failure here only means being told again.
+		if err := a.DB.MarkTold(ctx, who.ChatID, out.ToldSetAside); err != nil {
+			a.log().Warn("mark set-aside answers told", "chat_id", who.ChatID, "err", err)
+		}
 	}
 	if st.Outbox != nil {
 		turn.OutboxID = st.Outbox.ID

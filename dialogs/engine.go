@@ -56,6 +56,9 @@ type Past struct {
 	// ChangedBy names, per answer (keyed as eligibility.Facts.Values),
 	// who changed it last and when, as the summary shows it.
 	ChangedBy map[string]Attribution
+	// SetAside are the company's answers a new catalogue edition no longer
+	// reads, not yet told: a new check says so in one line.
+	SetAside []string
 }
 
 // Attribution is who changed an answer last, and when.
@@ -98,10 +101,13 @@ type Outcome struct {
 	Report *Completed
 	// Started is set when this input began a check (a new one or Start
 	// over), for the checks-started metric.
-	Started   bool
-	Contact   *ContactRequest
-	Reminders string // "on" or "off" when the partner chose
-	Forget    bool
+	Started bool
+	// ToldSetAside lists the set-aside answers this input told about, for
+	// the caller to record as told.
+	ToldSetAside []string
+	Contact      *ContactRequest
+	Reminders    string // "on" or "off" when the partner chose
+	Forget       bool
 	// ShowReport asks the caller to render the partner's latest report.
 	ShowReport bool
 }

@@ -30,6 +30,10 @@ func (t *turn) startCheck() {
 		if factsEmpty(s.Facts) || past.Shared {
 			s.Facts = past.Facts.Clone()
 		}
+		if len(past.SetAside) > 0 {
+			t.say(Message{Text: "ℹ️ " + t.p.N("check.set_aside", int64(len(past.SetAside)), "Facts", esc(strings.Join(past.SetAside, ", ")))})
+			t.out.ToldSetAside = slices.Clone(past.SetAside)
+		}
 		if len(specs) == 0 {
 			specs = past.Specs
 		}

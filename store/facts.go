@@ -18,9 +18,10 @@ type CompanyFacts struct {
 	Changed map[string]FactChange // keyed as eligibility.Facts.Values
 	// SetAside are the answers the current catalogue no longer reads (a
 	// fact or key gone, a value that no longer validates): kept in the
-	// database, left out of Facts.
-	SetAside []string
-	Members  int
+	// database, left out of Facts. Untold are those of them the members
+	// have not been told about yet (see MarkTold).
+	SetAside, Untold []string
+	Members          int
 }
 
 // FactChange is who changed an answer last (ChatID 0 and Name "": a
@@ -71,7 +72,7 @@ func putFactChanges(ctx context.Context, tx *sql.Tx, companyID, chatID int64, r 
 // findCompanyFacts reads the record of chat chatID's company; nil when the
 // chat has no company or the company no record yet.
 func (db *DB) findCompanyFacts(ctx context.Context, tx *sql.Tx, chatID int64) (*CompanyFacts, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT f.fact, f.value, f.changed_by, COALESCE(p.name, ''), f.changed_at,
+	rows, err := tx.QueryContext(ctx, `SELECT f.fact, f.value, f.changed_by, COALESCE(p.name, ''), f.changed_at, f.told_at IS NOT NULL,
 			(SELECT COUNT(*) FROM members WHERE company_id = f.company_id)
 		FROM company_facts f LEFT JOIN partners p ON p.chat_id = f.changed_by AND f.changed_by <> 0
 		WHERE f.company_id = (SELECT company_id FROM members WHERE chat_id = ?)`, chatID)
@@ -81,12 +82,15 @@ func (db *DB) findCompanyFacts(ctx context.Context, tx *sql.Tx, chatID int64) (*
 	defer rows.Close()
 	values := map[string]json.RawMessage{}
 	cf := &CompanyFacts{Changed: map[string]FactChange{}}
+	told := map[string]bool{}
 	for rows.Next() {
 		var k, v string
 		var ch FactChange
-		if err := rows.Scan(&k, &v, &ch.ChatID, &ch.Name, timeColumn{&ch.At}, &cf.Members); err != nil {
+		var wasTold bool
+		if err := rows.Scan(&k, &v, &ch.ChatID, &ch.Name, timeColumn{&ch.At}, &wasTold, &cf.Members); err != nil {
 			return nil, err
 		}
+		told[k] = wasTold
 		values[k] = json.RawMessage(v)
 		cf.Changed[k] = ch
 	}
@@ -99,8 +103,32 @@ func (db *DB) findCompanyFacts(ctx context.Context, tx *sql.Tx, chatID int64) (*
 	cf.Facts, cf.SetAside = eligibility.FactsFromValues(db.Catalog, values)
 	for _, k := range cf.SetAside {
 		delete(cf.Changed, k)
+		if !told[k] {
+			cf.Untold = append(cf.Untold, k)
+		}
 	}
 	return cf, nil
+}
+
+// MarkTold records that the members of chat chatID's company were told
+// that these answers were set aside, so that they are told once.
+func (db *DB) MarkTold(ctx context.Context, chatID int64, facts []string) error {
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return fmt.Errorf("mark told: %w", err)
+	}
+	defer tx.Rollback()
+	id, err := companyID(ctx, tx, chatID)
+	if err != nil {
+		return fmt.Errorf("mark told: %w", err)
+	}
+	for _, k := range facts {
+		if _, err := tx.ExecContext(ctx, `UPDATE company_facts SET told_at = ? WHERE company_id = ? AND fact = ? AND told_at IS NULL`,
+			formatTime(db.now()), id, k); err != nil {
+			return fmt.Errorf("mark told: %w", err)
+		}
+	}
+	return tx.Commit()
 }
 
 // CompanyValues is a company's stored answers as they are kept, one JSON

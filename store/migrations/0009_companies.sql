@@ -49,13 +49,16 @@ CREATE TABLE invites (
 CREATE INDEX invites_company ON invites (company_id) WHERE state = 'open';
 
 -- The company's current answers, one row per fact, each with who last
--- changed it and when (changed_by 0: a member since forgotten).
+-- changed it and when (changed_by 0: a member since forgotten). An answer
+-- a new catalogue edition no longer reads stays, set aside: told_at is
+-- when the members were told so.
 CREATE TABLE company_facts (
 	company_id INTEGER NOT NULL REFERENCES companies (id) ON DELETE CASCADE,
 	fact       TEXT    NOT NULL,
 	value      TEXT    NOT NULL CHECK (json_valid(value)),
 	changed_by INTEGER NOT NULL DEFAULT 0,
 	changed_at TEXT    NOT NULL,
+	told_at    TEXT,
 	PRIMARY KEY (company_id, fact)
 );
 
