@@ -74,7 +74,8 @@ func (a *App) Handle(ctx context.Context, who Who, in dialogs.Input, updateID in
 		sess = dialogs.NewSession(partner.Lang)
 	}
 
-	env := dialogs.Env{Reminders: string(partner.Reminders), ContactConfigured: a.ContactConfigured, NewPartner: isNew}
+	env := dialogs.Env{Reminders: string(partner.Reminders), ContactConfigured: a.ContactConfigured, NewPartner: isNew,
+		CompanyMembers: chat.Members}
 	// The latest report came with the chat's read; it is evaluated again
 	// only when the dialogs ask for it.
 	env.LoadPrevious = func() *dialogs.Past {

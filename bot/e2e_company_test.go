@@ -151,8 +151,8 @@ func TestMembersOwnSettingsAndForget(t *testing.T) {
 
 			// Petr forgets himself: the company and its verdict stay.
 			petr.p = olga.p // Petr now reads the owner's language
-			petr.say("/forget", petr.T("forget.confirm"))
-			petr.pressFor(petr.T("button.forget_yes"), petr.T("forget.done"))
+			petr.say("/forget", petr.T("forget.confirm_member"))
+			petr.pressFor(petr.T("button.forget_yes"), petr.T("forget.done_member"))
 			_, err = h.db.Partner(ctx, petr.chat)
 			assert.ErrorIs(t, err, store.ErrNotFound)
 			c, err := h.db.CompanyOf(ctx, olga.chat)

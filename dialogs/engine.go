@@ -76,6 +76,9 @@ type Env struct {
 	Reminders         string // "", "on", "off"
 	ContactConfigured bool   // a managers' chat receives handoffs
 	NewPartner        bool   // nothing is stored about this chat yet
+	// CompanyMembers is the number of members of the partner's company, 0
+	// when it has none: with others, /forget removes only this member.
+	CompanyMembers int
 }
 
 // Completed is a finished check for the caller to store.
