@@ -228,7 +228,8 @@ func TestMembersAnswerConcurrently(t *testing.T) {
 
 // TestRegisterReusedWithOneChange: the register of certified employees is
 // the company's: a member's second check shows it and asks only for the
-// changes; one person removed, the rest is kept as it was.
+// changes; one person removed (and a month earned typed for a
+// certificate), the rest is kept as it was.
 func TestRegisterReusedWithOneChange(t *testing.T) {
 	for _, tc := range []struct{ owner, colleague string }{{"en", "ru"}, {"ru", "en"}} {
 		t.Run(tc.owner, func(t *testing.T) {
@@ -260,6 +261,8 @@ func TestRegisterReusedWithOneChange(t *testing.T) {
 			q := petr.typ(last)
 			assert.Contains(t, q.Text, "Anna", "the employees question lists the register")
 			petr.press("✖ Oleg")
+			// A month typed after a certificate is the month it was earned.
+			petr.typ("Anna: CSE 2025-04, infrastructure protection, gitops, devsecops")
 			petr.press(petr.T("button.done"))
 			require.Contains(t, petr.last().Text, petr.T("summary.title"))
 			petr.verdict()
@@ -272,6 +275,7 @@ func TestRegisterReusedWithOneChange(t *testing.T) {
 			require.Len(t, emps, 1, "one change: Oleg removed")
 			assert.Equal(t, "Anna", emps[0].Name)
 			assert.Len(t, emps[0].Certs, 4, "Anna's certificates kept as they were")
+			assert.Equal(t, map[string]string{"cloud_service_engineer": "2025-04"}, emps[0].Earned)
 			assert.Equal(t, petr.chat, chat.Facts.Changed["employees"].ChatID)
 			assert.Equal(t, olga.chat, chat.Facts.Changed["partner_agreement"].ChatID, "the other answers are still Olga's")
 		})

@@ -197,7 +197,9 @@ func (t *turn) employeesText(txt string) {
 		var ids []string
 		if !noCerts(txt) {
 			var bad []string
-			ids, bad = parseCerts(t.e.Catalog, txt)
+			var earned map[string]string
+			ids, earned, bad = parseCertsEarned(t.e.Catalog, txt)
+			s.Draft.Earned = mergeEarned(s.Draft.Earned, earned)
 			if len(bad) > 0 || len(ids) == 0 {
 				t.retry(t.certsHint(append(bad, txt)[:max(1, len(bad))]))
 				return
@@ -240,7 +242,9 @@ func (t *turn) employeesText(txt string) {
 		var ids []string
 		if !noCerts(certs) {
 			var bad []string
-			ids, bad = parseCerts(t.e.Catalog, certs)
+			var earned map[string]string
+			ids, earned, bad = parseCertsEarned(t.e.Catalog, certs)
+			d.Earned = mergeEarned(d.Earned, earned)
 			if len(bad) > 0 || len(ids) == 0 {
 				s.EmpIndex = 0
 				t.retry(t.certsHint(append(bad, certs)[:max(1, len(bad))]))
@@ -255,4 +259,17 @@ func (t *turn) employeesText(txt string) {
 	s.Draft = d
 	s.Sub = empCerts
 	t.ask()
+}
+
+// mergeEarned adds the months typed to those already known.
+func mergeEarned(known, typed map[string]string) map[string]string {
+	if len(typed) == 0 {
+		return known
+	}
+	out := maps.Clone(known)
+	if out == nil {
+		out = map[string]string{}
+	}
+	maps.Copy(out, typed)
+	return out
 }
