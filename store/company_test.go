@@ -163,3 +163,23 @@ func TestRemoveMember(t *testing.T) {
 	require.NoError(t, db.RemoveMember(ctx, 2, 2), "a member leaves")
 	assert.ErrorIs(t, db.RemoveMember(ctx, 1, 1), ErrLastMember)
 }
+
+// TestLatestSummaryPerCompany: the managers' figures count a company once,
+// with its latest check whoever ran it, under its owner.
+func TestLatestSummaryPerCompany(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	checked(t, db, 1, "Acme")
+	joined(t, db, 1, 2, "h1")
+	checked(t, db, 2, "Acme")
+	checked(t, db, 3, "Solo")
+	var got []PartnerReport
+	require.NoError(t, db.EachLatestSummary(ctx, func(pr PartnerReport) error {
+		got = append(got, pr)
+		return nil
+	}))
+	require.Len(t, got, 2)
+	assert.Equal(t, int64(1), got[0].Partner.ChatID, "the owner stands for the company")
+	assert.Equal(t, int64(2), got[0].Report.ChatID, "the latest check, by the member")
+	assert.Equal(t, int64(3), got[1].Partner.ChatID)
+}

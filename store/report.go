@@ -175,9 +175,10 @@ func orEmpty[M ~map[string]V, V any](m M) M {
 	return m
 }
 
-// EachLatestSummary calls fn with every partner's latest report, without its
-// facts and verdict, in chat id order, streaming rows so that memory stays
-// flat however many partners there are. fn's error stops the walk.
+// EachLatestSummary calls fn with every company's latest report, without
+// its facts and verdict, with the company's owner as its partner, in chat
+// id order, streaming rows so that memory stays flat however many partners
+// there are. fn's error stops the walk.
 func (db *DB) EachLatestSummary(ctx context.Context, fn func(PartnerReport) error) error {
 	tx, err := db.beginRead(ctx)
 	if err != nil {
@@ -186,9 +187,11 @@ func (db *DB) EachLatestSummary(ctx context.Context, fn func(PartnerReport) erro
 	defer tx.Rollback()
 	rows, err := tx.QueryContext(ctx, `
 		SELECT `+partnerColumns+`, r.id, r.chat_id, r.created_at, r.statuses, r.gaps
-		FROM reports r JOIN partners p ON p.chat_id = r.chat_id
-		WHERE r.id IN (SELECT MAX(id) FROM reports GROUP BY chat_id)
-		ORDER BY p.chat_id`)
+		FROM reports r
+		JOIN members m ON m.company_id = r.company_id AND m.role = ?
+		JOIN partners p ON p.chat_id = m.chat_id
+		WHERE r.id IN (SELECT MAX(id) FROM reports GROUP BY company_id)
+		ORDER BY p.chat_id`, RoleOwner)
 	if err != nil {
 		return fmt.Errorf("latest summaries: %w", err)
 	}
