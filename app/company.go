@@ -85,8 +85,13 @@ func (a *App) company(ctx context.Context, partner *store.Partner, sess dialogs.
 		}
 	case strings.HasPrefix(kind, dialogs.CoRevoke):
 		id, _ := strconv.ParseInt(strings.TrimPrefix(kind, dialogs.CoRevoke), 10, 64)
-		if err = a.DB.RevokeInvite(ctx, chatID, id); err == nil {
+		switch err = a.DB.RevokeInvite(ctx, chatID, id); {
+		case err == nil:
 			notice("company.invite_withdrawn")
+		case errors.Is(err, store.ErrNotFound):
+			// Used, or withdrawn already (a second press).
+			err = nil
+			notice("company.invite_gone")
 		}
 	default:
 		out.Notice = locales.For(lang).T("button.stale")

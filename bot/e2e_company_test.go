@@ -88,6 +88,9 @@ func TestInviteJoin(t *testing.T) {
 			m := olga.mark()
 			olga.pressOn(msg.ID, data)
 			olga.waitText(m, olga.T("company.invite_withdrawn"))
+			m = olga.mark()
+			olga.pressOn(msg.ID, data)
+			olga.waitText(m, olga.T("company.invite_gone"))
 			third.open(withdrawn, third.T("company.invite_revoked"))
 			_, err = h.db.CompanyOf(ctx, third.chat)
 			assert.ErrorIs(t, err, store.ErrNoCompany)
@@ -149,8 +152,22 @@ func TestMembersOwnSettingsAndForget(t *testing.T) {
 			assert.Equal(t, lang, o.Lang)
 			assert.NotEqual(t, store.ConsentOn, o.Reminders, "a member's consent is its own")
 
-			// Petr forgets himself: the company and its verdict stay.
 			petr.p = olga.p // Petr now reads the owner's language
+
+			// A member can leave, and come back with a new link.
+			list := petr.say("/members", "Olga")
+			data, ok := buttonData(list, petr.T("button.member_leave"))
+			require.True(t, ok, "a member can leave")
+			m := petr.mark()
+			petr.pressOn(list.ID, data)
+			petr.waitText(m, petr.T("company.left", "Company", "Acme"))
+			_, err = h.db.CompanyOf(ctx, petr.chat)
+			require.ErrorIs(t, err, store.ErrNoCompany)
+			again, _ := olga.invite()
+			petr.open(again, "Olga")
+			petr.pressFor(petr.T("button.join"), petr.T("company.joined", "Company", "Acme"))
+
+			// Petr forgets himself: the company and its verdict stay.
 			petr.say("/forget", petr.T("forget.confirm_member"))
 			petr.pressFor(petr.T("button.forget_yes"), petr.T("forget.done_member"))
 			_, err = h.db.Partner(ctx, petr.chat)

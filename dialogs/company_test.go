@@ -35,7 +35,7 @@ func TestCompanyGolden(t *testing.T) {
 			transcript(&b, "members, owner", []Message{MembersMessage(lang, view)})
 			transcript(&b, "members, member", []Message{MembersMessage(lang, asMember)})
 			for _, id := range []string{"company.no_company", "company.not_owner", "company.invite_used", "company.invite_expired",
-				"company.invite_unknown", "company.invite_revoked", "company.invite_withdrawn", "company.join_declined",
+				"company.invite_unknown", "company.invite_revoked", "company.invite_withdrawn", "company.invite_gone", "company.join_declined",
 				"company.last_member", "company.member_gone", "forget.confirm_member", "forget.done_member"} {
 				transcript(&b, id, []Message{CompanyNotice(lang, id)})
 			}
