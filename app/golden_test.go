@@ -37,7 +37,7 @@ func golden(t *testing.T, name, got string) {
 // deskApp is an App over a fresh database with a fixed clock and three
 // partners who finished a check: two with facts from the DESIGN example,
 // one with none.
-func deskApp(t *testing.T) *App {
+func deskApp(t testing.TB) *App {
 	t.Helper()
 	loc, err := time.LoadLocation("Europe/Moscow")
 	require.NoError(t, err)
@@ -61,7 +61,7 @@ func deskApp(t *testing.T) *App {
 }
 
 // saveCheck stores a completed check of every specialization with facts.
-func (a *App) saveCheck(t *testing.T, p store.Partner, facts []byte) {
+func (a *App) saveCheck(t testing.TB, p store.Partner, facts []byte) {
 	t.Helper()
 	f, err := eligibility.ParseFacts(a.Engine.Catalog, facts)
 	require.NoError(t, err)
@@ -100,7 +100,7 @@ func TestGoldenDesk(t *testing.T) {
 			require.NoError(t, err)
 			assert.False(t, h.Updated)
 			var card strings.Builder
-			card.WriteString("--- open\n" + showMessage(h.Card))
+			card.WriteString("--- open\n" + showMessage(h.Card) + "topic: " + h.TopicName + "\n")
 			again, err := a.RequestHandoff(ctx, 7, "", lang)
 			require.NoError(t, err)
 			assert.True(t, again.Updated, "a second request within a day updates the open handoff")
@@ -109,11 +109,11 @@ func TestGoldenDesk(t *testing.T) {
 			taken, notify, err := a.HandoffButton(ctx, "t:"+id, manager, lang)
 			require.NoError(t, err)
 			assert.True(t, notify)
-			card.WriteString("--- taken\n" + showMessage(taken.Card))
+			card.WriteString("--- taken\n" + showMessage(taken.Card) + "topic: " + taken.TopicName + "\n")
 			done, notify, err := a.HandoffButton(ctx, "d:"+id, manager, lang)
 			require.NoError(t, err)
 			assert.False(t, notify)
-			card.WriteString("--- done\n" + showMessage(done.Card))
+			card.WriteString("--- done\n" + showMessage(done.Card) + "topic: " + done.TopicName + "\n")
 			golden(t, "card."+lang+".golden", card.String())
 
 			stats, err := a.Stats(ctx, lang)
@@ -121,7 +121,7 @@ func TestGoldenDesk(t *testing.T) {
 			golden(t, "stats."+lang+".golden", stats+"\n")
 
 			var partner strings.Builder
-			for _, arg := range []string{"@anna", "8", "9", "@nobody", ""} {
+			for _, arg := range []string{"@anna", "8", "9", "@nobody", "", "beta", "a", "Nowhere Ltd"} {
 				text, err := a.PartnerReport(ctx, lang, arg)
 				require.NoError(t, err)
 				partner.WriteString("--- /partner " + arg + "\n" + text + "\n")

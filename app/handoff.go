@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html"
 	"strconv"
 	"strings"
 	"time"
@@ -36,6 +37,9 @@ type Handoff struct {
 	// opening a new one.
 	Updated bool
 	Card    dialogs.Message
+	// TopicName is the name of the partner's forum topic as the handoff
+	// stands, in the managers' language.
+	TopicName string
 	// Partner is the partner who asked, as stored.
 	Partner store.Partner
 }
@@ -57,8 +61,14 @@ func (a *App) RequestHandoff(ctx context.Context, chatID int64, comment, lang st
 	if desk.Handoff != nil {
 		h.Handoff, h.Updated = *desk.Handoff, true
 	}
-	if comment != "" {
+	// A second request adds its comment to the first: nothing a partner
+	// wrote is lost to the next request.
+	switch {
+	case comment == "":
+	case h.Comment == "":
 		h.Comment = comment
+	case !strings.HasSuffix(h.Comment, comment):
+		h.Comment += "\n" + comment
 	}
 	h.ReportID = desk.ReportID
 	var post *store.Outbound
@@ -68,7 +78,17 @@ func (a *App) RequestHandoff(ctx context.Context, chatID int64, comment, lang st
 	if err := a.DB.SaveHandoffPost(ctx, &h.Handoff, post); err != nil {
 		return Handoff{}, fmt.Errorf("request handoff %d: %w", chatID, err)
 	}
-	h.Card = a.card(h.Handoff, desk, lang)
+	h.Card, h.TopicName = a.card(h.Handoff, desk, lang), a.TopicName(h.Handoff, desk, lang)
+	if h.Updated && comment != "" && h.State == store.HandoffTaken && post != nil {
+		// The manager who took the request hears of the new comment in
+		// the partner's topic.
+		p := locales.For(lang)
+		note := p.T("note.new_comment", "Name", html.EscapeString(firstName(h.TakenName)), "ID", h.TakenBy,
+			"Comment", html.EscapeString(comment))
+		if err := a.queueItem(ctx, post.ChatID, h.ID, GroupItem{Kind: store.PostNote, Partner: chatID, Text: note}); err != nil {
+			a.log().Warn("note of a new comment", "handoff", h.ID, "err", err)
+		}
+	}
 	return h, nil
 }
 
@@ -113,7 +133,7 @@ func (a *App) HandoffButton(ctx context.Context, data string, m Manager, lang st
 	if act == actTake {
 		sh, err = a.DB.TakeHandoff(ctx, id, m.UserID, m.Name)
 	} else {
-		sh, err = a.DB.CloseHandoff(ctx, id, m.UserID)
+		sh, err = a.DB.CloseHandoff(ctx, id, m.UserID, m.Name)
 	}
 	h := Handoff{Handoff: sh}
 	if err != nil {
@@ -126,7 +146,7 @@ func (a *App) HandoffButton(ctx context.Context, data string, m Manager, lang st
 		return h, act == actTake, nil
 	}
 	h.Partner = desk.Partner
-	h.Card = a.card(sh, desk, lang)
+	h.Card, h.TopicName = a.card(sh, desk, lang), a.TopicName(sh, desk, lang)
 	return h, act == actTake, nil
 }
 
@@ -136,6 +156,7 @@ func (a *App) card(h store.Handoff, desk store.Desk, lang string) dialogs.Messag
 	c := dialogs.Card{
 		Company: partner.Company, PartnerName: partner.Name, Username: partner.Username, UserID: partner.UserID,
 		PartnerLang: partner.Lang, Comment: h.Comment, State: string(h.State), TakenName: h.TakenName,
+		DoneName: h.DoneName, DoneAt: h.DoneAt, Unreachable: partner.Unreachable,
 	}
 	if c.UserID == 0 {
 		c.UserID = partner.ChatID
@@ -173,5 +194,10 @@ func (a *App) CardOf(ctx context.Context, handoffID int64, lang string) (Handoff
 	if err != nil {
 		return Handoff{}, fmt.Errorf("card of handoff %d: %w", handoffID, err)
 	}
-	return Handoff{Handoff: sh, Partner: desk.Partner, Card: a.card(sh, desk, lang)}, nil
+	return Handoff{Handoff: sh, Partner: desk.Partner, Card: a.card(sh, desk, lang), TopicName: a.TopicName(sh, desk, lang)}, nil
+}
+
+// HandoffOf reads a handoff as it stands.
+func (a *App) HandoffOf(ctx context.Context, id int64) (store.Handoff, error) {
+	return a.DB.HandoffToPost(ctx, id)
 }

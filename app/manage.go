@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -65,8 +66,26 @@ func (a *App) PartnerReport(ctx context.Context, lang, arg string) (string, erro
 	var err error
 	if id, perr := strconv.ParseInt(arg, 10, 64); perr == nil {
 		partner, err = a.DB.Partner(ctx, id)
-	} else {
+	} else if strings.HasPrefix(arg, "@") {
 		partner, err = a.DB.PartnerByUsername(ctx, strings.TrimPrefix(arg, "@"))
+	} else {
+		partner, err = a.DB.PartnerByUsername(ctx, arg)
+		if errors.Is(err, store.ErrNotFound) {
+			var found []store.Partner
+			if found, err = a.DB.PartnersByCompany(ctx, arg); err != nil {
+				return "", fmt.Errorf("partner report: %w", err)
+			}
+			switch {
+			case len(found) == 0:
+				err = store.ErrNotFound
+			case len(found) > 1 && !strings.EqualFold(found[0].Company, found[1].Company) && strings.EqualFold(found[0].Company, arg):
+				partner = found[0] // one exact match beats partial ones
+			case len(found) > 1:
+				return companyChoices(p, arg, found), nil
+			default:
+				partner = found[0]
+			}
+		}
 	}
 	if errors.Is(err, store.ErrNotFound) {
 		return p.T("manager.partner_unknown", "Who", html.EscapeString(arg)), nil
@@ -86,36 +105,197 @@ func (a *App) PartnerReport(ctx context.Context, lang, arg string) (string, erro
 	return a.Engine.RenderCard(c, lang), nil
 }
 
-// ExportCSV writes one row per partner: who it is, when it checked, and per
-// specialization its status and number of gaps.
-func (a *App) ExportCSV(ctx context.Context) ([]byte, error) {
+// ExportFilter narrows /export: to partners checked for Spec (any when
+// ""), with Status there (or, without Spec, anywhere), checked since Since.
+type ExportFilter struct {
+	Spec   string
+	Status string // eligible, not_eligible, incomplete, or close (one gap away)
+	Since  time.Time
+}
+
+// ErrBadFilter is returned by ParseExportFilter, wrapped with the argument
+// at fault.
+var ErrBadFilter = errors.New("bad export filter")
+
+// exportStatuses are the statuses /export filters on.
+var exportStatuses = []string{string(eligibility.Eligible), string(eligibility.NotEligible), string(eligibility.Incomplete), "close"}
+
+// ParseExportFilter reads "spec=ID status=S since=YYYY-MM-DD", each optional.
+func (a *App) ParseExportFilter(args string) (ExportFilter, error) {
+	var f ExportFilter
+	for _, field := range strings.Fields(args) {
+		k, v, ok := strings.Cut(field, "=")
+		switch {
+		case !ok:
+			return f, fmt.Errorf("%q: %w", field, ErrBadFilter)
+		case k == "spec":
+			if _, found := a.Engine.Catalog.Specialization(v); !found {
+				return f, fmt.Errorf("spec %q: %w", v, ErrBadFilter)
+			}
+			f.Spec = v
+		case k == "status":
+			if !slices.Contains(exportStatuses, v) {
+				return f, fmt.Errorf("status %q: %w", v, ErrBadFilter)
+			}
+			f.Status = v
+		case k == "since":
+			t, err := time.ParseInLocation(time.DateOnly, v, a.Engine.Now().Location())
+			if err != nil {
+				return f, fmt.Errorf("since %q: %w", v, ErrBadFilter)
+			}
+			f.Since = t
+		default:
+			return f, fmt.Errorf("%q: %w", k, ErrBadFilter)
+		}
+	}
+	return f, nil
+}
+
+// statusOf is a specialization's status as /export filters on it.
+func statusOf(r *store.Report, spec string) string {
+	st := r.Statuses[spec]
+	if st == eligibility.NotEligible && r.Gaps[spec] == 1 {
+		return "close"
+	}
+	return string(st)
+}
+
+// keep reports whether a partner's row passes the filter.
+func (f ExportFilter) keep(row store.DeskRow, specs []string) bool {
+	r := row.Report
+	if r == nil {
+		return f.Spec == "" && f.Status == "" && f.Since.IsZero()
+	}
+	if !f.Since.IsZero() && r.CreatedAt.Before(f.Since) {
+		return false
+	}
+	if f.Spec != "" {
+		if _, checked := r.Statuses[f.Spec]; !checked {
+			return false
+		}
+		specs = []string{f.Spec}
+	}
+	if f.Status == "" {
+		return true
+	}
+	for _, s := range specs {
+		st := statusOf(r, s)
+		if st == f.Status || f.Status == string(eligibility.NotEligible) && st == "close" {
+			return true
+		}
+	}
+	return false
+}
+
+// ExportCSV writes one row per partner that passes f: who it is, when it
+// checked, per specialization its status, number of gaps and what they are
+// (in lang), and its latest request: state, manager and comment. A cell
+// that a spreadsheet would read as a formula is neutralised.
+func (a *App) ExportCSV(ctx context.Context, f ExportFilter, lang string) ([]byte, error) {
 	cat := a.Engine.Catalog
+	var ids []string
+	for _, s := range cat.Specializations {
+		ids = append(ids, s.ID)
+	}
 	var buf bytes.Buffer
 	buf.WriteString("\ufeff") // so spreadsheet programs read UTF-8
 	w := csv.NewWriter(&buf)
 	head := []string{"chat_id", "username", "name", "company", "language", "reminders", "checked_at"}
 	for _, s := range cat.Specializations {
-		head = append(head, s.ID+"_status", s.ID+"_gaps")
+		head = append(head, s.ID+"_status", s.ID+"_gaps", s.ID+"_gap_text")
 	}
+	head = append(head, "handoff_state", "manager", "comment")
 	if err := w.Write(head); err != nil {
 		return nil, err
 	}
-	err := a.DB.EachLatestSummary(ctx, func(pr store.PartnerReport) error {
-		row := []string{strconv.FormatInt(pr.Partner.ChatID, 10), pr.Partner.Username, pr.Partner.Name, pr.Partner.Company,
-			pr.Partner.Lang, string(pr.Partner.Reminders), pr.Report.CreatedAt.UTC().Format(time.RFC3339)}
-		for _, s := range cat.Specializations {
-			status, ok := pr.Report.Statuses[s.ID]
-			gaps := ""
-			if ok {
-				gaps = strconv.Itoa(pr.Report.Gaps[s.ID])
-			}
-			row = append(row, string(status), gaps)
+	err := a.DB.EachDeskRow(ctx, func(row store.DeskRow) error {
+		if !f.keep(row, ids) {
+			return nil
 		}
-		return w.Write(row)
+		pt := row.Partner
+		row0 := []string{strconv.FormatInt(pt.ChatID, 10), pt.Username, pt.Name, pt.Company, pt.Lang, string(pt.Reminders), ""}
+		r := row.Report
+		var verdict eligibility.Report
+		if r != nil {
+			row0[6] = r.CreatedAt.UTC().Format(time.RFC3339)
+			// The facts evaluated again as of the check's day give the
+			// verdict stored with it, at a fraction of the cost of
+			// decoding that verdict.
+			verdict = eligibility.Evaluate(cat, r.Facts, r.CreatedAt.In(a.Engine.Now().Location()))
+		}
+		for _, s := range cat.Specializations {
+			if r == nil {
+				row0 = append(row0, "", "", "")
+				continue
+			}
+			status, ok := r.Statuses[s.ID]
+			gaps, text := "", ""
+			if ok {
+				gaps = strconv.Itoa(r.Gaps[s.ID])
+				if res, found := verdict.Result(s.ID); found {
+					text = gapTexts(verdict, res, lang)
+				}
+			}
+			row0 = append(row0, string(status), gaps, text)
+		}
+		if h := row.Handoff; h != nil {
+			manager := h.TakenName
+			if h.State == store.HandoffDone && h.DoneName != "" {
+				manager = h.DoneName
+			}
+			row0 = append(row0, string(h.State), manager, h.Comment)
+		} else {
+			row0 = append(row0, "", "", "")
+		}
+		for i := range row0 {
+			row0[i] = neutralise(row0[i])
+		}
+		return w.Write(row0)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("export: %w", err)
 	}
 	w.Flush()
 	return buf.Bytes(), w.Error()
+}
+
+// gapTexts is every gap of a result in plain text, "; "-separated.
+func gapTexts(r eligibility.Report, res eligibility.Result, lang string) string {
+	var out []string
+	for _, c := range res.Conditions {
+		if c.Status == eligibility.NotMet {
+			if t := dialogs.GapText(r, c, lang); t != "" {
+				out = append(out, dialogs.PlainText(t))
+			}
+		}
+	}
+	return strings.Join(out, "; ")
+}
+
+// neutralise keeps a spreadsheet from reading a cell as a formula: a cell
+// starting with = + - @ (or a tab or carriage return) gets a leading '.
+func neutralise(cell string) string {
+	if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+		return "'" + cell
+	}
+	return cell
+}
+
+// partnerChoices is how many partners /partner lists when a company name
+// matches several.
+const partnerChoices = 10
+
+// companyChoices lists the partners a company name matches, each with the
+// command that shows it.
+func companyChoices(p *locales.Printer, arg string, found []store.Partner) string {
+	var sb strings.Builder
+	sb.WriteString(p.N("manager.partner_choose", int64(len(found)), "Who", html.EscapeString(arg)))
+	for i, pt := range found {
+		if i == partnerChoices {
+			sb.WriteString("\n…")
+			break
+		}
+		fmt.Fprintf(&sb, "\n• %s — /partner %d", html.EscapeString(pt.Company), pt.ChatID)
+	}
+	return sb.String()
 }

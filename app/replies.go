@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"specbot/dialogs"
 	"specbot/store"
@@ -25,19 +26,42 @@ type Outbound struct {
 	// HandoffID is set for a card to post or edit in the managers' chat
 	// (the group sender's); Messages is then empty.
 	HandoffID int64
-	Attempts  int
+	// Group, with HandoffID, is a post into the managers' chat other than
+	// the card (a copy of the partner's message, a note).
+	Group *GroupItem
+	// Document, when set, is a file sent after Messages (an export).
+	Document *Document
+	// Thread is the forum topic of the managers' chat the batch answers
+	// in (a manager's command written in a partner's topic), 0 for none.
+	Thread   int
+	Attempts int
+	// CreatedAt is when the batch was stored.
+	CreatedAt time.Time
 	// Err is set when the stored batch cannot be read.
 	Err error
+}
+
+// Document is a file to send, kept in the outbox with its content.
+type Document struct {
+	Name    string `json:"name"`
+	Data    []byte `json:"data"`
+	Caption string `json:"caption,omitempty"`
 }
 
 type outboundPayload struct {
 	Pressed  int               `json:"pressed,omitempty"`
 	Anchor   int               `json:"anchor,omitempty"`
 	Messages []dialogs.Message `json:"messages"`
+	Document *Document         `json:"document,omitempty"`
+	Thread   int               `json:"thread,omitempty"`
 }
 
 func encodeOutbound(pressed, anchor int, msgs []dialogs.Message) (*store.Outbound, error) {
-	data, err := json.Marshal(outboundPayload{Pressed: pressed, Anchor: anchor, Messages: msgs})
+	return encodePayload(outboundPayload{Pressed: pressed, Anchor: anchor, Messages: msgs})
+}
+
+func encodePayload(p outboundPayload) (*store.Outbound, error) {
+	data, err := json.Marshal(p)
 	if err != nil {
 		return nil, fmt.Errorf("encode replies: %w", err)
 	}
@@ -45,8 +69,15 @@ func encodeOutbound(pressed, anchor int, msgs []dialogs.Message) (*store.Outboun
 }
 
 func decodeOutbound(o store.Outbound) Outbound {
-	out := Outbound{ID: o.ID, ChatID: o.ChatID, Attempts: o.Attempts, HandoffID: o.HandoffID}
+	out := Outbound{ID: o.ID, ChatID: o.ChatID, Attempts: o.Attempts, HandoffID: o.HandoffID, CreatedAt: o.CreatedAt}
 	if o.HandoffID != 0 {
+		if len(o.Payload) > 0 {
+			var g groupPayload
+			if err := json.Unmarshal(o.Payload, &g); err != nil {
+				out.Err = fmt.Errorf("decode group item %d: %w", o.ID, err)
+			}
+			out.Group = g.Group
+		}
 		return out
 	}
 	var p outboundPayload
@@ -54,7 +85,7 @@ func decodeOutbound(o store.Outbound) Outbound {
 		out.Err = fmt.Errorf("decode replies %d: %w", o.ID, err)
 		return out
 	}
-	out.Pressed, out.Anchor, out.Messages = p.Pressed, p.Anchor, p.Messages
+	out.Pressed, out.Anchor, out.Messages, out.Document, out.Thread = p.Pressed, p.Anchor, p.Messages, p.Document, p.Thread
 	return out
 }
 
@@ -72,18 +103,59 @@ func (a *App) Unsent(ctx context.Context, chatID int64, limit int) ([]Outbound, 
 	return out, nil
 }
 
-// Sending records that a reply batch's first request is going out.
+// Answer stores what to send chatID in answer to an update that changes no
+// session (a manager's figures, an export, a refusal of what cannot be
+// read) and marks the update done, in one write: the adapter then sends the
+// batch and marks it sent, and a redelivered update gets
+// store.ErrAlreadyDone and is never answered twice. updateID 0 stores the
+// batch alone (an apology, a note to a partner); with nothing to send only
+// the update is marked, and the Outbound's ID is 0.
+func (a *App) Answer(ctx context.Context, updateID, chatID int64, msgs []dialogs.Message, doc *Document) (Outbound, error) {
+	return a.AnswerIn(ctx, updateID, chatID, 0, msgs, doc)
+}
+
+// AnswerIn is Answer in a forum topic of the chat (thread 0: none).
+func (a *App) AnswerIn(ctx context.Context, updateID, chatID int64, thread int, msgs []dialogs.Message, doc *Document) (Outbound, error) {
+	out := Outbound{ChatID: chatID, Messages: msgs, Document: doc, Thread: thread}
+	var o *store.Outbound
+	if len(msgs) > 0 || doc != nil {
+		var err error
+		if o, err = encodePayload(outboundPayload{Messages: msgs, Document: doc, Thread: thread}); err != nil {
+			return Outbound{}, err
+		}
+		o.ChatID = chatID
+	}
+	if err := a.DB.SaveAnswer(ctx, o, updateID); err != nil {
+		return Outbound{}, err
+	}
+	if o != nil {
+		out.ID, out.CreatedAt = o.ID, o.CreatedAt
+	}
+	return out, nil
+}
+
+// ReplyBacklog is how many batches wait in the outbox to be sent.
+func (a *App) ReplyBacklog(ctx context.Context) (int, error) { return a.DB.CountPendingOutbound(ctx) }
+
+// Sending claims a reply batch for sending: its first request is going
+// out. store.ErrNotFound means another sender took it, or it went out.
 func (a *App) Sending(ctx context.Context, id int64) error { return a.DB.MarkSending(ctx, id) }
 
 // Sent records that a reply batch reached Telegram.
 func (a *App) Sent(ctx context.Context, id int64) error { return a.DB.MarkSent(ctx, id) }
 
+// SentLater records, without waiting for the disk, that a reply batch
+// marked sending reached Telegram; then, when set, gets the outcome and
+// must not block.
+func (a *App) SentLater(id int64, then func(error)) { a.DB.MarkSentLater(id, then) }
+
 // SendFailed counts a failed attempt at a reply batch, which stays unsent
-// with only its messages from delivered on (those before reached Telegram).
+// with only what is left from delivered on (the messages before, and the
+// document after them, reached Telegram).
 func (a *App) SendFailed(ctx context.Context, o Outbound, delivered int) error {
 	var data []byte
 	if delivered > 0 && delivered <= len(o.Messages) {
-		rest, err := encodeOutbound(0, o.Anchor, o.Messages[delivered:])
+		rest, err := encodePayload(outboundPayload{Anchor: o.Anchor, Messages: o.Messages[delivered:], Document: o.Document})
 		if err != nil {
 			return err
 		}

@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	tgbot "github.com/go-telegram/bot"
@@ -38,13 +39,23 @@ type Bot struct {
 	dispatch  *dispatcher
 	managers  *rate.Limiter // the managers' group budget, waited on by the group sender only
 	groupWake chan struct{}
+	pace      *pacer       // every message sent waits for its chat's and the bot's budget
+	paused    atomic.Int64 // Unix nanoseconds until which Telegram asked us to wait (429)
+	retries   retrySchedule
+	chatLocks chatLocks // one chat's outbox is resent by one goroutine at a time
 
 	anchors       *anchorCache
 	sentOnly      sentSet          // outbox ids sent, not yet marked
 	apologies     *apologyThrottle // chats told about a storage outage
 	configGapOnce sync.Once
-	listening     chan string // receives the HTTP address once listening
-	ready         readiness
+	// managersID is the managers' chat as it is now: the configured one,
+	// or the supergroup Telegram upgraded it to.
+	managersID atomic.Int64
+	noTopics   atomic.Bool // the managers' chat has no topics for the bot
+	flatOnce   sync.Once
+	cardShown  sync.Map    // handoff id -> the card's text and markup as last edited
+	listening  chan string // receives the HTTP address once listening
+	ready      readiness
 
 	// beforeHandle, when set, is called with each update before it is
 	// handled: the test seam through which a test makes an update panic
@@ -67,13 +78,27 @@ func New(ctx context.Context, cfg Config, db *store.DB, engine *dialogs.Engine, 
 		app:       &app.App{DB: db, Engine: engine, ContactConfigured: cfg.ManagersChatID != 0, Log: log},
 	}
 	b.anchors, b.apologies = newAnchorCache(b.app, log), newApologyThrottle(cfg.Now)
+	b.managersID.Store(cfg.ManagersChatID)
+	if cfg.ManagersChatID != 0 {
+		if to, err := b.app.MovedChat(ctx, cfg.ManagersChatID); err != nil {
+			log.Warn("read the managers' chat's new id", "err", err)
+		} else if to != 0 {
+			b.managersID.Store(to)
+			log.Warn("the managers' chat was upgraded to a supergroup: using its new id; set SPECBOT_MANAGERS_CHAT_ID to it", "from", cfg.ManagersChatID, "to", to)
+		}
+	}
 	b.registerState(reg)
 	b.managers, b.groupWake = newLimiter(cfg.GroupInterval, 1), make(chan struct{}, 1)
 	b.dispatch = newDispatcher(b)
-	b.gate = newGate(&http.Client{Timeout: cfg.PollTimeout + 10*time.Second, Transport: b.observe(http.DefaultTransport)}, func(ctx context.Context, batch []*models.Update) error {
+	b.pace = newPacer(cfg, func(err error) {
+		b.log.Warn("shared sending budget unavailable; keeping to this process's", "err", err)
+	})
+	b.gate = newGate(&http.Client{Timeout: cfg.PollTimeout + 10*time.Second, Transport: b.observe(apiTransport(cfg.Workers))}, func(ctx context.Context, batch []*models.Update) error {
 		return b.store(ctx, batch...)
 	})
+	b.gate.calls = &http.Client{Timeout: cfg.RequestTimeout, Transport: b.gate.client.Transport}
 	b.gate.tell = b.apologizeOnce
+	b.gate.limited = func(d time.Duration) { b.pauseUntil(time.Now().Add(d)) }
 	opts := []tgbot.Option{
 		tgbot.WithDefaultHandler(b.receive),
 		tgbot.WithErrorsHandler(b.errorsHandler),
@@ -167,6 +192,11 @@ func (b *Bot) Run(ctx context.Context) error {
 		defer close(groupDone)
 		b.runGroup(ctx)
 	}()
+	retriesDone := make(chan struct{})
+	go func() {
+		defer close(retriesDone)
+		b.runRetries(ctx, work)
+	}()
 	anchorsDone := make(chan struct{})
 	go func() {
 		defer close(anchorsDone)
@@ -226,6 +256,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	_ = srv.Shutdown(shutdown)
 	<-anchorsDone
 	<-groupDone
+	<-retriesDone
 	b.anchors.flush(shutdown)
 	if err := <-httpDone; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err

@@ -31,7 +31,7 @@ func (e *SendError) Blocked() bool { return e.Gone }
 // SendReminder sends one broadcast message once, without retrying: the
 // broadcaster paces and retries for all chats at once.
 func (b *Bot) SendReminder(ctx context.Context, chatID int64, m dialogs.Message) error {
-	_, err := b.sendText(ctx, chatID, m.Text, keyboard(m.Buttons), false)
+	_, err := b.sendText(asBroadcast(ctx), chatID, m.Text, keyboard(m.Buttons), false)
 	if err == nil {
 		b.metrics.Reminders.WithLabelValues("sent").Inc()
 		return nil

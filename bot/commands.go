@@ -14,7 +14,7 @@ import (
 var partnerCommands = []string{"start", "check", "report", "invite", "members", "manager", "reminders", "language", "forget", "help", "cancel"}
 
 // managerCommands are shown only in the managers' chat.
-var managerCommands = []string{"stats", "partner", "export"}
+var managerCommands = []string{"stats", "pipeline", "partner", "export", "r"}
 
 func commandList(lang string, names []string) []models.BotCommand {
 	p := locales.For(lang)
@@ -37,7 +37,7 @@ func (b *Bot) setCommands(ctx context.Context) error {
 		all := append(append([]string{}, managerCommands...), "help")
 		sets = append(sets, &tgbot.SetMyCommandsParams{
 			Commands: commandList(b.cfg.ManagersLang, all),
-			Scope:    &models.BotCommandScopeChat{ChatID: b.cfg.ManagersChatID},
+			Scope:    &models.BotCommandScopeChat{ChatID: b.managersChat()},
 		})
 	}
 	for _, params := range sets {

@@ -33,6 +33,27 @@ type Config struct {
 	// GroupInterval spaces messages posted into the managers' group
 	// (Telegram allows about 20 a minute in a group).
 	GroupInterval time.Duration
+	// HandoffNudge is how long a card may wait untaken before it is
+	// nudged, once, in the managers' chat; 4 h when zero.
+	HandoffNudge time.Duration
+	// RequestTimeout bounds one Bot API request other than a long poll;
+	// PollTimeout + 10 s when zero. A request cut off by it is ambiguous
+	// (Telegram may have applied it): a send is then not repeated.
+	RequestTimeout time.Duration
+	// ChatInterval and ChatBurst pace the messages sent to one chat:
+	// bursts of up to ChatBurst, then one every ChatInterval (Telegram asks
+	// for about one a second per chat); 1 s and 3 when zero.
+	ChatInterval time.Duration
+	ChatBurst    int
+	// SendRate is the most messages a second the bot sends in all; 25 when
+	// zero. Budget, when set, is that budget shared with other processes
+	// (a cron `specbot remind` beside `serve`); else it is this process's.
+	SendRate float64
+	Budget   *Budget
+	// OutboxRetry is the first wait before a reply batch that failed is
+	// sent again without waiting for the chat's next input; doubled each
+	// time up to maxOutboxRetry. 5 s when zero.
+	OutboxRetry time.Duration
 	// WebAppURL, when set, is the Mini App's https URL: the chat menu
 	// button opens it.
 	WebAppURL string
@@ -57,8 +78,26 @@ func (c *Config) defaults() {
 	if c.RetryEvery <= 0 {
 		c.RetryEvery = time.Second
 	}
+	if c.RequestTimeout <= 0 {
+		c.RequestTimeout = c.PollTimeout + 10*time.Second
+	}
+	if c.ChatInterval <= 0 {
+		c.ChatInterval = time.Second
+	}
+	if c.ChatBurst <= 0 {
+		c.ChatBurst = 3
+	}
+	if c.SendRate <= 0 {
+		c.SendRate = 25
+	}
+	if c.OutboxRetry <= 0 {
+		c.OutboxRetry = 5 * time.Second
+	}
 	if c.GroupInterval <= 0 {
 		c.GroupInterval = 3 * time.Second
+	}
+	if c.HandoffNudge <= 0 {
+		c.HandoffNudge = 4 * time.Hour
 	}
 	if c.ManagersLang == "" {
 		c.ManagersLang = "ru"

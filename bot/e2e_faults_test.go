@@ -49,7 +49,7 @@ func faultToAgreement(t *testing.T, p *partner) {
 // faultAsked counts the messages of the chat asking a fact's question.
 func faultAsked(t *testing.T, p *partner, fact string) int {
 	t.Helper()
-	return len(p.find(questionOf(t, p, fact)[:20]))
+	return p.asked(questionOf(t, p, fact)[:20])
 }
 
 // faultFinish answers the last two questions of the DevOps check from the

@@ -37,11 +37,12 @@ func (g *managers) T(id string, kv ...any) string { return g.p.T(id, kv...) }
 // cards returns the bot's messages in the managers' chat.
 func (g *managers) cards() []telegramtest.Message { return g.srv.Messages(managersChat) }
 
-// posts counts the messages sent (not edited) to the managers' chat.
+// posts counts the cards sent (not edited) to the managers' chat; notes
+// about a partner are not cards.
 func (g *managers) posts() int {
 	n := 0
 	for _, c := range g.h.calls("sendMessage", managersChat) {
-		if c.Code == 0 {
+		if c.Code == 0 && strings.HasPrefix(c.Params["text"], "📨") {
 			n++
 		}
 	}
@@ -141,6 +142,11 @@ func TestHandoff(t *testing.T) {
 			assert.Positive(t, card.Edits)
 			assert.Contains(t, card.Text, "✅ <b>ML &amp; AI</b>", "the card shows the new verdict")
 			assert.Contains(t, card.Text, "Please call after 3 pm", "the comment stays")
+			var notes []string
+			for _, m := range g.cards() {
+				notes = append(notes, m.Text)
+			}
+			assert.Contains(t, notes, g.T("note.eligible", "Specs", "ML &amp; AI"), "the managers hear the partner turned eligible")
 
 			// Someone who is not a manager cannot take it.
 			edits := card.Edits
@@ -383,6 +389,26 @@ func TestManagerCommands(t *testing.T) {
 				pick(byChat["43"], "company", "username", "language", "ml_ai_status", "ml_ai_gaps"))
 			_, err := time.Parse(time.RFC3339, byChat["42"]["checked_at"])
 			assert.NoError(t, err, "checked_at is RFC 3339")
+			assert.NotEmpty(t, byChat["43"]["ml_ai_gap_text"], "the gap is spelled out")
+
+			// Filters: only the eligible partner; a bad filter gets the usage.
+			g.say(managersChat, maria, "/export spec=ml_ai status=eligible")
+			docs = h.calls("sendDocument", managersChat)
+			require.Len(t, docs, 2)
+			rows = readCSV(t, docs[1].Files["document"])
+			require.Len(t, rows, 2, "a header and the eligible partner")
+			assert.Equal(t, "42", rows[1][0])
+			g.say(managersChat, maria, "/export status=great")
+			assert.Equal(t, g.T("manager.export_usage"), g.cards()[len(g.cards())-1].Text)
+
+			// /partner by company name; /pipeline names both partners.
+			g.say(managersChat, ivan, "/partner beta")
+			assert.Contains(t, g.cards()[len(g.cards())-1].Text, g.T("card.title", "Company", "Beta"))
+			g.say(managersChat, ivan, "/pipeline")
+			pipeline := g.cards()[len(g.cards())-1].Text
+			assert.Contains(t, pipeline, "<b>"+g.T("pipeline.title_today")+"</b>")
+			assert.Contains(t, pipeline, g.p.N("pipeline.eligible", 1)+"\n   • Alpha")
+			assert.Contains(t, pipeline, g.p.N("pipeline.close", 1)+"\n   • Beta — ")
 			assert.Empty(t, h.refused())
 		})
 	}

@@ -85,13 +85,13 @@ func TestOutboxTypedAnswerGoesToTheQuestionSeen(t *testing.T) {
 	assert.Contains(t, next.Text, questionOf(t, p, "verified_solutions")[:20], "an answer to the question seen counts")
 }
 
-// askingForManager brings n partners (ids from first) to the contact
-// comment prompt.
-func askingForManager(t *testing.T, h *harness, first int64, n int) []*partner {
+// askingForManager brings n partners (ids from first) whose Telegram
+// speaks lang to the contact comment prompt.
+func askingForManager(t *testing.T, h *harness, first int64, n int, lang string) []*partner {
 	t.Helper()
 	var ps []*partner
 	for i := range n {
-		p := h.partner(t, first+int64(i), fmt.Sprintf("P%d", i), "en")
+		p := h.partner(t, first+int64(i), fmt.Sprintf("P%d", i), lang)
 		p.typ("/start")
 		p.pressFor(p.T("button.start_check"), p.T("check.question.company"))
 		p.say("/manager", p.T("contact.ask_comment"))
@@ -121,7 +121,7 @@ func TestOutboxCardsBehindThePacerSurviveAStop(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, withManagers("ru"), func(c *bot.Config) { c.GroupInterval = 400 * time.Millisecond })
 	g := h.managers(t)
-	ps := askingForManager(t, h, 42, 6)
+	ps := askingForManager(t, h, 42, 6, "en")
 	marks := sendRequests(ps)
 	for _, p := range ps {
 		p.waitText(marks[p], p.T("contact.sent"))
@@ -145,24 +145,43 @@ func TestOutboxCardsBehindThePacerSurviveAStop(t *testing.T) {
 }
 
 // TestOutboxManyHandoffsDoNotDelayAPartner: 40 partners ask for a manager
-// at once, with Telegram's group pace; each is told at once, and a partner
-// who has nothing to do with it gets its answer within a second.
+// at once, with Telegram's group pace and each chat's pace as in
+// production; each is told at once, and a partner who has nothing to do
+// with it gets its answer within a second, in either language. The bot's
+// budget in all is left wide here: 41 replies at once are more than one
+// second's burst of a 25-30 a second budget, whose own wait
+// TestBudget* measure.
 func TestOutboxManyHandoffsDoNotDelayAPartner(t *testing.T) {
-	t.Parallel()
-	h := newHarness(t, withManagers("ru"), func(c *bot.Config) { c.GroupInterval = 3 * time.Second })
-	ps := askingForManager(t, h, 1000, 40)
-	other := h.partner(t, 42, "Alice", "en")
-	g := h.managers(t)
-	marks := sendRequests(ps)
-	m := other.mark()
-	asked := time.Now()
-	h.srv.SendText(other.chat, other.user, "/start")
-	other.waitStep(m)
-	took := time.Since(asked)
-	t.Logf("the unrelated partner's reply after %v", took.Round(time.Millisecond))
-	assert.Less(t, took, time.Second, "the unrelated partner's reply is not held by the cards")
-	for _, p := range ps {
-		p.waitText(marks[p], p.T("contact.sent"))
+	for _, lang := range []string{"en", "ru"} {
+		t.Run(lang, func(t *testing.T) {
+			h := newHarness(t, withManagers(lang), func(c *bot.Config) {
+				c.GroupInterval, c.ChatInterval, c.SendRate = 3*time.Second, time.Second, 1000
+			})
+			ps := askingForManager(t, h, 1000, 40, lang)
+			// The setup spent the chats' bursts (three messages each, and
+			// the request's turn sends two): as partners who read before
+			// they tap, give them two seconds to refill.
+			time.Sleep(2 * time.Second)
+			other := h.partner(t, 42, "Alice", lang)
+			g := h.managers(t)
+			marks := sendRequests(ps)
+			m := other.mark()
+			asked := time.Now()
+			h.srv.SendText(other.chat, other.user, "/start")
+			other.waitStep(m)
+			took := time.Since(asked)
+			t.Logf("the unrelated partner's reply after %v", took.Round(time.Millisecond))
+			bound := time.Second
+			if raceDetector {
+				// 41 turns at once take seconds under the detector, with
+				// or without cards waiting.
+				bound = 5 * time.Second
+			}
+			assert.Less(t, took, bound, "the unrelated partner's reply is not held by the cards")
+			for _, p := range ps {
+				p.waitText(marks[p], p.T("contact.sent"))
+			}
+			assert.Less(t, g.posts(), 40, "every partner is told while cards still wait for the group's slots")
+		})
 	}
-	assert.Less(t, g.posts(), 40, "every partner is told while cards still wait for the group's slots")
 }

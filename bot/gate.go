@@ -22,7 +22,8 @@ import (
 // the whole batch is stored in the inbox in one transaction, so a crash
 // never loses an update Telegram considers confirmed.
 type gate struct {
-	client *http.Client
+	client *http.Client // long polls
+	calls  *http.Client // every other request, with its own timeout; client when nil
 	// flush stores a batch durably; it retries until it succeeds or ctx ends.
 	flush func(ctx context.Context, batch []*models.Update) error
 
@@ -30,11 +31,14 @@ type gate struct {
 	// updates Telegram holds behind it, which are neither stored nor
 	// confirmed: their senders are told that their messages are not lost.
 	tell func(ctx context.Context, u *models.Update)
+	// limited, when set, hears the retry_after of a poll refused with 429.
+	limited func(time.Duration)
 
 	mu        sync.Mutex
 	cond      *sync.Cond
-	delivered int64 // highest update id handed to the library
-	received  int64 // highest update id our handler has seen
+	notBefore time.Time // no poll before: Telegram's retry_after of a 429
+	delivered int64     // highest update id handed to the library
+	received  int64     // highest update id our handler has seen
 	buffer    []*models.Update
 }
 
@@ -47,9 +51,15 @@ func newGate(client *http.Client, flush func(context.Context, []*models.Update) 
 // Do implements the library's HttpClient.
 func (g *gate) Do(req *http.Request) (*http.Response, error) {
 	if !strings.HasSuffix(req.URL.Path, "/getUpdates") {
+		if g.calls != nil {
+			return g.calls.Do(req)
+		}
 		return g.client.Do(req)
 	}
 	if err := g.settle(req.Context(), req.URL.String()); err != nil {
+		return nil, err
+	}
+	if err := g.waitRetryAfter(req.Context()); err != nil {
 		return nil, err
 	}
 	resp, err := g.client.Do(req)
@@ -66,6 +76,19 @@ func (g *gate) Do(req *http.Request) (*http.Response, error) {
 		Result []struct {
 			UpdateID int64 `json:"update_id"`
 		} `json:"result"`
+		Parameters struct {
+			RetryAfter int `json:"retry_after"`
+		} `json:"parameters"`
+	}
+	if json.Unmarshal(body, &batch) == nil && batch.Parameters.RetryAfter > 0 {
+		// The library retries a failed poll after 100 ms, doubling up to
+		// 5 s, whatever Telegram asked: the next poll waits here instead.
+		g.mu.Lock()
+		g.notBefore = time.Now().Add(time.Duration(batch.Parameters.RetryAfter) * time.Second)
+		g.mu.Unlock()
+		if g.limited != nil {
+			g.limited(time.Duration(batch.Parameters.RetryAfter) * time.Second)
+		}
 	}
 	if json.Unmarshal(body, &batch) == nil {
 		g.mu.Lock()
@@ -75,6 +98,24 @@ func (g *gate) Do(req *http.Request) (*http.Response, error) {
 		g.mu.Unlock()
 	}
 	return resp, nil
+}
+
+// waitRetryAfter holds a poll until the retry_after of the last 429 passed.
+func (g *gate) waitRetryAfter(ctx context.Context) error {
+	g.mu.Lock()
+	d := time.Until(g.notBefore)
+	g.mu.Unlock()
+	if d <= 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }
 
 // receive takes one update from the library's handler.

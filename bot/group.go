@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"specbot/app"
+	"specbot/store"
 )
 
 // The group sender: the one goroutine that posts into the managers' chat.
@@ -32,6 +33,7 @@ func (b *Bot) runGroup(ctx context.Context) {
 	t := time.NewTicker(groupRetry)
 	defer t.Stop()
 	for {
+		b.nudge(ctx)
 		b.drainGroup(ctx)
 		select {
 		case <-ctx.Done():
@@ -45,7 +47,7 @@ func (b *Bot) runGroup(ctx context.Context) {
 // drainGroup posts or edits, in order, every card waiting; it stops at the
 // first that fails, to be tried again on the next round.
 func (b *Bot) drainGroup(ctx context.Context) {
-	unsent, err := b.app.Unsent(ctx, b.cfg.ManagersChatID, 0)
+	unsent, err := b.app.Unsent(ctx, b.managersChat(), 0)
 	if err != nil {
 		b.log.Warn("list waiting cards", "err", err)
 		return
@@ -56,6 +58,17 @@ func (b *Bot) drainGroup(ctx context.Context) {
 			return
 		}
 		if o.HandoffID == 0 {
+			continue
+		}
+		if o.Group != nil {
+			if !b.postItem(ctx, o) {
+				return
+			}
+			continue
+		}
+		if o.Err != nil {
+			b.log.Error("unreadable group post dropped", "outbox", o.ID, "err", o.Err)
+			b.markSent(ctx, o)
 			continue
 		}
 		if seen[o.HandoffID] {
@@ -85,19 +98,44 @@ func (b *Bot) postQueuedCard(ctx context.Context, o app.Outbound) bool {
 	}
 	text, markup := fitCard(h.Card.Text, h.ChatID), cardMarkup(h.Card)
 	if h.CardMessageID != 0 && b.editCard(ctx, h.Handoff, text, markup) {
+		b.syncTopic(ctx, h)
 		b.markSent(ctx, o)
 		return true
 	}
-	id := b.postCard(ctx, text, markup)
+	thread, err := b.topicFor(ctx, h)
+	if err != nil {
+		b.log.Warn("topic for a card", "handoff", h.ID, "err", b.redact(err))
+		if ctx.Err() == nil {
+			_ = b.app.SendFailed(context.WithoutCancel(ctx), o, 0)
+		}
+		return false
+	}
+	id := b.postCard(ctx, thread, text, markup)
 	if id == 0 {
 		if ctx.Err() == nil {
 			_ = b.app.SendFailed(context.WithoutCancel(ctx), o, 0)
 		}
 		return false
 	}
-	if err := b.app.CardPosted(ctx, &h, b.cfg.ManagersChatID, id); err != nil {
+	if err := b.app.CardPosted(ctx, &h, b.managersChat(), id); err != nil {
 		b.log.Error("save handoff card", "handoff", h.ID, "err", err)
 	}
+	if err := b.app.Posted(ctx, store.GroupPost{ManagersChatID: b.managersChat(), MessageID: id, ChatID: h.ChatID, Kind: store.PostCard}); err != nil {
+		b.log.Warn("record group post", "err", err)
+	}
+	b.syncTopic(ctx, h)
 	b.markSent(ctx, o)
 	return true
+}
+
+// nudge queues a reminder of every card that waited untaken longer than
+// HandoffNudge, once each.
+func (b *Bot) nudge(ctx context.Context) {
+	n, err := b.app.Nudge(ctx, b.managersChat(), b.cfg.Now().Add(-b.cfg.HandoffNudge), b.cfg.ManagersLang)
+	if err != nil {
+		b.log.Warn("nudge untaken cards", "err", err)
+	}
+	if n > 0 {
+		b.log.Info("untaken cards nudged", "count", n)
+	}
 }

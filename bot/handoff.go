@@ -25,7 +25,7 @@ func (b *Bot) handoff(ctx context.Context, turn app.Turn, who app.Who, comment s
 		b.configGapOnce.Do(func() { b.log.Warn("a partner asked for a manager, but SPECBOT_MANAGERS_CHAT_ID is not set") })
 		return []dialogs.Message{{Text: locales.For(lang).T("contact.not_configured")}}
 	}
-	h, err := b.app.RequestHandoff(ctx, who.ChatID, comment, b.cfg.ManagersLang, b.cfg.ManagersChatID)
+	h, err := b.app.RequestHandoff(ctx, who.ChatID, comment, b.cfg.ManagersLang, b.managersChat())
 	if err != nil {
 		b.log.Error("handoff", "chat_id", who.ChatID, "err", err)
 		return []dialogs.Message{dialogs.ContactFailed(lang)}
@@ -70,12 +70,10 @@ func fitCard(text string, chatID int64) string {
 	return strings.TrimRight(b.String(), "\n") + more
 }
 
-// postCard posts a card into the managers' chat, paced for a group.
-func (b *Bot) postCard(ctx context.Context, text string, markup models.ReplyMarkup) int {
-	if err := b.managers.Wait(ctx); err != nil {
-		return 0
-	}
-	id, err := b.sendText(ctx, b.cfg.ManagersChatID, text, markup, true)
+// postCard posts a card into the managers' chat, in thread (0: the chat
+// itself), paced for a group.
+func (b *Bot) postCard(ctx context.Context, thread int, text string, markup models.ReplyMarkup) int {
+	id, err := b.sendGroup(ctx, thread, 0, text, markup)
 	if err != nil {
 		b.log.Error("post handoff card", "err", b.redact(err))
 		return 0
@@ -85,6 +83,10 @@ func (b *Bot) postCard(ctx context.Context, text string, markup models.ReplyMark
 
 // editCard replaces a card in place; false when Telegram refused.
 func (b *Bot) editCard(ctx context.Context, h store.Handoff, text string, markup models.ReplyMarkup) bool {
+	key := fmt.Sprintf("%s\x00%v", text, markup)
+	if last, ok := b.cardShown.Load(h.ID); ok && last == key {
+		return true // the card already shows it: no call spent on "not modified"
+	}
 	if err := b.managers.Wait(ctx); err != nil {
 		return false
 	}
@@ -95,7 +97,11 @@ func (b *Bot) editCard(ctx context.Context, h store.Handoff, text string, markup
 			LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tgbot.True()}})
 		return err
 	})
-	return err == nil || isNotModified(err)
+	if err == nil || isNotModified(err) {
+		b.cardShown.Store(h.ID, key)
+		return true
+	}
+	return false
 }
 
 // onHandoffButton handles Take and Done on a card.
@@ -145,8 +151,14 @@ func (b *Bot) onHandoffButton(ctx context.Context, u *models.Update, data string
 		}
 		b.wakeGroup()
 	}
-	if taken && h.Partner.ChatID != 0 && !h.Partner.Unreachable {
-		b.send(ctx, h.ChatID, dialogs.ContactTaken(h.Partner.Lang, q.From.FirstName))
+	if h.Partner.ChatID != 0 && !h.Partner.Unreachable {
+		// Stored with the update's done mark: sent once, even after a
+		// crash, and now, not at the group's pace.
+		note := dialogs.ContactTaken(h.Partner.Lang, q.From.FirstName)
+		if !taken {
+			note = dialogs.ContactDone(h.Partner.Lang, q.From.FirstName)
+		}
+		return b.answer(ctx, u.ID, h.ChatID, []dialogs.Message{note}, nil)
 	}
 	return b.done(ctx, u.ID)
 }

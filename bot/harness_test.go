@@ -73,6 +73,9 @@ type harness struct {
 	// test delivers them.
 	webhook bool
 
+	// movedGroup is the supergroup the managers' group was upgraded to, 0 if none.
+	movedGroup int64
+
 	db   *store.DB
 	addr string
 	// skew moves the store's clock ahead of time.Now (invitations expire
@@ -105,6 +108,10 @@ func newHarness(t *testing.T, opts ...option) *harness {
 	cfg := bot.Config{
 		Token: testToken, APIURL: srv.URL(), HTTPAddr: "127.0.0.1:0",
 		PollTimeout: 2 * time.Second, GroupInterval: 10 * time.Millisecond, ShutdownGrace: 5 * time.Second,
+		// The simulated partners act faster than people: Telegram's pace
+		// and budget are left wide except where a test sets them
+		// (TestDeliveryRepliesToOneChatArePaced, TestOutboxMany…, TestBudget*).
+		ChatInterval: time.Millisecond, SendRate: 1000,
 	}
 	for _, o := range opts {
 		o(&cfg)
@@ -202,8 +209,13 @@ func (h *harness) idle() bool {
 		return false
 	}
 	// Cards wait in the outbox for the group sender.
-	if cards, err := h.db.PendingOutbound(context.Background(), managersChat, 1); err != nil || len(cards) > 0 {
-		return false
+	for _, chat := range []int64{managersChat, h.cfg.ManagersChatID, h.movedGroup} {
+		if chat == 0 {
+			continue
+		}
+		if cards, err := h.db.PendingOutbound(context.Background(), chat, 1); err != nil || len(cards) > 0 {
+			return false
+		}
 	}
 	n, err := h.metric("specbot_chats_in_flight")
 	return err == nil && n == 0
@@ -460,6 +472,44 @@ func (p *partner) find(s string) []telegramtest.Message {
 		}
 	}
 	return out
+}
+
+// asked counts the times the bot showed a text to the partner: each
+// message sent with it, and each edit that turned a message into it (a
+// question answered by a button becomes the next one in place).
+func (p *partner) asked(q string) int {
+	// The sent messages, in the order of the successful sendMessage calls
+	// that made them.
+	var sent []int
+	for _, m := range p.srv.Messages(p.chat) {
+		if m.Method == "sendMessage" {
+			sent = append(sent, m.ID)
+		}
+	}
+	n, i := 0, 0
+	shows := map[string]bool{} // message id -> it shows q now
+	for _, c := range p.srv.Calls("sendMessage", "editMessageText") {
+		if c.Code != 0 || c.ChatID() != p.chat {
+			continue
+		}
+		has := strings.Contains(c.Params["text"], q)
+		if c.Method == "sendMessage" {
+			if has {
+				n++
+			}
+			if i < len(sent) {
+				shows[strconv.Itoa(sent[i])] = has
+			}
+			i++
+			continue
+		}
+		id := c.Params["message_id"]
+		if has && !shows[id] {
+			n++
+		}
+		shows[id] = has
+	}
+	return n
 }
 
 // deadButtons returns the questions (messages starting with their "Step N

@@ -95,7 +95,7 @@ func (b *Bot) apologizeOnce(ctx context.Context, u *models.Update) {
 	if u.CallbackQuery != nil {
 		b.answerCallback(ctx, u.CallbackQuery.ID, p.T("error.apology_short"))
 	}
-	b.sendPlain(ctx, chat, p.T("error.storage"))
+	b.tell(ctx, chat, p.T("error.storage"))
 }
 
 // receive is the library's handler in polling mode: the gate stores the
@@ -250,6 +250,7 @@ func (d *dispatcher) worker(ctx context.Context, chatID int64) {
 		d.mu.Unlock()
 		return
 	}
+	ctx = withSlot(ctx, d.sem) // given back while a reply waits for its chat's pace
 	d.b.metrics.Inflight.Inc()
 	defer func() {
 		<-d.sem

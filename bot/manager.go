@@ -1,12 +1,11 @@
 package bot
 
 import (
-	"bytes"
 	"context"
 
-	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"specbot/app"
 	"specbot/dialogs"
 	"specbot/locales"
 )
@@ -17,10 +16,10 @@ func (b *Bot) isManagerContext(m *models.Message) bool {
 	if m.From == nil || !b.cfg.isManager(m.From.ID) {
 		return false
 	}
-	return m.Chat.Type == models.ChatTypePrivate || m.Chat.ID == b.cfg.ManagersChatID
+	return m.Chat.Type == models.ChatTypePrivate || b.isManagersChat(m.Chat.ID)
 }
 
-// managerCommand runs /stats, /partner and /export; handled is false for
+// managerCommand runs /stats, /pipeline, /partner and /export; handled is false for
 // anything else, which then goes to the partner dialogs. From anyone who is
 // not a manager these commands never get here, so they act as unknown.
 func (b *Bot) managerCommand(ctx context.Context, u *models.Update, cmd, args string) (bool, error) {
@@ -33,13 +32,22 @@ func (b *Bot) managerCommand(ctx context.Context, u *models.Update, cmd, args st
 		text, err = b.app.Stats(ctx, b.cfg.ManagersLang)
 	case "partner":
 		text, err = b.app.PartnerReport(ctx, b.cfg.ManagersLang, args)
+	case "pipeline":
+		text, err = b.app.Pipeline(ctx, b.cfg.ManagersLang, args, b.managersChat())
 	case "export":
-		err = b.export(ctx, chatID, p)
-		if err == nil {
-			return true, b.done(ctx, u.ID)
+		f, ferr := b.app.ParseExportFilter(args)
+		if ferr != nil {
+			text = p.T("manager.export_usage")
+			break
 		}
+		data, err := b.app.ExportCSV(ctx, f, b.cfg.ManagersLang)
+		if err != nil {
+			return true, err
+		}
+		name := "specbot-" + b.cfg.Now().Format("2006-01-02") + ".csv"
+		return true, b.answerIn(ctx, u.ID, chatID, b.topicOf(u.Message), nil, &app.Document{Name: name, Data: data, Caption: p.T("manager.export_caption")})
 	case "help":
-		if chatID != b.cfg.ManagersChatID {
+		if !b.isManagersChat(chatID) {
 			return false, nil
 		}
 		text = p.T("manager.help")
@@ -49,23 +57,30 @@ func (b *Bot) managerCommand(ctx context.Context, u *models.Update, cmd, args st
 	if err != nil {
 		return true, err
 	}
-	b.send(ctx, chatID, dialogs.Message{Text: text})
-	return true, b.done(ctx, u.ID)
+	// Stored with the update's done mark: a redelivered command is not
+	// answered twice.
+	return true, b.answerIn(ctx, u.ID, chatID, b.topicOf(u.Message), []dialogs.Message{{Text: text}}, nil)
 }
 
-// export sends a CSV of the latest report of every partner.
-func (b *Bot) export(ctx context.Context, chatID int64, p *locales.Printer) error {
-	data, err := b.app.ExportCSV(ctx)
-	if err != nil {
-		return err
+// topicOf is the forum topic of the managers' chat a message was written
+// in, where the bot answers it; 0 for anywhere else.
+func (b *Bot) topicOf(m *models.Message) int {
+	if !m.IsTopicMessage || m.MessageThreadID == 0 || !b.isManagersChat(m.Chat.ID) {
+		return 0
 	}
-	name := "specbot-" + b.cfg.Now().Format("2006-01-02") + ".csv"
-	return b.call(ctx, "sendDocument", func(ctx context.Context) error {
-		_, err := b.tg.SendDocument(ctx, &tgbot.SendDocumentParams{
-			ChatID:   chatID,
-			Document: &models.InputFileUpload{Filename: name, Data: bytes.NewReader(data)},
-			Caption:  p.T("manager.export_caption"),
-		})
-		return err
-	})
+	return m.MessageThreadID
+}
+
+// replyInTopic sends messages into a topic of the managers' chat at the
+// group's pace and returns how many went out.
+func (b *Bot) replyInTopic(ctx context.Context, thread int, msgs []dialogs.Message) int {
+	for i, m := range msgs {
+		for _, part := range split(m.Text, maxMessageRunes) {
+			if _, err := b.sendGroup(ctx, thread, 0, part, nil); err != nil {
+				b.log.Warn("answer in a topic", "err", b.redact(err))
+				return i
+			}
+		}
+	}
+	return len(msgs)
 }

@@ -130,7 +130,7 @@ func (m *Metrics) countCheck(out dialogs.Outcome) {
 }
 
 // registerState adds the series read from the bot's state when scraped:
-// the last Bot API success and the reminder outbox depth.
+// the last Bot API success and the depths of the reminder and reply outboxes.
 func (b *Bot) registerState(reg prometheus.Registerer) {
 	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "specbot_telegram_last_success_timestamp_seconds",
@@ -149,6 +149,18 @@ func (b *Bot) registerState(reg prometheus.Registerer) {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
 		n, err := b.app.ReminderBacklog(ctx)
+		if err != nil {
+			return -1
+		}
+		return float64(n)
+	}))
+	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "specbot_reply_outbox_depth",
+		Help: "Batches of replies, notes and cards stored and not yet sent; -1 when the database cannot be read.",
+	}, func() float64 {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		n, err := b.app.ReplyBacklog(ctx)
 		if err != nil {
 			return -1
 		}

@@ -1,45 +1,147 @@
 package bot
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net"
 	"sync"
 
+	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
 	"specbot/app"
 	"specbot/dialogs"
+	"specbot/store"
 )
 
-// The reply outbox, as the Telegram adapter drains it. A turn's replies are
-// stored with the turn (app.Handle); the chat's worker sends them right
-// after the commit and marks them sent. What a crash, a restart or a Bot API
-// outage left unsent is sent at the next start, in order per chat, and
-// before the chat's next input is applied: a partner answers only what it
-// has seen.
+// The reply outbox, as the Telegram adapter drains it. Whatever the bot
+// says is stored before it is sent: a turn's replies with the turn
+// (app.Handle), a command's answer with the update's done mark (answer),
+// a note of our own on its own (tell). The sender claims a batch, sends it
+// and marks it sent. What a crash, a restart or a Bot API outage left
+// unsent is sent at the next start, by a timer (retry.go), or before the
+// chat's next input is applied, whichever comes first, in order per chat:
+// a partner answers only what it has seen.
 
 // deliver sends one stored batch and records the outcome: sent, or kept
-// with what is left for a later attempt. It reports whether all of it went.
+// with what is left for a later attempt (the timed retries send it then,
+// if the chat's next input does not come first). It reports whether all
+// of it went. A batch another sender claimed first is left to it.
 func (b *Bot) deliver(ctx context.Context, o app.Outbound, anchor int, forgotten bool) bool {
+	marked := false
 	if o.ID != 0 {
-		if err := b.app.Sending(ctx, o.ID); err != nil {
+		if err := b.app.Sending(ctx, o.ID); isNotFound(err) {
+			return true
+		} else if err != nil {
 			b.log.Warn("mark replies sending", "chat_id", o.ChatID, "outbox_id", o.ID, "err", err)
+		} else {
+			marked = true
 		}
 	}
-	n := b.reply(ctx, o.ChatID, o.Messages, o.Pressed, anchor, forgotten)
+	var n int
+	if o.Thread != 0 && b.isManagersChat(o.ChatID) {
+		n = b.replyInTopic(ctx, o.Thread, o.Messages)
+	} else {
+		n = b.reply(ctx, o.ChatID, o.Messages, o.Pressed, anchor, forgotten)
+	}
+	total := len(o.Messages)
+	if o.Document != nil {
+		total++
+		if n == len(o.Messages) && b.sendDocument(ctx, o.ChatID, o.Thread, o.Document) {
+			n++
+		}
+	}
 	if o.ID == 0 {
-		return n == len(o.Messages)
+		return n == total
 	}
 	// The outcome is recorded even when ctx ended mid-send.
 	rec := context.WithoutCancel(ctx)
-	if n == len(o.Messages) {
+	if n == total {
+		b.retries.forget(o.ID)
+		if marked {
+			// Marked sending, it is never sent again: the sent mark need
+			// not be waited for, and shares the next commit.
+			b.app.SentLater(o.ID, func(err error) {
+				if err != nil && !isNotFound(err) {
+					b.log.Warn("mark replies sent", "chat_id", o.ChatID, "outbox_id", o.ID, "err", err)
+				}
+			})
+			return true
+		}
 		b.markSent(rec, o)
 		return true
 	}
-	b.log.Warn("replies kept for a later attempt", "chat_id", o.ChatID, "outbox_id", o.ID, "delivered", n, "of", len(o.Messages))
+	b.log.Warn("replies kept for a later attempt", "chat_id", o.ChatID, "outbox_id", o.ID, "delivered", n, "of", total)
 	if err := b.app.SendFailed(rec, o, n); err != nil {
 		b.log.Warn("count reply attempt", "chat_id", o.ChatID, "outbox_id", o.ID, "err", err)
 	}
+	b.retries.after(o.ID, b.retryWait(o.Attempts+1))
 	return false
+}
+
+// answer stores what to send chatID in answer to update updateID, marks
+// the update done in the same write, and sends it: a manager's figures or
+// export, a refusal of a message the bot cannot read. An update delivered
+// again after a crash is done already and is not answered twice.
+func (b *Bot) answer(ctx context.Context, updateID, chatID int64, msgs []dialogs.Message, doc *app.Document) error {
+	return b.answerIn(ctx, updateID, chatID, 0, msgs, doc)
+}
+
+// answerIn is answer in a forum topic of the managers' chat (0: none).
+func (b *Bot) answerIn(ctx context.Context, updateID, chatID int64, thread int, msgs []dialogs.Message, doc *app.Document) error {
+	o, err := b.app.AnswerIn(ctx, updateID, chatID, thread, msgs, doc)
+	if errors.Is(err, store.ErrAlreadyDone) {
+		b.log.Info("update answered before; skipped", "update_id", updateID, "chat_id", chatID)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if o.ID != 0 {
+		b.deliver(ctx, o, 0, false)
+	}
+	return nil
+}
+
+// tell sends chatID a note of our own (an apology) through the outbox. When
+// the database refuses it (the note may be about that very outage), it is
+// sent directly: better a note that could be lost than none.
+func (b *Bot) tell(ctx context.Context, chatID int64, text string) {
+	msgs := []dialogs.Message{{Text: text}}
+	o, err := b.app.Answer(ctx, 0, chatID, msgs, nil)
+	if err != nil {
+		b.log.Warn("note not stored; sent directly", "chat_id", chatID, "err", err)
+		b.reply(ctx, chatID, msgs, 0, 0, false)
+		return
+	}
+	b.deliver(ctx, o, 0, false)
+}
+
+// sendDocument sends a file; false when worth another attempt later (as
+// sendOK).
+func (b *Bot) sendDocument(ctx context.Context, chatID int64, thread int, d *app.Document) bool {
+	err := b.call(ctx, "sendDocument", func(ctx context.Context) error {
+		if err := b.pace.wait(ctx, chatID); err != nil {
+			return err
+		}
+		_, err := b.tg.SendDocument(ctx, &tgbot.SendDocumentParams{
+			ChatID:          chatID,
+			MessageThreadID: thread,
+			Document:        &models.InputFileUpload{Filename: d.Name, Data: bytes.NewReader(d.Data)},
+			Caption:         d.Caption,
+		})
+		return err
+	})
+	if err == nil {
+		return true
+	}
+	b.log.Warn("send document", "chat_id", chatID, "err", b.redact(err))
+	switch apiCode(err) {
+	case "403", "400":
+		return true
+	}
+	return ambiguous(err)
 }
 
 // resendUnsent sends a chat's unsent batches, oldest first, and returns how
@@ -47,6 +149,13 @@ func (b *Bot) deliver(ctx context.Context, o app.Outbound, anchor int, forgotten
 // count). It stops at the first that does not go through, so the order
 // holds.
 func (b *Bot) resendUnsent(ctx context.Context, chatID int64) int {
+	unlock, _ := b.chatLocks.lock(chatID, true)
+	defer unlock()
+	return b.resendChat(ctx, chatID)
+}
+
+// resendChat is resendUnsent with the chat's lock held.
+func (b *Bot) resendChat(ctx context.Context, chatID int64) int {
 	unsent, err := b.app.Unsent(ctx, chatID, 0)
 	if err != nil {
 		b.log.Warn("list unsent replies", "chat_id", chatID, "err", err)
@@ -67,6 +176,51 @@ func (b *Bot) resendUnsent(ctx context.Context, chatID int64) int {
 		}
 	}
 	return unseen
+}
+
+// chatLocks hold one lock per chat while its outbox is resent: the chat's
+// worker and the timed retries never send one chat's batches at once. A
+// lock per chat, not a lock shared by several: a worker never waits for
+// another chat's, so workers giving their slot back while they wait for
+// their chat's pace cannot deadlock on each other.
+type chatLocks struct {
+	mu    sync.Mutex
+	chats map[int64]*chatLock
+}
+
+type chatLock struct {
+	sync.Mutex
+	users int
+}
+
+// lock takes chatID's lock, waiting for it when wait is set; ok is false
+// when it was busy and wait was not set. unlock releases it.
+func (c *chatLocks) lock(chatID int64, wait bool) (unlock func(), ok bool) {
+	c.mu.Lock()
+	if c.chats == nil {
+		c.chats = map[int64]*chatLock{}
+	}
+	l := c.chats[chatID]
+	if l == nil {
+		l = &chatLock{}
+		c.chats[chatID] = l
+	}
+	l.users++
+	c.mu.Unlock()
+	release := func() {
+		c.mu.Lock()
+		if l.users--; l.users == 0 {
+			delete(c.chats, chatID)
+		}
+		c.mu.Unlock()
+	}
+	if wait {
+		l.Lock()
+	} else if !l.TryLock() {
+		release()
+		return func() {}, false
+	}
+	return func() { l.Unlock(); release() }, true
 }
 
 // drainOutbox sends every chat's unsent batches at start, before any new
@@ -131,8 +285,14 @@ func (s *sentSet) has(id int64) bool {
 }
 
 // ambiguous is a failure after the request was sent, whose effect is
-// unknown: the wait for the answer ran out or was cancelled.
+// unknown: the wait for the answer ran out or was cancelled. A connection
+// that could not be made sent nothing.
 func ambiguous(err error) bool {
+	var op *net.OpError
+	var ns *notSent
+	if errors.As(err, &op) && op.Op == "dial" || errors.As(err, &ns) {
+		return false
+	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return true
 	}

@@ -24,6 +24,7 @@ type anchorCache struct {
 	log *slog.Logger
 
 	ids     sync.Map // chat id -> message id of its current question
+	menus   sync.Map // chat id -> message id of its last menu, in memory only
 	dirtyMu sync.Mutex
 	dirty   map[int64]int // ids not yet written down
 }
@@ -53,6 +54,24 @@ func (a *anchorCache) note(chatID int64, id int) {
 	a.dirtyMu.Unlock()
 }
 
+// menu is the message id of the chat's last menu with live buttons (the
+// welcome, the language chooser), 0 when none is known.
+func (a *anchorCache) menu(chatID int64) int {
+	if v, ok := a.menus.Load(chatID); ok {
+		return v.(int)
+	}
+	return 0
+}
+
+// setMenu remembers the chat's last menu; 0 forgets it.
+func (a *anchorCache) setMenu(chatID int64, id int) {
+	if id == 0 {
+		a.menus.Delete(chatID)
+		return
+	}
+	a.menus.Store(chatID, id)
+}
+
 // drop forgets the chat's question in memory only: the next get reads the
 // store.
 func (a *anchorCache) drop(chatID int64) { a.ids.Delete(chatID) }
@@ -61,6 +80,7 @@ func (a *anchorCache) drop(chatID int64) { a.ids.Delete(chatID) }
 // data was deleted).
 func (a *anchorCache) forget(chatID int64) {
 	a.ids.Delete(chatID)
+	a.menus.Delete(chatID)
 	a.dirtyMu.Lock()
 	delete(a.dirty, chatID)
 	a.dirtyMu.Unlock()

@@ -48,7 +48,7 @@ func (b *Bot) process(ctx context.Context, in store.InboxUpdate) error {
 	b.metrics.Errors.WithLabelValues("process").Inc()
 	attempts := b.dispatch.attempts(u.ID) + 1
 	log.Error("process update", "attempt", attempts, "err", b.redact(err))
-	if attempts == 1 && in.ChatID != b.cfg.ManagersChatID {
+	if attempts == 1 && !b.isManagersChat(in.ChatID) {
 		// The update stays in the inbox and is tried again: tell the
 		// partner it is not lost, not to send it again (a second copy of
 		// a typed answer would answer the next question).
@@ -137,7 +137,7 @@ func (b *Bot) park(ctx context.Context, in store.InboxUpdate, u *models.Update, 
 		b.apologize(ctx, u, in.ChatID)
 		return nil
 	}
-	if attempts == 1 && in.ChatID != b.cfg.ManagersChatID {
+	if attempts == 1 && !b.isManagersChat(in.ChatID) {
 		b.apologizeOnce(ctx, u)
 	}
 	return pe
@@ -159,7 +159,7 @@ func (b *Bot) langOf(ctx context.Context, chatID int64, code string) string {
 // apologize tells the partner something went wrong on our side; their
 // answers so far are safe because nothing was half-written.
 func (b *Bot) apologize(ctx context.Context, u *models.Update, chatID int64) {
-	if chatID == 0 || chatID == b.cfg.ManagersChatID {
+	if chatID == 0 || b.isManagersChat(chatID) {
 		return
 	}
 	code := ""
@@ -170,7 +170,7 @@ func (b *Bot) apologize(ctx context.Context, u *models.Update, chatID int64) {
 	if u.CallbackQuery != nil {
 		b.answerCallback(ctx, u.CallbackQuery.ID, p.T("error.apology_short"))
 	}
-	b.sendPlain(ctx, chatID, p.T("error.apology"))
+	b.tell(ctx, chatID, p.T("error.apology"))
 }
 
 func sender(u *models.Update) *models.User {
@@ -206,14 +206,22 @@ func (b *Bot) onMessage(ctx context.Context, u *models.Update) error {
 			return err
 		}
 	}
+	if b.isManagersChat(chatID) {
+		return b.onManagersMessage(ctx, u, cmd, args)
+	}
 	if m.Chat.Type != models.ChatTypePrivate {
 		// The bot talks to partners privately; in groups it answers only
 		// commands addressed to it, with a pointer to the private chat.
-		if cmd != "" && chatID != b.cfg.ManagersChatID {
+		if cmd != "" && !b.isManagersChat(chatID) {
 			p := locales.For(b.langOf(ctx, chatID, langCode(m.From)))
-			b.sendPlain(ctx, chatID, p.T("group.private_only"))
+			return b.answer(ctx, u.ID, chatID, []dialogs.Message{{Text: p.T("group.private_only")}}, nil)
 		}
 		return b.done(ctx, u.ID)
+	}
+	if cmd == "" && (m.Text == "" || utf8.RuneCountInString(m.Text) <= maxTextRunes) {
+		if passed, err := b.passOn(ctx, u); passed || err != nil {
+			return err
+		}
 	}
 	who := whoOf(chatID, m.From)
 	var in dialogs.Input
@@ -223,14 +231,12 @@ func (b *Bot) onMessage(ctx context.Context, u *models.Update) error {
 	case m.Text != "":
 		if utf8.RuneCountInString(m.Text) > maxTextRunes {
 			p := locales.For(b.langOf(ctx, chatID, who.LangCode))
-			b.sendPlain(ctx, chatID, p.T("input.too_long"))
-			return b.done(ctx, u.ID)
+			return b.answer(ctx, u.ID, chatID, []dialogs.Message{{Text: p.T("input.too_long")}}, nil)
 		}
 		in = dialogs.Input{Text: m.Text, LangCode: who.LangCode}
 	default:
 		p := locales.For(b.langOf(ctx, chatID, who.LangCode))
-		b.sendPlain(ctx, chatID, p.T("input.not_text"))
-		return b.done(ctx, u.ID)
+		return b.answer(ctx, u.ID, chatID, []dialogs.Message{{Text: p.T("input.not_text")}}, nil)
 	}
 	return b.converse(ctx, u.ID, who, in, 0)
 }
@@ -282,7 +288,15 @@ func (b *Bot) onMember(ctx context.Context, u *models.Update) error {
 	cm := u.MyChatMember
 	if cm.Chat.Type == models.ChatTypePrivate {
 		blocked := cm.NewChatMember.Type == models.ChatMemberTypeBanned
-		if err := b.app.SetUnreachable(ctx, cm.Chat.ID, blocked); err != nil && !isNotFound(err) {
+		var err error
+		if blocked {
+			// The managers see it in the partner's topic.
+			err = b.app.Blocked(ctx, cm.Chat.ID, b.managersChat(), b.cfg.ManagersLang)
+			b.wakeGroup()
+		} else {
+			err = b.app.SetUnreachable(ctx, cm.Chat.ID, false)
+		}
+		if err != nil && !isNotFound(err) {
 			return err
 		}
 	}
@@ -313,13 +327,30 @@ func (b *Bot) converse(ctx context.Context, updateID int64, who app.Who, in dial
 	if len(callbackID) > 0 {
 		b.answerCallback(ctx, callbackID[0], out.Notice)
 	}
+	// What the handoff says is stored as a batch of its own, behind the
+	// turn's: a crash before it went out does not lose it.
+	var told app.Outbound
 	if out.Contact != nil {
-		out.Messages = append(out.Messages, b.handoff(ctx, turn, who, out.Contact.Comment)...)
+		msgs := b.handoff(ctx, turn, who, out.Contact.Comment)
+		var err error
+		if told, err = b.app.Answer(ctx, 0, who.ChatID, msgs, nil); err != nil {
+			b.log.Warn("handoff note not stored; sent with the turn's replies", "chat_id", who.ChatID, "err", err)
+			out.Messages = append(out.Messages, msgs...)
+		}
+	} else if out.Report != nil {
+		b.recheck(ctx, who.ChatID)
 	}
+	sent := true
 	if len(out.Messages) > 0 {
-		b.deliver(ctx, app.Outbound{ID: turn.OutboxID, ChatID: who.ChatID, Pressed: pressed, Anchor: anchor, Messages: out.Messages}, anchor, turn.Forgotten)
+		sent = b.deliver(ctx, app.Outbound{ID: turn.OutboxID, ChatID: who.ChatID, Pressed: pressed, Anchor: anchor, Messages: out.Messages}, anchor, turn.Forgotten)
 	} else if turn.Forgotten {
 		b.anchors.forget(who.ChatID)
+	}
+	if told.ID != 0 && sent {
+		b.deliver(ctx, told, 0, false)
+	} // else it waits behind the kept replies, and goes out after them
+	if turn.Forgotten {
+		b.forgotten(ctx, who.ChatID)
 	}
 	return nil
 }

@@ -56,12 +56,16 @@ type inlineButton struct {
 var noKeyboard = &inlineMarkup{InlineKeyboard: [][]inlineButton{}}
 
 // reply sends a turn's messages. An Edit message replaces the pressed
-// message (or the current question when the answer was typed); a new
-// question leaves the previous question without its keyboard, so no dead
-// buttons stay on screen.
+// message (or the current question when the answer was typed); an edited
+// question stays the chat's current question, in the same message. A newer
+// keyboard supersedes the older ones, so no dead buttons stay on screen: a
+// new question leaves the previous question without its keyboard, and any
+// new keyboard does the same to the last menu (the welcome, the language
+// chooser, an offer to continue). The verdict's buttons (Keep) stay.
 //
 // The new question's id is remembered in memory and stored with the
-// session at the chat's next turn, which saves a disk write per update.
+// session at the chat's next turn, which saves a disk write per update; the
+// last menu's id is kept in memory only.
 //
 // reply stops at the first message Telegram did not take (other than a
 // partner who blocked the bot) and returns how many were delivered, so that
@@ -70,7 +74,14 @@ func (b *Bot) reply(ctx context.Context, chatID int64, msgs []dialogs.Message, p
 	if forgotten {
 		b.anchors.forget(chatID)
 	}
+	menu := b.anchors.menu(chatID)
 	edited := 0
+	// retire removes the keyboard of a message a newer one superseded.
+	retire := func(id, now int) {
+		if id != 0 && id != edited && id != now {
+			b.clearKeyboard(ctx, chatID, id)
+		}
+	}
 	for i, m := range msgs {
 		if m.Edit {
 			target := pressed
@@ -79,6 +90,35 @@ func (b *Bot) reply(ctx context.Context, chatID int64, msgs []dialogs.Message, p
 			}
 			if target != 0 && b.edit(ctx, chatID, target, m) {
 				edited = target
+				if !m.Question && target == anchor {
+					// The question became something else (a pause, a
+					// record of the answers): no keyboard of a question is
+					// left to remove there.
+					anchor = 0
+					if !forgotten {
+						b.anchors.note(chatID, 0)
+					}
+				}
+				switch {
+				case m.Question:
+					if anchor != target {
+						retire(anchor, target)
+						anchor = target
+						if !forgotten {
+							b.anchors.note(chatID, target)
+						}
+					}
+					if menu == target {
+						menu = 0
+					}
+				case len(m.Buttons) > 0 && !m.Keep:
+					if menu != anchor {
+						retire(menu, target)
+					}
+					menu = target
+				case menu == target:
+					menu = 0
+				}
 				continue
 			}
 			if len(m.Buttons) == 0 && pressed == 0 {
@@ -87,18 +127,30 @@ func (b *Bot) reply(ctx context.Context, chatID int64, msgs []dialogs.Message, p
 		}
 		id, ok := b.sendOK(ctx, chatID, m)
 		if !ok {
+			b.anchors.setMenu(chatID, menu)
 			return i
 		}
-		if m.Question && id != 0 {
-			if anchor != 0 && anchor != edited && anchor != pressed {
-				b.clearKeyboard(ctx, chatID, anchor)
-			}
+		if m.Supersedes && pressed != anchor && pressed != menu {
+			retire(pressed, id) // a dead keyboard the partner just found
+		}
+		if id == 0 || m.Keep || len(m.Buttons) == 0 && !m.Question {
+			continue
+		}
+		if menu != anchor {
+			retire(menu, id)
+		}
+		menu = 0
+		if m.Question {
+			retire(anchor, id)
 			anchor = id
 			if !forgotten {
 				b.anchors.note(chatID, id)
 			}
+		} else {
+			menu = id
 		}
 	}
+	b.anchors.setMenu(chatID, menu)
 	return len(msgs)
 }
 
@@ -150,6 +202,9 @@ func (b *Bot) sendText(ctx context.Context, chatID int64, text string, markup mo
 		}
 		var sent *models.Message
 		sendOnce := func(ctx context.Context) error {
+			if err := b.pace.wait(ctx, chatID); err != nil {
+				return err
+			}
 			var err error
 			sent, err = b.tg.SendMessage(ctx, params)
 			return err

@@ -21,14 +21,21 @@ func (b *Bot) Mount(pattern string, h http.Handler) {
 }
 
 // SendMessages sends messages made outside a chat update (the Mini App's
-// verdict) into a partner's chat. The chat's current question loses its
+// verdict) into a partner's chat, through the outbox: a Bot API outage
+// delays them, never loses them. The chat's current question loses its
 // keyboard first: the check it belonged to is over.
 func (b *Bot) SendMessages(ctx context.Context, chatID int64, msgs []dialogs.Message) {
 	if anchor := b.anchors.get(ctx, chatID); anchor != 0 {
 		b.clearKeyboard(ctx, chatID, anchor)
 		b.anchors.drop(chatID)
 	}
-	b.reply(ctx, chatID, msgs, 0, 0, false)
+	o, err := b.app.Answer(ctx, 0, chatID, msgs, nil)
+	if err != nil {
+		b.log.Warn("messages not stored; sent directly", "chat_id", chatID, "err", err)
+		b.reply(ctx, chatID, msgs, 0, 0, false)
+		return
+	}
+	b.deliver(ctx, o, 0, false)
 }
 
 // setMenuButton makes the chat menu button open the Mini App, when its URL

@@ -1,6 +1,10 @@
 package dialogs
 
-import "strings"
+import (
+	"strings"
+
+	"specbot/locales"
+)
 
 // globalButtons handle the buttons that work in any state (the "g:"
 // payloads), by payload.
@@ -23,6 +27,23 @@ var stateButtons = map[State]func(t *turn, cb callback){
 	ContactNote:   (*turn).contactButton,
 }
 
+// tap handles a button the partner pressed. A second tap on the button that
+// has just acted (a double tap, or a tap repeated before the screen
+// changed) gets only a short notice: the final buttons act once. Ticks
+// of a checklist are exempt: each one counts.
+func (t *turn) tap(data string) {
+	s := t.s()
+	if cb, ok := parseCallback(data); ok && data == s.Tap && cb.act != actToggle {
+		t.out.Notice = t.p.T("button.already")
+		return
+	}
+	t.button(data)
+	if !t.staled && len(t.out.Messages) > 0 {
+		s = t.s() // a confirmed /forget starts a new session
+		s.Tap = data
+	}
+}
+
 // button handles a pressed inline button.
 func (t *turn) button(data string) {
 	cb, ok := parseCallback(data)
@@ -40,6 +61,7 @@ func (t *turn) button(data string) {
 		t.stale()
 		return
 	}
+	t.onQuestion = t.byButton
 	handle(t, cb)
 }
 
@@ -50,6 +72,18 @@ func (t *turn) globalButton(global string) {
 		return
 	}
 	if lang, ok := strings.CutPrefix(global, cbLangPrefix); ok && (lang == "en" || lang == "ru") {
+		t.setLanguage(lang)
+		return
+	}
+	if lang, ok := strings.CutPrefix(global, cbWelcomeLang); ok && (lang == "en" || lang == "ru") {
+		if s := t.s(); s.State == Idle {
+			s.Lang = lang
+			t.p = locales.For(lang)
+			t.out.Notice = t.p.T("language.set")
+			t.welcome()
+			t.out.Messages[len(t.out.Messages)-1].Edit = true
+			return
+		}
 		t.setLanguage(lang)
 		return
 	}

@@ -16,10 +16,13 @@ const (
 	cbContact    = "g:m"
 	cbReport     = "g:rep"
 	cbLangPrefix = "g:l:"
-	cbRemindOn   = "g:r:on"
-	cbRemindOff  = "g:r:off"
-	cbContinue   = "g:go"
-	cbRestart    = "g:new"
+	// cbWelcomeLang switches the language from the welcome, which is then
+	// shown again in the language chosen, in place.
+	cbWelcomeLang = "g:wl:"
+	cbRemindOn    = "g:r:on"
+	cbRemindOff   = "g:r:off"
+	cbContinue    = "g:go"
+	cbRestart     = "g:new"
 )
 
 // Actions of question buttons ("<seq>:<action>[:<arg>]").

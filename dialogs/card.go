@@ -3,6 +3,7 @@ package dialogs
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"specbot/locales"
 )
@@ -18,6 +19,9 @@ type Card struct {
 	Past        *Past // the partner's latest check, nil when none
 	State       string
 	TakenName   string
+	DoneName    string    // who closed the request
+	DoneAt      time.Time // when; zero unless closed
+	Unreachable bool      // the partner blocked the bot
 }
 
 // RenderCard writes a handoff card in the managers' language: who the
@@ -44,7 +48,15 @@ func (e *Engine) RenderCard(c Card, lang string) string {
 	if c.Comment != "" {
 		fmt.Fprintf(&b, "%s: <i>%s</i>\n", p.T("card.comment"), esc(c.Comment))
 	}
-	b.WriteString(p.T("card.state."+c.State, "Name", esc(c.TakenName)) + "\n\n")
+	if c.State == "done" && c.DoneName != "" {
+		b.WriteString(p.T("card.state.done_by", "Name", esc(c.DoneName), "At", c.DoneAt.In(e.Now().Location()).Format("2006-01-02 15:04 MST")) + "\n")
+	} else {
+		b.WriteString(p.T("card.state."+c.State, "Name", esc(c.TakenName)) + "\n")
+	}
+	if c.Unreachable {
+		b.WriteString(p.T("card.unreachable") + "\n")
+	}
+	b.WriteString("\n")
 	if c.Past == nil {
 		b.WriteString(p.T("card.no_check"))
 		return b.String()
@@ -87,6 +99,14 @@ func ContactSent(lang string, updated bool) Message {
 // ContactTaken tells the partner which manager took the request.
 func ContactTaken(lang, manager string) Message {
 	return Message{Text: locales.For(lang).T("contact.taken", "Name", esc(manager))}
+}
+
+// ContactDone tells the partner its request was closed by a manager, with
+// a button to check again.
+func ContactDone(lang, manager string) Message {
+	p := locales.For(lang)
+	return Message{Text: p.T("contact.done", "Name", esc(manager)),
+		Buttons: [][]Button{{{Label: p.T("button.check_again"), Data: cbCheck}}}}
 }
 
 // ContactFailed tells the partner the request could not be posted.

@@ -49,7 +49,7 @@ func (t *turn) welcome() {
 		rows = append(rows, []Button{{Label: t.p.T("button.last_report"), Data: cbReport}})
 	}
 	rows = append(rows, t.e.webAppRow(t.p)...)
-	rows = append(rows, []Button{{Label: t.p.T("button.other_language"), Data: cbLangPrefix + otherLang(t.s().Lang)}})
+	rows = append(rows, []Button{{Label: t.p.T("button.other_language"), Data: cbWelcomeLang + otherLang(t.s().Lang)}})
 	t.say(Message{Text: t.p.T("start.welcome", "Specializations", esc(t.specNames())), Buttons: rows})
 }
 
@@ -80,7 +80,8 @@ func (t *turn) setLanguage(lang string) {
 	s.Lang = locales.Normalize(lang)
 	t.p = locales.For(s.Lang)
 	t.out.Notice = t.p.T("language.set")
-	t.say(Message{Text: t.p.T("language.set")})
+	// The chooser pressed says what was chosen, without its buttons.
+	t.say(Message{Text: t.p.T("language.set"), Edit: true})
 	if s.State == Checking || s.State == Summary {
 		t.ask()
 	}
@@ -98,6 +99,11 @@ func (t *turn) cancel() {
 		s.State, s.Note = s.Resume, ""
 		s.Seq++
 		t.say(Message{Text: t.p.T("cancel.done"), Edit: true})
+		if s.State == Checking || s.State == Summary {
+			// The prompt took the question's place on screen: the question
+			// comes back, with its buttons.
+			t.ask()
+		}
 	default:
 		t.say(Message{Text: t.p.T("cancel.nothing")})
 	}

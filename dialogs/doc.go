@@ -12,5 +12,14 @@
 //
 // Buttons carry a short payload ("12:y") whose number is the session's
 // question sequence: a button from an older question is recognised as stale
-// and never recorded as an answer.
+// and never recorded as an answer. Ticking a checklist edits the same
+// question and keeps its number, so that every tick counts however fast
+// the partner taps; a second tap on a button that has just acted (a double
+// tap on Done, Show the verdict, Contact my account manager) gets only a
+// short notice (Session.Tap).
+//
+// The check is one living message: a question answered by a button becomes
+// the next question in place, with the answer given on top ("✔️ Yes"), so
+// that an answer costs one edit; a typed answer gets the next question as a
+// new message (fold.go).
 package dialogs

@@ -90,7 +90,7 @@ func (t *turn) employeesButton(cb callback) {
 		} else {
 			s.Draft.Certs = append(s.Draft.Certs, id)
 		}
-		s.Seq++
+		// The same checklist, edited: Seq stays (see specsButton).
 		m := t.question()
 		m.Edit = true
 		t.say(m)
@@ -98,22 +98,26 @@ func (t *turn) employeesButton(cb callback) {
 		t.saveDraft(true)
 	case s.Sub == empMore && cb.act == actAdd:
 		s.Sub = empName
-		t.say(Message{Text: t.p.T("check.employees.more", "List", esc(t.employeeList())), Edit: true})
+		if !t.byButton {
+			// Typed: the list stays on screen, without its buttons. A press
+			// turns the list into the next question (see fold).
+			t.say(Message{Text: t.p.T("check.employees.more", "List", esc(t.employeeList())), Edit: true})
+		}
 		t.ask()
 	case (s.Sub == empMore || s.Sub == empList || s.Sub == empName) && cb.act == actDone:
 		if !s.Facts.EmployeesKnown {
 			s.Facts.EmployeesKnown = true
 		}
-		t.echo(q, t.answerOf(Step{Key: stepEmployees}))
+		t.echoStep(q, Step{Key: stepEmployees}, t.answerOf(Step{Key: stepEmployees}))
 		s.Sub = empList
 		t.advance()
 	case s.Sub == empList && cb.act == actNone:
 		s.Facts.EmployeesKnown, s.Facts.Employees = true, nil
-		t.echo(q, t.p.T("answer.no_employees"))
+		t.echoStep(q, Step{Key: stepEmployees}, t.p.T("answer.no_employees"))
 		t.advance()
 	case s.Sub == empList && cb.act == actUnknown:
 		s.Facts.EmployeesKnown, s.Facts.Employees = false, nil
-		t.echo(q, t.p.T("answer.unknown"))
+		t.echoStep(q, Step{Key: stepEmployees}, t.p.T("answer.unknown"))
 		t.advance()
 	case s.Sub == empList && cb.act == actRemove:
 		i, ok := cb.index(len(s.Facts.Employees))
@@ -153,10 +157,12 @@ func (t *turn) saveDraft(echo bool) {
 	if certs == "" {
 		certs = t.p.T("answer.no_certs")
 	}
+	line := "✔️ <b>" + esc(d.Name) + "</b>: " + esc(certs)
 	if echo {
 		t.echo(t.p.T("check.employees.certs", "Name", esc(d.Name)), certs)
+		t.out.Messages[len(t.out.Messages)-1].trace = line // whose certificates, on top of the next question
 	} else {
-		t.say(Message{Text: "✔️ <b>" + esc(d.Name) + "</b>: " + esc(certs)})
+		t.say(Message{Text: line})
 	}
 	t.ask()
 }

@@ -32,6 +32,17 @@ type Message struct {
 	Edit bool
 	// Question marks the message that asks the current question.
 	Question bool
+	// Keep marks a message whose buttons stay useful when newer ones come
+	// (the verdict's Contact and Check again): no later keyboard
+	// supersedes them.
+	Keep bool `json:",omitempty"`
+	// Supersedes marks a reply to a button pressed on a message whose
+	// buttons are dead (a stale one): the message pressed loses them.
+	Supersedes bool `json:",omitempty"`
+
+	// trace is the one-line answer an echo records ("✔️ <b>Yes</b>"), for
+	// fold to put on top of the next question.
+	trace string
 }
 
 // Button is a labelled payload, or a link when URL is set, or the Mini App
@@ -145,6 +156,13 @@ type turn struct {
 	// conditions, the verdict), and facts change at most once per input.
 	evalKey string
 	eval    *eligibility.Report
+
+	// byButton is set when the input is a pressed button; onQuestion when
+	// that button belongs to the question on screen, so that the message
+	// it is on can become the next question (see fold).
+	byButton, onQuestion bool
+	// staled is set once the input was answered as a stale button.
+	staled bool
 }
 
 func (t *turn) s() *Session { return &t.out.Session }
@@ -192,12 +210,17 @@ func (e *Engine) Handle(s Session, in Input, env Env) Outcome {
 	t := &turn{e: e, env: env, out: Outcome{Session: s}, p: locales.For(s.Lang)}
 	switch {
 	case in.Command != "":
+		t.s().Tap = ""
 		t.command(in.Command, in.Args)
 	case in.Button != "":
-		t.button(in.Button)
+		t.byButton = true
+		t.tap(in.Button)
 	default:
+		t.s().Tap = ""
 		t.text(strings.TrimSpace(in.Text))
 	}
+	t.fold()
+	t.supersede()
 	return t.out
 }
 
@@ -212,6 +235,7 @@ func (e *Engine) Resumed(s Session) Outcome {
 // stale answers a button that belongs to an earlier question.
 func (t *turn) stale() {
 	s := t.s()
+	t.staled = true
 	t.out.Notice = t.p.T("button.stale")
 	if s.State == Checking || s.State == Summary {
 		t.say(Message{Text: t.p.T("button.stale_repeat")})
@@ -219,6 +243,14 @@ func (t *turn) stale() {
 		return
 	}
 	t.say(Message{Text: t.p.T("button.stale_idle"), Buttons: [][]Button{{{Label: t.p.T("button.start_check"), Data: cbCheck}}}})
+}
+
+// supersede marks the reply to a stale button as replacing the message
+// pressed, whose dead buttons then go.
+func (t *turn) supersede() {
+	if t.staled && t.byButton && len(t.out.Messages) > 0 {
+		t.out.Messages[len(t.out.Messages)-1].Supersedes = true
+	}
 }
 
 // text handles typed text.

@@ -258,7 +258,7 @@ func (t *turn) keepAll() {
 		t.stale()
 		return
 	}
-	t.say(Message{Text: t.p.T("check.question."+s.Key) + "\n\n✔️ <b>" + esc(t.p.T("button.keep_all")) + "</b>", Edit: true})
+	t.echo(t.p.T("check.question."+s.Key), t.p.T("button.keep_all"))
 	if len(s.Specs) == 0 {
 		s.Specs, s.Picking = s.Prev, nil
 	}
@@ -312,8 +312,27 @@ func (t *turn) back() {
 }
 
 // echo edits the answered question to show the answer without buttons.
+// When the next question follows, fold keeps only the answer's line, on
+// top of it.
 func (t *turn) echo(question, answer string) {
-	t.say(Message{Text: question + "\n\n✔️ <b>" + esc(answer) + "</b>", Edit: true})
+	line := "✔️ <b>" + esc(answer) + "</b>"
+	t.say(Message{Text: question + "\n\n" + line, Edit: true, trace: line})
+}
+
+// echoStep is echo for a step of the check: the trace left on top of the
+// next question names the step ("✔️ Partner agreement signed: Yes"), since
+// the question it answered is no longer on screen.
+func (t *turn) echoStep(question string, st Step, answer string) {
+	t.echo(question, answer)
+	t.out.Messages[len(t.out.Messages)-1].trace = traceLine(t.labelOf(st), answer)
+}
+
+// traceLine is an answer's one line: "✔️ Label: <b>answer</b>".
+func traceLine(label, answer string) string {
+	if label == "" {
+		return "✔️ <b>" + esc(answer) + "</b>"
+	}
+	return "✔️ " + esc(label) + ": <b>" + esc(answer) + "</b>"
 }
 
 func (t *turn) answerButton(cb callback) {
@@ -385,10 +404,10 @@ func (t *turn) companyButton(cb callback) {
 			t.stale()
 			return
 		}
-		t.echo(t.p.T("check.question.company"), s.Company)
+		t.echoStep(t.p.T("check.question.company"), Step{Key: stepCompany}, s.Company)
 		t.advance()
 	case actUnknown:
-		t.echo(t.p.T("check.question.company"), t.p.T("answer.skipped"))
+		t.echoStep(t.p.T("check.question.company"), Step{Key: stepCompany}, t.p.T("answer.skipped"))
 		t.advance()
 	default:
 		t.stale()
@@ -431,7 +450,8 @@ func (t *turn) specsButton(cb callback) {
 		} else {
 			s.Picking = append(s.Picking, all[i])
 		}
-		s.Seq++
+		// The same question, edited: Seq stays, so that a tick pressed
+		// before this edit reached the screen still counts.
 		m := t.question()
 		m.Edit = true
 		t.say(m)
@@ -447,7 +467,10 @@ func (t *turn) specsButton(cb callback) {
 	case actDone:
 		if len(s.Picking) == 0 {
 			t.out.Notice = t.p.T("check.hint.specs_none")
-			t.retry(t.p.T("check.hint.specs_none"))
+			if !t.byButton {
+				t.retry(t.p.T("check.hint.specs_none"))
+			}
+			// A press needs only the notice: the checklist stays as it is.
 			return
 		}
 		t.chooseSpecs(s.Picking)
@@ -475,7 +498,7 @@ func (t *turn) chooseSpecs(chosen []string) {
 		}
 	}
 	s.Specs, s.Picking = specs, nil
-	t.echo(t.p.T("check.question.specs"), t.specList(specs))
+	t.echoStep(t.p.T("check.question.specs"), Step{Key: stepSpecs}, t.specList(specs))
 	t.advance()
 }
 
@@ -518,7 +541,7 @@ func (t *turn) factButton(st Step, cb callback) {
 	switch cb.act {
 	case actUnknown:
 		s.Facts.Forget(st.Ref)
-		t.echo(q, t.p.T("answer.unknown"))
+		t.echoStep(q, st, t.p.T("answer.unknown"))
 		t.advance()
 		return
 	case actYes, actNo:
@@ -553,7 +576,7 @@ func (t *turn) factButton(st Step, cb callback) {
 		t.stale()
 		return
 	}
-	t.echo(q, t.answerOf(st))
+	t.echoStep(q, st, t.answerOf(st))
 	t.advance()
 }
 
@@ -586,7 +609,7 @@ func (t *turn) factText(st Step, txt string) {
 		if f.Type == eligibility.FactMoney {
 			// Echo the amount understood: kopecks dropped, "12,5 млн"
 			// written out, so that a misreading shows at once.
-			t.say(Message{Text: "✔️ <b>" + esc(format(n)) + "</b>"})
+			t.say(Message{Text: traceLine(t.labelOf(st), format(n))})
 		}
 	case eligibility.FactEnum:
 		v, ok := t.matchValue(f, txt)

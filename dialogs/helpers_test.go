@@ -62,10 +62,12 @@ type ui struct {
 	companyQ, specsQ, agreementQ, planQ, employeesQ string
 	stepOf, eligible, incomplete, notYet            string
 	staleNotice, yesNoHint, moneyHint, countHint    string
+	alreadyNotice                                   string
 	negativeHint, specsHint, companyLongHint        string
 	paused, forgetConfirm, forgetDone, remindAsk    string
 	changesTitle, changesNone, reportNone           string
 	summaryTitle, languageSet                       string
+	specsLabel, agreementLabel, consumptionLabel    string
 	stop, goOnQ, keepAll, restart, stepOpen         string
 }
 
@@ -89,6 +91,7 @@ var uiEN = ui{
 	stepOf:     "Step %d of %d",
 	eligible:   "eligible", incomplete: "not enough information yet", notYet: "not yet: %d condition",
 	staleNotice:     "That button is from an earlier question.",
+	alreadyNotice:   "✔️ Got it, already on it",
 	yesNoHint:       "Please answer yes or no",
 	moneyHint:       "Type an amount in rubles",
 	countHint:       "Type a whole number",
@@ -103,8 +106,9 @@ var uiEN = ui{
 	changesNone:     "Nothing changed since your previous check.",
 	reportNone:      "You have no verdict yet.",
 	summaryTitle:    "Your answers",
-	languageSet:     "I'll speak English.",
-	stop:            "⏹ Stop here", goOnQ: "Every specialization needs this",
+	specsLabel:      "Specializations", agreementLabel: "Partner agreement signed", consumptionLabel: "Annual consumption · Infrastructure",
+	languageSet: "I'll speak English.",
+	stop:        "⏹ Stop here", goOnQ: "Every specialization needs this",
 	keepAll: "⏩ Keep all my previous answers", restart: "🔁 Start over", stepOpen: "Step %d",
 }
 
@@ -128,6 +132,7 @@ var uiRU = ui{
 	stepOf:     "Шаг %d из %d",
 	eligible:   "условия выполнены", incomplete: "пока не хватает сведений", notYet: "пока нет: не выполнено %d условие",
 	staleNotice:     "Эта кнопка от предыдущего вопроса.",
+	alreadyNotice:   "✔️ Уже принято",
 	yesNoHint:       "Ответьте «да» или «нет»",
 	moneyHint:       "Введите сумму в рублях",
 	countHint:       "Введите целое число",
@@ -142,8 +147,9 @@ var uiRU = ui{
 	changesNone:     "С прошлой проверки ничего не изменилось.",
 	reportNone:      "Вердикта пока нет.",
 	summaryTitle:    "Ваши ответы",
-	languageSet:     "Буду говорить по-русски.",
-	stop:            "⏹ Остановиться", goOnQ: "Это нужно для любой специализации",
+	specsLabel:      "Специализации", agreementLabel: "Партнёрское соглашение заключено", consumptionLabel: "Годовое потребление · Infrastructure",
+	languageSet: "Буду говорить по-русски.",
+	stop:        "⏹ Остановиться", goOnQ: "Это нужно для любой специализации",
 	keepAll: "⏩ Оставить все прежние ответы", restart: "🔁 Начать заново", stepOpen: "Шаг %d",
 }
 
@@ -275,6 +281,19 @@ func (d *driver) question() Message {
 	}
 	d.t.Fatalf("the last reply asks no question:\n%s", dump(d.out.Messages))
 	return Message{}
+}
+
+// asked is a question's text without the lines fold put on top of it: the
+// answer just given ("✔️ …") and a hint ("⚠️ …").
+func asked(text string) string {
+	for strings.HasPrefix(text, "✔️ ") || strings.HasPrefix(text, "⚠️ ") {
+		_, rest, ok := strings.Cut(text, "\n\n")
+		if !ok {
+			break
+		}
+		text = rest
+	}
+	return text
 }
 
 // requireAsks checks that the latest reply asks a question containing want.

@@ -491,7 +491,7 @@ func (e *Engine) verdictMessage(lang string, r eligibility.Report, specs []strin
 		{{Label: p.T("button.check_again"), Data: cbCheck}},
 	}
 	buttons = append(buttons, e.webAppRow(p)...)
-	return Message{Text: text, Buttons: buttons}
+	return Message{Text: text, Buttons: buttons, Keep: true}
 }
 
 // checkedLine says when a stored verdict was checked and for which company.

@@ -60,7 +60,12 @@ type Session struct {
 	// answer returns there.
 	Editing bool `json:"editing,omitempty"`
 	// Seq numbers questions; buttons carry it so that stale ones are known.
+	// Ticking a checklist keeps it: each tick edits the same question, and
+	// a tick pressed on the keyboard before the last edit still counts.
 	Seq int `json:"seq"`
+	// Tap is the payload of the last button that acted, so that a second
+	// tap on it (a double tap) acts only once; any typed input clears it.
+	Tap string `json:"tap,omitempty"`
 	// Checks counts completed checks.
 	Checks int `json:"checks,omitempty"`
 	// Note is the comment being written to the account manager.

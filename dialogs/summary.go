@@ -46,6 +46,21 @@ func (t *turn) summaryNumber(txt string) bool {
 	return true
 }
 
+// labelOf is a step's short name, as the summary and an answer's trace
+// show it: "Partner agreement signed", "Annual consumption · DevOps".
+func (t *turn) labelOf(st Step) string {
+	switch st.Key {
+	case stepCompany:
+		return t.p.T("summary.company")
+	case stepSpecs:
+		return t.p.T("summary.specs")
+	case stepEmployees:
+		return t.p.T("summary.employees")
+	default:
+		return stepLabel(t.e.Catalog, st, t.s().Lang)
+	}
+}
+
 func (t *turn) summary() Message {
 	s := t.s()
 	list := t.steps()
@@ -54,18 +69,7 @@ func (t *turn) summary() Message {
 	var rows [][]Button
 	var row []Button
 	for i, st := range list {
-		label := ""
-		switch st.Key {
-		case stepCompany:
-			label = t.p.T("summary.company")
-		case stepSpecs:
-			label = t.p.T("summary.specs")
-		case stepEmployees:
-			label = t.p.T("summary.employees")
-		default:
-			label = stepLabel(t.e.Catalog, st, s.Lang)
-		}
-		fmt.Fprintf(&b, "%d. %s: <b>%s</b>%s\n", i+1, esc(label), esc(t.answerOf(st)), t.changedBy(st))
+		fmt.Fprintf(&b, "%d. %s: <b>%s</b>%s\n", i+1, esc(t.labelOf(st)), esc(t.answerOf(st)), t.changedBy(st))
 		row = append(row, Button{Label: "✏️ " + strconv.Itoa(i+1), Data: qb(s.Seq, actEdit, strconv.Itoa(i))})
 		if len(row) == 5 {
 			rows = append(rows, row)
@@ -87,7 +91,10 @@ func (t *turn) verdict() {
 	report := t.evaluate()
 	t.out.Report = &Completed{Facts: s.Facts.Clone(), Base: s.Base.Clone(), Report: report, Specs: slices.Clone(s.Specs)}
 	prev := t.previous()
-	t.say(Message{Text: t.summary().Text, Edit: true})
+	// The summary stays as the record of the answers, without its buttons
+	// and without the hint about them.
+	answers := strings.TrimRight(strings.TrimSuffix(t.summary().Text, t.p.T("summary.hint")), "\n")
+	t.say(Message{Text: answers, Edit: true})
 	t.say(t.e.verdictMessage(s.Lang, report, s.Specs, prev, t.env.ContactConfigured))
 	s.State, s.Key, s.Editing = Idle, "", false
 	s.Checks++

@@ -10,5 +10,7 @@
 // Telegram's broadcast limit: a 429 pauses all sending for its retry_after,
 // a 403 marks the partner unreachable, other failures are retried with
 // backoff a few times. Claims are atomic, so `specbot serve` and a cron
-// `specbot remind` running at once still send each reminder once.
+// `specbot remind` running at once still send each reminder once; the bot
+// that sends them keeps both within one sending budget (bot.Budget), in
+// which a broadcast never runs ahead of the rate.
 package reminders

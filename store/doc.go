@@ -15,6 +15,14 @@
 // use a separate pool of read-only connections; in WAL mode they see a
 // consistent snapshot and never wait for a writer.
 //
+// Turns (SaveTurn) and the outbox's delivery marks are the exception to one
+// transaction per call: they go through a group committer (commit.go) that
+// applies every such write queued at the moment it is free in one
+// transaction, each in a savepoint of its own, so that under load many
+// chats' turns share one sync of the WAL. Each is still saved whole or not
+// at all, and fails or succeeds on its own; a lone write is committed at
+// once, without waiting for others.
+//
 // The inbox makes Telegram updates durable. The bot stores an update with
 // EnqueueUpdate before Telegram is told it was received, processes pending
 // updates in update id order, and marks each done in the same transaction

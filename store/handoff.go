@@ -34,17 +34,21 @@ type Handoff struct {
 	TakenBy       int64
 	TakenName     string
 	DoneBy        int64
+	DoneName      string
+	DoneAt        time.Time // zero until done
+	NudgedAt      time.Time // zero until an untaken handoff was nudged
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
 }
 
 const handoffColumns = `id, chat_id, COALESCE(report_id, 0), comment, state, card_chat_id, card_message_id,
-	taken_by, taken_name, done_by, created_at, COALESCE(updated_at, created_at)`
+	taken_by, taken_name, done_by, done_name, COALESCE(done_at, ''), COALESCE(nudged_at, ''), created_at, COALESCE(updated_at, created_at)`
 
 func scanHandoff(row interface{ Scan(...any) error }) (Handoff, error) {
 	var h Handoff
 	err := row.Scan(&h.ID, &h.ChatID, &h.ReportID, &h.Comment, &h.State, &h.CardChatID, &h.CardMessageID,
-		&h.TakenBy, &h.TakenName, &h.DoneBy, timeColumn{&h.CreatedAt}, timeColumn{&h.UpdatedAt})
+		&h.TakenBy, &h.TakenName, &h.DoneBy, &h.DoneName, optTime{&h.DoneAt}, optTime{&h.NudgedAt},
+		timeColumn{&h.CreatedAt}, timeColumn{&h.UpdatedAt})
 	return h, err
 }
 
@@ -116,10 +120,76 @@ func (db *DB) TakeHandoff(ctx context.Context, id, managerID int64, name string)
 		WHERE id = ? AND state = ?`, HandoffTaken, managerID, name, now, now, id, HandoffOpen)
 }
 
-// CloseHandoff marks a handoff done; closing a done one is ErrTaken.
-func (db *DB) CloseHandoff(ctx context.Context, id, managerID int64) (Handoff, error) {
-	return db.moveHandoff(ctx, id, `UPDATE handoffs SET state = ?, done_by = ?, updated_at = ?
-		WHERE id = ? AND state <> ?`, HandoffDone, managerID, formatTime(db.now()), id, HandoffDone)
+// CloseHandoff marks a handoff done by a manager, recording who and when;
+// closing a done one is ErrTaken.
+func (db *DB) CloseHandoff(ctx context.Context, id, managerID int64, name string) (Handoff, error) {
+	now := formatTime(db.now())
+	return db.moveHandoff(ctx, id, `UPDATE handoffs SET state = ?, done_by = ?, done_name = ?, done_at = ?, updated_at = ?
+		WHERE id = ? AND state <> ?`, HandoffDone, managerID, name, now, now, id, HandoffDone)
+}
+
+// NudgeDue returns the open (untaken) handoffs created before olderThan
+// whose card was posted and that were never nudged, oldest first.
+func (db *DB) NudgeDue(ctx context.Context, olderThan time.Time) ([]Handoff, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("handoffs to nudge: %w", err)
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `SELECT `+handoffColumns+` FROM handoffs
+		WHERE state = ? AND nudged_at IS NULL AND card_message_id <> 0 AND COALESCE(updated_at, created_at) < ? ORDER BY id`,
+		HandoffOpen, formatTime(olderThan))
+	if err != nil {
+		return nil, fmt.Errorf("handoffs to nudge: %w", err)
+	}
+	defer rows.Close()
+	var out []Handoff
+	for rows.Next() {
+		h, err := scanHandoff(rows)
+		if err != nil {
+			return nil, fmt.Errorf("handoffs to nudge: %w", err)
+		}
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}
+
+// MarkNudged records that an untaken handoff was nudged; false when it was
+// nudged already (or is no longer open).
+func (db *DB) MarkNudged(ctx context.Context, id int64) (bool, error) {
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return false, fmt.Errorf("nudge handoff %d: %w", id, err)
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, `UPDATE handoffs SET nudged_at = ? WHERE id = ? AND nudged_at IS NULL AND state = ?`,
+		formatTime(db.now()), id, HandoffOpen)
+	if err != nil {
+		return false, fmt.Errorf("nudge handoff %d: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("nudge handoff %d: %w", id, err)
+	}
+	return n == 1, tx.Commit()
+}
+
+// LatestHandoff returns a partner's newest handoff in any state, or
+// ErrNotFound.
+func (db *DB) LatestHandoff(ctx context.Context, chatID int64) (Handoff, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return Handoff{}, fmt.Errorf("latest handoff of %d: %w", chatID, err)
+	}
+	defer tx.Rollback()
+	h, err := scanHandoff(tx.QueryRowContext(ctx, `SELECT `+handoffColumns+` FROM handoffs WHERE chat_id = ? ORDER BY id DESC LIMIT 1`, chatID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Handoff{}, fmt.Errorf("latest handoff of %d: %w", chatID, ErrNotFound)
+	}
+	if err != nil {
+		return Handoff{}, fmt.Errorf("latest handoff of %d: %w", chatID, err)
+	}
+	return h, nil
 }
 
 func (db *DB) moveHandoff(ctx context.Context, id int64, query string, args ...any) (Handoff, error) {

@@ -21,40 +21,40 @@ type InboxUpdate struct {
 }
 
 // EnqueueUpdates stores a batch of updates in one transaction (one disk
-// sync for a whole poll) and returns how many were new.
+// sync for a whole poll, shared with the turns being saved at the moment:
+// see commit.go) and returns how many were new.
 func (db *DB) EnqueueUpdates(ctx context.Context, us []InboxUpdate) (int, error) {
 	for _, u := range us {
 		if u.UpdateID <= 0 {
 			return 0, fmt.Errorf("enqueue update %d: update id: %w", u.UpdateID, ErrInvalid)
 		}
 	}
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return 0, fmt.Errorf("enqueue updates: %w", err)
-	}
-	defer tx.Rollback()
-	stmt, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO inbox (update_id, chat_id, payload, received_at) VALUES (?, ?, ?, ?)`)
-	if err != nil {
-		return 0, fmt.Errorf("enqueue updates: %w", err)
-	}
-	defer stmt.Close()
-	now := db.now()
 	n := 0
-	for _, u := range us {
-		if u.ReceivedAt.IsZero() {
-			u.ReceivedAt = now
-		}
-		if u.Payload == nil {
-			u.Payload = []byte{}
-		}
-		res, err := stmt.ExecContext(ctx, u.UpdateID, u.ChatID, u.Payload, formatTime(u.ReceivedAt))
+	err := db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		n = 0
+		stmt, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO inbox (update_id, chat_id, payload, received_at) VALUES (?, ?, ?, ?)`)
 		if err != nil {
-			return 0, fmt.Errorf("enqueue update %d: %w", u.UpdateID, err)
+			return err
 		}
-		k, _ := res.RowsAffected()
-		n += int(k)
-	}
-	if err := tx.Commit(); err != nil {
+		defer stmt.Close()
+		now := db.now()
+		for _, u := range us {
+			if u.ReceivedAt.IsZero() {
+				u.ReceivedAt = now
+			}
+			if u.Payload == nil {
+				u.Payload = []byte{}
+			}
+			res, err := stmt.ExecContext(ctx, u.UpdateID, u.ChatID, u.Payload, formatTime(u.ReceivedAt))
+			if err != nil {
+				return fmt.Errorf("update %d: %w", u.UpdateID, err)
+			}
+			k, _ := res.RowsAffected()
+			n += int(k)
+		}
+		return nil
+	})
+	if err != nil {
 		return 0, fmt.Errorf("enqueue updates: %w", err)
 	}
 	return n, nil
@@ -94,16 +94,10 @@ func (db *DB) PendingUpdates(ctx context.Context, limit int) ([]InboxUpdate, err
 // MarkUpdateDone marks an update that changed no session as done. Marking a
 // done update again does nothing; an unknown id is ErrNotFound.
 func (db *DB) MarkUpdateDone(ctx context.Context, updateID int64) error {
-	tx, err := db.beginWrite(ctx)
+	err := db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		return markUpdateDone(ctx, tx, updateID, db.now())
+	})
 	if err != nil {
-		return fmt.Errorf("mark update %d done: %w", updateID, err)
-	}
-	defer tx.Rollback()
-
-	if err := markUpdateDone(ctx, tx, updateID, db.now()); err != nil {
-		return fmt.Errorf("mark update %d done: %w", updateID, err)
-	}
-	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("mark update %d done: %w", updateID, err)
 	}
 	return nil

@@ -50,37 +50,86 @@ func insertOutbound(ctx context.Context, tx *sql.Tx, o *Outbound, now time.Time)
 	return res.LastInsertId()
 }
 
-// MarkSent records that an outbound batch reached Telegram.
+// MarkSent records that an outbound batch reached Telegram and drops its
+// payload (an export's file can be large; what was said is in the reports).
+// Marks of several batches, and turns of other chats, may share one commit.
 func (db *DB) MarkSent(ctx context.Context, id int64) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return fmt.Errorf("mark outbound %d sent: %w", id, err)
-	}
-	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, `UPDATE outbox SET state = ?, sent_at = ? WHERE id = ? AND state IN (?, ?)`,
-		OutboxSent, formatTime(db.now()), id, OutboxPending, OutboxSending)
-	if err := checkAffected(res, err); err != nil {
-		return fmt.Errorf("mark outbound %d sent: %w", id, err)
-	}
-	if err := tx.Commit(); err != nil {
+	if err := db.write(ctx, markSent(db, id)); err != nil {
 		return fmt.Errorf("mark outbound %d sent: %w", id, err)
 	}
 	return nil
 }
 
-// MarkSending records that the first request of a batch is about to go
-// out: from then on a crash leaves it 'sending', maybe arrived, and it is
-// not sent again (CountAttempt puts back one Telegram refused).
+// MarkSentLater is MarkSent for a batch already marked sending: it
+// returns at once, and the mark shares the next commit. A mark lost to a
+// crash leaves the batch 'sending', which is never sent again either, so
+// nobody need wait for it. then, when set, gets the outcome; it must not
+// block.
+func (db *DB) MarkSentLater(id int64, then func(error)) {
+	mark := markSent(db, id)
+	db.writeLater(func(ctx context.Context, tx *sql.Tx) error {
+		if err := mark(ctx, tx); err != nil {
+			return fmt.Errorf("mark outbound %d sent: %w", id, err)
+		}
+		return nil
+	}, then)
+}
+
+func markSent(db *DB, id int64) func(ctx context.Context, tx *sql.Tx) error {
+	return func(ctx context.Context, tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE outbox SET state = ?, sent_at = ?, payload = x'' WHERE id = ? AND state IN (?, ?)`,
+			OutboxSent, formatTime(db.now()), id, OutboxPending, OutboxSending)
+		return checkAffected(res, err)
+	}
+}
+
+// MarkSending claims a pending batch for sending: from then on a crash
+// leaves it 'sending', maybe arrived, and it is not sent again
+// (CountAttempt puts back one Telegram refused). It returns ErrNotFound
+// when the batch is not pending: another sender took it, or it went out.
+// It returns once the claim is durable; claims of several batches, and
+// turns of other chats, may share that commit.
 func (db *DB) MarkSending(ctx context.Context, id int64) error {
-	tx, err := db.beginWrite(ctx)
+	err := db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE outbox SET state = ? WHERE id = ? AND state = ?`, OutboxSending, id, OutboxPending)
+		return checkAffected(res, err)
+	})
 	if err != nil {
 		return fmt.Errorf("mark outbound %d sending: %w", id, err)
 	}
-	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `UPDATE outbox SET state = ? WHERE id = ? AND state = ?`, OutboxSending, id, OutboxPending); err != nil {
-		return fmt.Errorf("mark outbound %d sending: %w", id, err)
+	return nil
+}
+
+// SaveAnswer stores the answer to an update that changes no session (a
+// manager's figures, an export, a refusal of what cannot be read) and marks
+// the update done, in one transaction: a redelivered update finds it done
+// (ErrAlreadyDone, nothing saved) and is never answered twice. o may be nil
+// (nothing to say); updateID 0 stores o alone. SaveAnswer fills in o's ID
+// and CreatedAt. It shares the group commit with the turns.
+func (db *DB) SaveAnswer(ctx context.Context, o *Outbound, updateID int64) error {
+	now := db.now()
+	var id int64
+	err := db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		if updateID > 0 {
+			if err := claimUpdate(ctx, tx, updateID, now); err != nil {
+				return err
+			}
+		}
+		if o != nil {
+			var err error
+			if id, err = insertOutbound(ctx, tx, o, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("save answer to update %d: %w", updateID, err)
 	}
-	return tx.Commit()
+	if o != nil {
+		o.ID, o.CreatedAt = id, now
+	}
+	return nil
 }
 
 // CountAttempt adds one failed sending attempt to an outbound batch, puts it
@@ -167,4 +216,18 @@ func (db *DB) HandoffToPost(ctx context.Context, id int64) (Handoff, error) {
 		return Handoff{}, fmt.Errorf("handoff %d: %w", id, err)
 	}
 	return h, nil
+}
+
+// CountPendingOutbound counts the batches not yet sent.
+func (db *DB) CountPendingOutbound(ctx context.Context) (int, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("count pending outbound: %w", err)
+	}
+	defer tx.Rollback()
+	n := 0
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM outbox WHERE state = ?`, OutboxPending).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count pending outbound: %w", err)
+	}
+	return n, nil
 }

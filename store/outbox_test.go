@@ -71,3 +71,36 @@ func TestUpgradeFromSchema6(t *testing.T) {
 	require.Len(t, one, 1)
 	assert.Equal(t, turn.Outbox.ID, one[0].ID)
 }
+
+// TestOutboxAnswerRidesTheDoneMark: an answer to an update is stored with
+// the update's done mark; the same update again stores nothing and says
+// so; a batch is claimed for sending once.
+func TestOutboxAnswerRidesTheDoneMark(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	_, err := db.EnqueueUpdates(ctx, []InboxUpdate{{UpdateID: 5, ChatID: 1}})
+	require.NoError(t, err)
+
+	o := &Outbound{ChatID: 1, Payload: []byte("figures")}
+	require.NoError(t, db.SaveAnswer(ctx, o, 5))
+	assert.Positive(t, o.ID)
+	pending, err := db.PendingUpdates(ctx, 0)
+	require.NoError(t, err)
+	assert.Empty(t, pending, "the update is done")
+
+	again := &Outbound{ChatID: 1, Payload: []byte("figures")}
+	assert.ErrorIs(t, db.SaveAnswer(ctx, again, 5), ErrAlreadyDone)
+	assert.ErrorIs(t, db.SaveAnswer(ctx, &Outbound{ChatID: 1, Payload: []byte("x")}, 99), ErrNotFound, "an update never received")
+	waiting, err := db.PendingOutbound(ctx, 1, 0)
+	require.NoError(t, err)
+	require.Len(t, waiting, 1, "answered once")
+
+	require.NoError(t, db.MarkSending(ctx, o.ID))
+	assert.ErrorIs(t, db.MarkSending(ctx, o.ID), ErrNotFound, "claimed once")
+	require.NoError(t, db.CountAttempt(ctx, o.ID, nil))
+	require.NoError(t, db.MarkSending(ctx, o.ID), "a refused batch can be claimed again")
+
+	alone := &Outbound{ChatID: 2, Payload: []byte("apology")}
+	require.NoError(t, db.SaveAnswer(ctx, alone, 0))
+	assert.Positive(t, alone.ID)
+}

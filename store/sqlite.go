@@ -54,6 +54,8 @@ type DB struct {
 	Now func() time.Time
 
 	writeFault atomic.Value // faultError; a non-nil err fails every write
+
+	commit *committer // the group commit of turns and delivery marks
 }
 
 // Open opens (creating if needed) the SQLite database at path and brings its
@@ -71,6 +73,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
+	db.startCommitter()
 	return db, nil
 }
 
@@ -127,6 +130,7 @@ func (db *DB) open(ctx context.Context, path string) error {
 
 // Close closes the database.
 func (db *DB) Close() error {
+	db.stopCommitter()
 	var errs []error
 	if db.ro != nil && db.ro != db.rw {
 		errs = append(errs, db.ro.Close())
@@ -292,6 +296,25 @@ func (c timeColumn) Scan(v any) error {
 	}
 	*c.t = t.UTC()
 	return nil
+}
+
+// optTime scans a time written by formatTime, or ” as the zero time.
+type optTime struct{ t *time.Time }
+
+func (c optTime) Scan(v any) error {
+	switch v := v.(type) {
+	case nil:
+		return nil
+	case string:
+		if v == "" {
+			return nil
+		}
+	case []byte:
+		if len(v) == 0 {
+			return nil
+		}
+	}
+	return timeColumn(c).Scan(v)
 }
 
 // limitArg turns a caller's limit into SQLite's: zero or less means no limit.

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"time"
 
 	"specbot/dialogs"
 )
@@ -46,9 +48,11 @@ func (t *Turn) validate() error {
 
 // SaveTurn saves the partner, its session, a new report, the turn's replies
 // (the outbox) and the inbox mark
-// in one transaction: either all of it is saved or none. It returns
-// ErrNotFound, saving nothing, if t.UpdateID is not in the inbox, and
-// ErrInvalid for data the store refuses.
+// in one transaction: either all of it is saved or none. Turns of other
+// chats saved at the same moment may share that transaction (see
+// commit.go); each is saved or not on its own. It returns ErrNotFound,
+// saving nothing, if t.UpdateID is not in the inbox, and ErrInvalid for
+// data the store refuses.
 func (db *DB) SaveTurn(ctx context.Context, t *Turn) error {
 	if t == nil {
 		return fmt.Errorf("save turn: nil turn: %w", ErrInvalid)
@@ -57,40 +61,42 @@ func (db *DB) SaveTurn(ctx context.Context, t *Turn) error {
 	if err := t.validate(); err != nil {
 		return fmt.Errorf("save turn %d: %w", chatID, err)
 	}
-
-	tx, err := db.beginWrite(ctx)
+	var (
+		now                time.Time
+		created            time.Time
+		reportID, outboxID int64
+	)
+	err := db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		// The time of the transaction that saves it, as when every turn
+		// had one of its own.
+		now = db.now()
+		if t.UpdateID > 0 {
+			if err := claimUpdate(ctx, tx, t.UpdateID, now); err != nil {
+				return fmt.Errorf("update %d: %w", t.UpdateID, err)
+			}
+		}
+		var err error
+		if created, err = upsertPartner(ctx, tx, &t.Partner, now); err != nil {
+			return err
+		}
+		if err := putSession(ctx, tx, chatID, t.Session, t.Anchor, now); err != nil {
+			return err
+		}
+		if t.Report != nil {
+			if reportID, err = insertReport(ctx, tx, chatID, t.Report, now); err != nil {
+				return err
+			}
+		}
+		if t.Outbox != nil {
+			o := *t.Outbox
+			o.ChatID = chatID
+			if outboxID, err = insertOutbound(ctx, tx, &o, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 	if err != nil {
-		return fmt.Errorf("save turn %d: %w", chatID, err)
-	}
-	defer tx.Rollback()
-
-	now := db.now()
-	if t.UpdateID > 0 {
-		if err := claimUpdate(ctx, tx, t.UpdateID, now); err != nil {
-			return fmt.Errorf("save turn %d: update %d: %w", chatID, t.UpdateID, err)
-		}
-	}
-	created, err := upsertPartner(ctx, tx, &t.Partner, now)
-	if err != nil {
-		return fmt.Errorf("save turn %d: %w", chatID, err)
-	}
-	if err := putSession(ctx, tx, chatID, t.Session, t.Anchor, now); err != nil {
-		return fmt.Errorf("save turn %d: %w", chatID, err)
-	}
-	var reportID int64
-	if t.Report != nil {
-		if reportID, err = insertReport(ctx, tx, chatID, t.Report, now); err != nil {
-			return fmt.Errorf("save turn %d: %w", chatID, err)
-		}
-	}
-	var outboxID int64
-	if t.Outbox != nil {
-		t.Outbox.ChatID = chatID
-		if outboxID, err = insertOutbound(ctx, tx, t.Outbox, now); err != nil {
-			return fmt.Errorf("save turn %d: %w", chatID, err)
-		}
-	}
-	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("save turn %d: %w", chatID, err)
 	}
 
@@ -100,7 +106,7 @@ func (db *DB) SaveTurn(ctx context.Context, t *Turn) error {
 		t.Report.ID, t.Report.ChatID, t.Report.CreatedAt = reportID, chatID, now
 	}
 	if t.Outbox != nil {
-		t.Outbox.ID, t.Outbox.CreatedAt = outboxID, now
+		t.Outbox.ID, t.Outbox.ChatID, t.Outbox.CreatedAt = outboxID, chatID, now
 	}
 	return nil
 }

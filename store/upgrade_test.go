@@ -113,13 +113,14 @@ func openFixture(t *testing.T, name string) *DB {
 	return mustOpenPath(t, path)
 }
 
-// TestUpgradeFromSchema7 opens a database written by the schema of
-// migration 0007 (testdata/schema7.db: Anna, chat 7, with a session, two
-// reports, two handoffs, two reminders and a sent outbox batch; Boris,
-// chat 9, with one report; the report sequence past the last report) and
-// checks that each partner is now a one-member company it owns, with its
-// facts, history, handoffs and reminders intact.
-func TestUpgradeFromSchema7(t *testing.T) {
+// TestUpgradeFromSchema7ToCompanies opens a database written by the schema
+// of migration 0007 (testdata/schema7.db: Anna, chat 7, with a session, two
+// reports, a handoff whose card was posted, two reminders and outbox
+// batches; Boris, chat 9, with one report and a taken handoff; the report
+// sequence past the last report) and checks that each partner is now a
+// one-member company it owns, with its facts, history, handoffs and
+// reminders intact.
+func TestUpgradeFromSchema7ToCompanies(t *testing.T) {
 	ctx := context.Background()
 	db := openFixture(t, "schema7.db")
 
@@ -160,7 +161,12 @@ func TestUpgradeFromSchema7(t *testing.T) {
 	desk, err := db.Desk(ctx, 7, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	require.NoError(t, err)
 	require.NotNil(t, desk.Handoff)
+	assert.Equal(t, "call me", desk.Handoff.Comment)
+	desk, err = db.Desk(ctx, 9, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	require.NoError(t, err)
+	require.NotNil(t, desk.Handoff)
 	assert.Equal(t, "second call", desk.Handoff.Comment)
+	assert.Equal(t, HandoffTaken, desk.Handoff.State)
 	rs, err := db.Reminders(ctx, 7)
 	require.NoError(t, err)
 	assert.Len(t, rs, 2)

@@ -38,6 +38,7 @@ type Server struct {
 	webhookURL   string
 	callbacks    map[string]bool
 	lastQueryID  int64
+	queued       map[int64]pendingUpdate // every update ever queued, for Redeliver
 
 	// messages.go
 	lastMsgID int

@@ -63,10 +63,38 @@ func (s *Server) queueLocked(u *models.Update) int64 {
 	if u.CallbackQuery != nil {
 		s.callbacks[u.CallbackQuery.ID] = true
 	}
-	i, _ := slices.BinarySearchFunc(s.pending, u.ID, func(p pendingUpdate, id int64) int { return cmp.Compare(p.id, id) })
-	s.pending = slices.Insert(s.pending, i, pendingUpdate{id: u.ID, kind: kind, raw: raw})
-	s.notifyLocked()
+	p := pendingUpdate{id: u.ID, kind: kind, raw: raw}
+	if s.queued == nil {
+		s.queued = map[int64]pendingUpdate{}
+	}
+	s.queued[u.ID] = p
+	s.insertPendingLocked(p)
 	return u.ID
+}
+
+func (s *Server) insertPendingLocked(p pendingUpdate) {
+	i, found := slices.BinarySearchFunc(s.pending, p.id, func(q pendingUpdate, id int64) int { return cmp.Compare(q.id, id) })
+	if !found {
+		s.pending = slices.Insert(s.pending, i, p)
+	}
+	s.notifyLocked()
+}
+
+// Redeliver queues an update queued before once more, with its update_id,
+// even though the bot confirmed it: what Telegram does when the
+// confirmation was lost (a crash between receiving a batch and the next
+// getUpdates). It reports false for an update id never queued. Like any
+// update, it is dropped by a getUpdates whose offset is past it: redeliver
+// while the bot is stopped, and its next start (which polls from offset 1)
+// receives it.
+func (s *Server) Redeliver(updateID int64) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, ok := s.queued[updateID]
+	if ok {
+		s.insertPendingLocked(p)
+	}
+	return ok
 }
 
 // SendText queues a message update from a user: a private chat with id

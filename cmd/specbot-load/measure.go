@@ -17,6 +17,17 @@ type result struct {
 	errors    int
 	lost      int
 	peakRSS   int64
+	calls     int           // Bot API calls but the polls
+	stats     time.Duration // /stats, from the command to its answer
+	export    time.Duration // /export, likewise
+}
+
+// callsPerUpdate is the Bot API calls the run made per update.
+func (r *result) callsPerUpdate() float64 {
+	if r.updates == 0 {
+		return 0
+	}
+	return float64(r.calls) / float64(r.updates)
 }
 
 func (r *result) rate() float64 { return float64(r.updates) / r.elapsed.Seconds() }
@@ -35,6 +46,12 @@ func (r *result) print(title string) {
 	fmt.Printf("%s\n  updates: %d in %v = %.0f updates/s\n  update-to-reply latency: p50 %v, p95 %v, p99 %v\n  errors: %d\n",
 		title, r.updates, r.elapsed.Round(time.Millisecond), r.rate(),
 		r.percentile(50).Round(10*time.Microsecond), r.percentile(95).Round(10*time.Microsecond), r.percentile(99).Round(10*time.Microsecond), r.errors)
+	if r.calls > 0 {
+		fmt.Printf("  Bot API calls per update: %.2f\n", r.callsPerUpdate())
+	}
+	if r.stats > 0 {
+		fmt.Printf("  /stats answered in %v, /export in %v\n", r.stats.Round(time.Millisecond), r.export.Round(time.Millisecond))
+	}
 	if r.peakRSS > 0 {
 		fmt.Printf("  peak RSS of the bot process: %.1f MB\n", float64(r.peakRSS)/(1<<20))
 	}
@@ -49,6 +66,7 @@ type watcher struct {
 	wake    map[int64]chan struct{}
 	lat     []time.Duration
 	replies map[int64]int
+	calls   int // Bot API calls but the polls
 }
 
 func newWatcher(srv *telegramtest.Server, chats []int64) *watcher {
@@ -57,6 +75,11 @@ func newWatcher(srv *telegramtest.Server, chats []int64) *watcher {
 		w.wake[c] = make(chan struct{}, 1)
 	}
 	srv.OnCall(func(c telegramtest.Call) {
+		if c.Method != "getUpdates" {
+			w.mu.Lock()
+			w.calls++
+			w.mu.Unlock()
+		}
 		switch c.Method {
 		case "sendMessage", "editMessageText", "editMessageReplyMarkup":
 		default:
@@ -101,6 +124,13 @@ func (w *watcher) waitFor(chat int64, timeout time.Duration, cond func() bool) b
 		}
 	}
 	return true
+}
+
+// apiCalls is how many Bot API calls but the polls the server answered.
+func (w *watcher) apiCalls() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.calls
 }
 
 func (w *watcher) latencies() []time.Duration {

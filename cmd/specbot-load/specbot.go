@@ -59,7 +59,7 @@ var script = []step{
 }
 
 // runSpecbot runs the real binary against the fake server.
-func runSpecbot(ctx context.Context, botPath string, partners int, think time.Duration, seed int, keep bool) (*result, error) {
+func runSpecbot(ctx context.Context, botPath string, partners int, think time.Duration, seed int, keep bool, cpuProfile string) (*result, error) {
 	if _, err := os.Stat(botPath); err != nil {
 		return nil, fmt.Errorf("%s: build it first (make build): %w", botPath, err)
 	}
@@ -92,7 +92,16 @@ func runSpecbot(ctx context.Context, botPath string, partners int, think time.Du
 	cmd := exec.CommandContext(ctx, botPath, "serve")
 	cmd.Env = append(os.Environ(), "TELEGRAM_BOT_TOKEN="+token, "TELEGRAM_API_URL="+srv.URL(),
 		"SPECBOT_DB="+dbPath, "SPECBOT_HTTP_ADDR=127.0.0.1:0", "SPECBOT_WEBHOOK_URL=",
+		// The load measures the bot, not Telegram's limits on it.
+		"SPECBOT_PACING=off",
 		fmt.Sprintf("SPECBOT_MANAGERS_CHAT_ID=%d", managersChat), fmt.Sprintf("SPECBOT_MANAGER_IDS=%d", managerID))
+	if cpuProfile != "" {
+		abs, err := filepath.Abs(cpuProfile)
+		if err != nil {
+			return nil, err
+		}
+		cmd.Env = append(cmd.Env, "SPECBOT_CPU_PROFILE="+abs)
+	}
 	cmd.Stdout, cmd.Stderr = logf, logf
 	if err := cmd.Start(); err != nil {
 		return nil, err
@@ -121,16 +130,19 @@ func runSpecbot(ctx context.Context, botPath string, partners int, think time.Du
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
+	calls := w.apiCalls()
+	var stats, export time.Duration
 	if seed > 0 {
 		// The managers' figures and export read every partner: the
 		// moment memory peaks with many stored partners.
-		if err := managerRound(srv, w); err != nil {
+		if stats, export, err = managerRound(srv, w); err != nil {
 			errs.Add(1)
 			fmt.Fprintln(os.Stderr, "manager:", err)
 		}
 	}
 
-	res := &result{updates: int(updates.Load()), elapsed: elapsed, latencies: w.latencies(), errors: int(errs.Load())}
+	res := &result{updates: int(updates.Load()), elapsed: elapsed, latencies: w.latencies(), errors: int(errs.Load()),
+		calls: calls, stats: stats, export: export}
 	res.peakRSS = peak.Load()
 	stopRSS()
 	_ = cmd.Process.Signal(os.Interrupt)
@@ -206,22 +218,25 @@ const (
 	managerID    = int64(999)
 )
 
-// managerRound asks for /stats and /export in the managers' chat and
-// waits for both answers.
-func managerRound(srv *telegramtest.Server, w *watcher) error {
+// managerRound asks for /stats and /export in the managers' chat, waits
+// for both answers and returns how long each took.
+func managerRound(srv *telegramtest.Server, w *watcher) (stats, export time.Duration, err error) {
 	mgr := models.User{ID: managerID, FirstName: "Manager", LanguageCode: "ru"}
-	for _, cmd := range []string{"/stats", "/export"} {
+	took := make([]time.Duration, 2)
+	for i, cmd := range []string{"/stats", "/export"} {
 		before := len(srv.Messages(managersChat))
+		start := time.Now()
 		srv.SendText(managersChat, mgr, cmd)
-		deadline := time.Now().Add(60 * time.Second)
+		deadline := start.Add(120 * time.Second)
 		for len(srv.Messages(managersChat)) == before {
 			if time.Now().After(deadline) {
-				return fmt.Errorf("%s: no answer", cmd)
+				return 0, 0, fmt.Errorf("%s: no answer", cmd)
 			}
-			time.Sleep(20 * time.Millisecond)
+			time.Sleep(5 * time.Millisecond)
 		}
+		took[i] = time.Since(start)
 	}
-	return nil
+	return took[0], took[1], nil
 }
 
 // seedPartners stores n partners, each with a completed report and
@@ -242,21 +257,38 @@ func seedPartners(ctx context.Context, dbPath string, n int) error {
 	}
 	session := dialogs.NewSession("en")
 	session.Seq = 1
-	for i := range n {
-		chat := int64(5_000_000 + i)
-		t := &store.Turn{
-			Partner: store.Partner{ChatID: chat, UserID: chat, Username: fmt.Sprintf("partner%d", i), Name: "Seeded Partner",
-				Lang: []string{"en", "ru"}[i%2], Company: fmt.Sprintf("Company %d", i), Reminders: "on"},
-			Session: &session,
-			Report: &store.Report{Facts: facts,
-				Statuses: map[string]eligibility.Status{"infrastructure": eligibility.Eligible, "devops": eligibility.NotEligible},
-				Gaps:     map[string]int{"infrastructure": 0, "devops": 3}},
-		}
-		if err := db.SaveTurn(ctx, t); err != nil {
-			return err
-		}
+	// Several writers at once, so that their turns share commits.
+	const writers = 32
+	var wg sync.WaitGroup
+	errs := make(chan error, writers)
+	for wkr := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := wkr; i < n; i += writers {
+				if err := seedOne(ctx, db, i, &session, facts); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
 	}
-	return nil
+	wg.Wait()
+	close(errs)
+	return <-errs
+}
+
+// seedOne stores the i-th seeded partner.
+func seedOne(ctx context.Context, db *store.DB, i int, session *dialogs.Session, facts eligibility.Facts) error {
+	chat := int64(5_000_000 + i)
+	return db.SaveTurn(ctx, &store.Turn{
+		Partner: store.Partner{ChatID: chat, UserID: chat, Username: fmt.Sprintf("partner%d", i), Name: "Seeded Partner",
+			Lang: []string{"en", "ru"}[i%2], Company: fmt.Sprintf("Company %d", i), Reminders: "on"},
+		Session: session,
+		Report: &store.Report{Facts: facts,
+			Statuses: map[string]eligibility.Status{"infrastructure": eligibility.Eligible, "devops": eligibility.NotEligible},
+			Gaps:     map[string]int{"infrastructure": 0, "devops": 3}},
+	})
 }
 
 // lastQuestion is the id of the newest message with a keyboard.

@@ -55,8 +55,8 @@ func TestChatLangWinsOverTheStoredLanguage(t *testing.T) {
 // by editing the question, is printed; several letters tick several boxes.
 func TestChatShowsWhatTelegramEdits(t *testing.T) {
 	for _, tc := range []struct{ lang, specs, yes string }{
-		{"en", "✔️ Infrastructure, DevOps", "✔️ Yes"},
-		{"ru", "✔️ Infrastructure, DevOps", "✔️ Да"},
+		{"en", "✔️ Specializations: Infrastructure, DevOps", "✔️ Partner agreement signed: Yes"},
+		{"ru", "✔️ Специализации: Infrastructure, DevOps", "✔️ Партнёрское соглашение заключено: Да"},
 	} {
 		t.Run(tc.lang, func(t *testing.T) {
 			db := filepath.Join(t.TempDir(), "s.db")

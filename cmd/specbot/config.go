@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/url"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"specbot/app"
+	"specbot/bot"
 	"specbot/dialogs"
 )
 
@@ -30,10 +32,15 @@ type config struct {
 	TZ             string
 	RemindDays     []int
 	SendRate       float64
-	HTTPAddr       string
-	WebhookURL     string
-	WebhookSecret  string
-	MetricsAddr    string
+	// ChatRate is the most messages a second to one chat, on average.
+	ChatRate float64
+	// Unpaced turns the chat's pace and the sending budget off: for a
+	// Bot API test server only (the load tool).
+	Unpaced       bool
+	HTTPAddr      string
+	WebhookURL    string
+	WebhookSecret string
+	MetricsAddr   string
 	// TokenOnCommandLine is set when --token was given: other local users
 	// can read a process's arguments, and serve warns about it.
 	TokenOnCommandLine bool
@@ -42,6 +49,9 @@ type config struct {
 	// reachable; "" shows no web_app button.
 	PublicURL    string
 	WebAppMaxAge time.Duration
+	// HandoffNudge is how long a card may wait untaken before the
+	// managers' chat is reminded of it, once.
+	HandoffNudge time.Duration
 
 	Catalog  *app.Catalog
 	Location *time.Location
@@ -62,7 +72,9 @@ var settings = []setting{
 	{"SPECBOT_MANAGERS_LANG", "managers-lang", "ru", "language of handoff cards and manager replies: en or ru"},
 	{"SPECBOT_TZ", "tz", "Europe/Moscow", "time zone of windows and reminders"},
 	{"SPECBOT_REMIND_DAYS", "remind-days", "30,7", "days before a window opens on which reminders go out"},
-	{"SPECBOT_SEND_RATE", "send-rate", "25", "broadcast messages per second, at most"},
+	{"SPECBOT_SEND_RATE", "send-rate", "25", "messages per second, at most, shared by serve and remind on one database"},
+	{"SPECBOT_CHAT_RATE", "chat-rate", "1", "messages per second to one chat, on average (in bursts of 3)"},
+	{"SPECBOT_PACING", "pacing", "telegram", "telegram: keep to Telegram's limits; off: no pace, only against a test Bot API server"},
 	{"SPECBOT_HTTP_ADDR", "http-addr", "127.0.0.1:8080", "address of /healthz, /metrics and the webhook"},
 	{"SPECBOT_WEBHOOK_URL", "webhook-url", "", "public https URL of the webhook (webhook mode when set)"},
 	{"SPECBOT_WEBHOOK_SECRET", "webhook-secret", "", "secret Telegram sends with every webhook request (16-256 characters)"},
@@ -71,6 +83,7 @@ var settings = []setting{
 	{"SPECBOT_CONTACT", "contact", "", "how to reach the partnership team (an address or a link), shown to partners"},
 	{"SPECBOT_PUBLIC_URL", "public-url", "", "https base URL at which /app/ (the Mini App) is reachable"},
 	{"SPECBOT_WEBAPP_MAX_AGE", "webapp-max-age", "1h", "oldest Mini App initData accepted"},
+	{"SPECBOT_HANDOFF_NUDGE", "handoff-nudge", "4h", "how long a handoff card may wait untaken before the managers' chat is reminded of it, once"},
 }
 
 // loadConfig reads the environment, then the flags of fs (when given), and
@@ -149,6 +162,16 @@ func loadConfig(getenv func(string) string, fs *flag.FlagSet, args []string) (*c
 	if c.SendRate, err = strconv.ParseFloat(get("SPECBOT_SEND_RATE"), 64); err != nil || c.SendRate <= 0 || c.SendRate > 30 {
 		return nil, fmt.Errorf("SPECBOT_SEND_RATE: want messages per second between 1 and 30, got %q", get("SPECBOT_SEND_RATE"))
 	}
+	if c.ChatRate, err = strconv.ParseFloat(get("SPECBOT_CHAT_RATE"), 64); err != nil || c.ChatRate < 0.1 || c.ChatRate > 30 {
+		return nil, fmt.Errorf("SPECBOT_CHAT_RATE: want messages per second to one chat between 0.1 and 30, got %q", get("SPECBOT_CHAT_RATE"))
+	}
+	switch get("SPECBOT_PACING") {
+	case "telegram":
+	case "off":
+		c.Unpaced = true
+	default:
+		return nil, fmt.Errorf("SPECBOT_PACING: want telegram or off, got %q", get("SPECBOT_PACING"))
+	}
 	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
 		return nil, fmt.Errorf("SPECBOT_HTTP_ADDR: want host:port, got %q", c.HTTPAddr)
 	}
@@ -178,6 +201,9 @@ func loadConfig(getenv func(string) string, fs *flag.FlagSet, args []string) (*c
 	}
 	if c.WebAppMaxAge, err = time.ParseDuration(get("SPECBOT_WEBAPP_MAX_AGE")); err != nil || c.WebAppMaxAge <= 0 {
 		return nil, fmt.Errorf("SPECBOT_WEBAPP_MAX_AGE: want a positive duration like 1h or 30m, got %q", get("SPECBOT_WEBAPP_MAX_AGE"))
+	}
+	if c.HandoffNudge, err = time.ParseDuration(get("SPECBOT_HANDOFF_NUDGE")); err != nil || c.HandoffNudge <= 0 {
+		return nil, fmt.Errorf("SPECBOT_HANDOFF_NUDGE: want a positive duration like 4h or 90m, got %q", get("SPECBOT_HANDOFF_NUDGE"))
 	}
 	if c.Catalog, err = app.LoadCatalog(c.Rules); err != nil {
 		return nil, fmt.Errorf("SPECBOT_RULES: %w", err)
@@ -280,4 +306,24 @@ func (c *config) engine() *dialogs.Engine {
 	e := dialogs.NewEngine(c.Catalog, c.Location)
 	e.Contact = c.Contact
 	return e
+}
+
+// pacing is the part of the bot's configuration that keeps to Telegram's
+// limits: the chat's pace and the sending budget, shared through a file
+// beside the database with every specbot process on it (serve and a cron
+// remind). Without the file (a read-only directory) the budget is this
+// process's alone, and a warning says so.
+func (c *config) pacing(log *slog.Logger) (bot.Config, func()) {
+	if c.Unpaced {
+		log.Warn("SPECBOT_PACING=off: no chat pace and no sending budget; Telegram itself would refuse this rate")
+		return bot.Config{SendRate: 1e9, ChatInterval: time.Nanosecond}, func() {}
+	}
+	pc := bot.Config{SendRate: c.SendRate, ChatInterval: time.Duration(float64(time.Second) / c.ChatRate)}
+	budget, err := bot.OpenBudget(c.DB+"-budget", c.SendRate, max(int(c.SendRate), 1))
+	if err != nil {
+		log.Warn("the sending budget is not shared with other processes", "err", err)
+		return pc, func() {}
+	}
+	pc.Budget = budget
+	return pc, func() { budget.Close() }
 }

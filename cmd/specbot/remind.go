@@ -73,7 +73,10 @@ func runRemind(ctx context.Context, args []string, stdout, stderr io.Writer, get
 		return exitOK
 	}
 
-	b, err := bot.New(ctx, bot.Config{Token: cfg.Token, APIURL: cfg.APIURL, HTTPAddr: cfg.HTTPAddr}, db, engine, log)
+	pace, closeBudget := cfg.pacing(log)
+	defer closeBudget()
+	b, err := bot.New(ctx, bot.Config{Token: cfg.Token, APIURL: cfg.APIURL, HTTPAddr: cfg.HTTPAddr,
+		SendRate: pace.SendRate, ChatInterval: pace.ChatInterval, Budget: pace.Budget}, db, engine, log)
 	if err != nil {
 		return fail(stderr, exitError, "remind: %v", err)
 	}

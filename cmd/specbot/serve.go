@@ -33,6 +33,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	if cfg.TokenOnCommandLine {
 		log.Warn("--token on the command line can be read by other local users (ps, /proc): prefer TELEGRAM_BOT_TOKEN_FILE or TELEGRAM_BOT_TOKEN")
 	}
+	stopProfile, err := startCPUProfile(getenv("SPECBOT_CPU_PROFILE"))
+	if err != nil {
+		return fail(stderr, exitUsage, "serve: %v", err)
+	}
+	defer stopProfile()
 	db, err := store.Open(ctx, cfg.DB)
 	if err != nil {
 		return fail(stderr, exitError, "serve: %v", err)
@@ -41,11 +46,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	db.Catalog = cfg.Catalog
 	engine := cfg.engine()
 	engine.WebAppURL = cfg.WebAppURL()
+	pace, closeBudget := cfg.pacing(log)
+	defer closeBudget()
 	b, err := startBot(ctx, log, func(ctx context.Context) (*bot.Bot, error) {
 		return bot.New(ctx, bot.Config{
 			Token: cfg.Token, APIURL: cfg.APIURL, ManagersChatID: cfg.ManagersChatID, ManagerIDs: cfg.ManagerIDs,
 			ManagersLang: cfg.ManagersLang, HTTPAddr: cfg.HTTPAddr, MetricsAddr: cfg.MetricsAddr, WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret,
-			WebAppURL: cfg.WebAppURL(),
+			WebAppURL: cfg.WebAppURL(), HandoffNudge: cfg.HandoffNudge,
+			SendRate: pace.SendRate, ChatInterval: pace.ChatInterval, Budget: pace.Budget,
 		}, db, engine, log)
 	})
 	if err != nil {

@@ -122,32 +122,10 @@ func (b *lockedBuffer) String() string {
 	return b.buf.String()
 }
 
-// startServe runs the binary with a clean environment plus vars.
+// startServe runs `specbot serve` with a clean environment plus vars.
 func startServe(t *testing.T, bin string, vars map[string]string) *process {
 	t.Helper()
-	cmd := exec.Command(bin, "serve")
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "SPECBOT_") && !strings.HasPrefix(kv, "TELEGRAM_") {
-			cmd.Env = append(cmd.Env, kv)
-		}
-	}
-	for k, v := range vars {
-		cmd.Env = append(cmd.Env, k+"="+v)
-	}
-	p := &process{cmd: cmd, out: &lockedBuffer{}, waited: make(chan error, 1)}
-	cmd.Stdout, cmd.Stderr = p.out, p.out
-	require.NoError(t, cmd.Start())
-	go func() { p.waited <- cmd.Wait() }()
-	t.Cleanup(func() {
-		if cmd.ProcessState == nil {
-			_ = cmd.Process.Kill()
-			<-p.waited
-		}
-		if t.Failed() {
-			t.Logf("specbot output:\n%s", p.out.String())
-		}
-	})
-	return p
+	return startSpecbot(t, bin, vars, "serve")
 }
 
 // addr reads the HTTP address from the "serving" log line.

@@ -1,0 +1,131 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html"
+
+	"specbot/dialogs"
+	"specbot/locales"
+	"specbot/store"
+)
+
+// The relay between a partner and its managers: what a partner writes
+// while its request is open goes to its topic; what a manager answers there
+// goes to the partner, and to no one else.
+
+// PassOn copies a partner's message into its topic (or the flat managers'
+// chat) while its request is open: it returns false, queueing nothing,
+// when the partner has no open request, or when a text answers the
+// question the partner is being asked. The copy is queued for the group
+// sender; the partner can be told at once.
+func (a *App) PassOn(ctx context.Context, chatID int64, messageID int, text bool, managersChatID int64) (bool, error) {
+	h, err := a.DB.LatestHandoff(ctx, chatID)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("pass on %d: %w", chatID, err)
+	}
+	if h.State == store.HandoffDone {
+		return false, nil
+	}
+	if text {
+		chat, err := a.DB.Chat(ctx, chatID)
+		if err != nil && !errors.Is(err, dialogs.ErrSessionOutdated) {
+			return false, fmt.Errorf("pass on %d: %w", chatID, err)
+		}
+		if chat.Session != nil && chat.Session.State != dialogs.Idle {
+			return false, nil
+		}
+	}
+	return true, a.queueItem(ctx, managersChatID, h.ID, GroupItem{Kind: store.PostCopy, Partner: chatID, MessageID: messageID})
+}
+
+// ErrNoPartner is returned when a manager's message in the managers' chat
+// leads to no partner (a reply outside any partner's topic or card).
+var ErrNoPartner = errors.New("no partner for this message")
+
+// Relay is a manager's answer on its way to a partner.
+type Relay struct {
+	Partner store.Partner
+	// Message is what the partner reads, signed with the manager's name,
+	// in the partner's language.
+	Message dialogs.Message
+	// CopyFrom and MessageID, when set, name the manager's photo or
+	// document to copy to the partner, with Message as its caption.
+	CopyFrom  int64
+	MessageID int
+}
+
+// RelayTo finds the partner a manager's message in the managers' chat is
+// for, from the topic it was posted in (threadID, 0 outside topics) or the
+// bot's message it replies to (replyTo, 0 for none), and renders text for
+// that partner. When both name a partner they must be the same one, so
+// that nothing from one partner's conversation reaches another.
+func (a *App) RelayTo(ctx context.Context, managersChatID int64, threadID, replyTo int, manager, text string) (Relay, error) {
+	var byTopic, byPost int64
+	if threadID != 0 {
+		t, err := a.DB.TopicByThread(ctx, managersChatID, threadID)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return Relay{}, fmt.Errorf("relay: %w", err)
+		}
+		byTopic = t.ChatID
+	}
+	if replyTo != 0 {
+		p, err := a.DB.GroupPostAt(ctx, managersChatID, replyTo)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return Relay{}, fmt.Errorf("relay: %w", err)
+		}
+		byPost = p.ChatID
+	}
+	chatID := byTopic
+	switch {
+	case byTopic == 0:
+		chatID = byPost
+	case byPost != 0 && byPost != byTopic:
+		return Relay{}, ErrNoPartner
+	}
+	if chatID == 0 {
+		return Relay{}, ErrNoPartner
+	}
+	partner, err := a.DB.Partner(ctx, chatID)
+	if errors.Is(err, store.ErrNotFound) {
+		return Relay{}, ErrNoPartner
+	}
+	if err != nil {
+		return Relay{}, fmt.Errorf("relay: %w", err)
+	}
+	p := locales.For(partner.Lang)
+	return Relay{Partner: partner, Message: dialogs.Message{
+		Text: p.T("relay.from_manager", "Name", html.EscapeString(firstName(manager)), "Text", html.EscapeString(text)),
+	}}, nil
+}
+
+// Blocked records that a partner blocked the bot and, when it has a
+// request, tells its managers in its topic and queues its card, which then
+// says so.
+func (a *App) Blocked(ctx context.Context, chatID, managersChatID int64, lang string) error {
+	if err := a.DB.SetUnreachable(ctx, chatID, true); err != nil {
+		return fmt.Errorf("blocked %d: %w", chatID, err)
+	}
+	if managersChatID == 0 {
+		return nil
+	}
+	h, err := a.DB.LatestHandoff(ctx, chatID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("blocked %d: %w", chatID, err)
+	}
+	if err := a.queueItem(ctx, managersChatID, h.ID, GroupItem{Kind: store.PostNote, Partner: chatID,
+		Text: locales.For(lang).T("note.blocked")}); err != nil {
+		return err
+	}
+	if h.CardMessageID != 0 {
+		return a.QueueCard(ctx, h.ID, managersChatID)
+	}
+	return nil
+}

@@ -1,0 +1,164 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"unicode/utf8"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"specbot/app"
+	"specbot/dialogs"
+	"specbot/locales"
+)
+
+// The two-way relay. In the managers' chat, a manager's reply to one of the
+// bot's messages about a partner (in its topic, or to its card in the flat
+// chat), or "/r text" in the partner's topic, reaches the partner, signed
+// with the manager's name; every other message there is an internal note.
+// In a partner's private chat, while its request is open, a message that
+// answers no question is copied to its managers.
+
+// onManagersMessage handles a message in the managers' chat that is not a
+// manager command: the group's upgrade, a relay, or a note (ignored).
+func (b *Bot) onManagersMessage(ctx context.Context, u *models.Update, cmd, args string) error {
+	m := u.Message
+	switch {
+	case m.MigrateToChatID != 0:
+		b.moveManagers(ctx, m.Chat.ID, m.MigrateToChatID)
+		return b.done(ctx, u.ID)
+	case m.MigrateFromChatID != 0:
+		b.moveManagers(ctx, m.MigrateFromChatID, m.Chat.ID)
+		return b.done(ctx, u.ID)
+	case m.From == nil || !b.cfg.isManager(m.From.ID):
+		return b.done(ctx, u.ID)
+	}
+	thread, replyTo := 0, 0
+	if m.IsTopicMessage {
+		thread = m.MessageThreadID
+	}
+	if r := m.ReplyToMessage; r != nil && r.ForumTopicCreated == nil && r.From != nil && r.From.ID == b.tg.ID() {
+		replyTo = r.ID
+	}
+	var text string
+	media := m.Text == "" && (len(m.Photo) > 0 || m.Document != nil)
+	switch {
+	case cmd == "r":
+		text = args
+		if text == "" {
+			b.noteToManagers(ctx, thread, m.ID, locales.For(b.cfg.ManagersLang).T("relay.usage"))
+			return b.done(ctx, u.ID)
+		}
+	case cmd != "" || replyTo == 0:
+		return b.done(ctx, u.ID) // an internal note
+	default:
+		text = strings.TrimSpace(m.Text)
+		if text == "" {
+			text = strings.TrimSpace(m.Caption)
+		}
+	}
+	if text == "" && !media {
+		return b.done(ctx, u.ID)
+	}
+	name := strings.TrimSpace(m.From.FirstName + " " + m.From.LastName)
+	rel, err := b.app.RelayTo(ctx, b.managersChat(), thread, replyTo, name, text)
+	if errors.Is(err, app.ErrNoPartner) {
+		if cmd == "r" {
+			b.noteToManagers(ctx, thread, m.ID, locales.For(b.cfg.ManagersLang).T("relay.no_partner"))
+		}
+		return b.done(ctx, u.ID)
+	}
+	if err != nil {
+		return err
+	}
+	if media && cmd == "" {
+		// A photo or document goes as it is, its caption signed.
+		rel.CopyFrom, rel.MessageID = m.Chat.ID, m.ID
+	}
+	b.relay(ctx, rel)
+	return b.done(ctx, u.ID)
+}
+
+// maxCaptionRunes is Telegram's limit on a media caption.
+const maxCaptionRunes = 1024
+
+// relay sends a manager's answer to the partner. A partner who blocked the
+// bot is marked so, and the managers are told in its topic.
+func (b *Bot) relay(ctx context.Context, rel app.Relay) {
+	chatID := rel.Partner.ChatID
+	var err error
+	if rel.MessageID != 0 {
+		params := &tgbot.CopyMessageParams{ChatID: chatID, FromChatID: rel.CopyFrom, MessageID: rel.MessageID,
+			Caption: rel.Message.Text, ParseMode: models.ParseModeHTML}
+		long := utf8.RuneCountInString(rel.Message.Text) > maxCaptionRunes
+		if long {
+			// Too long for a caption: the file as it is, then the text.
+			params.Caption, params.ParseMode = "", ""
+		}
+		err = b.call(ctx, "copyMessage", func(ctx context.Context) error {
+			_, err := b.tg.CopyMessage(ctx, params)
+			return err
+		})
+		if err == nil && long {
+			_, err = b.sendText(ctx, chatID, rel.Message.Text, nil, true)
+		}
+	} else {
+		_, err = b.sendText(ctx, chatID, rel.Message.Text, nil, true)
+	}
+	if err == nil {
+		b.metrics.Relayed.WithLabelValues("to_partner").Inc()
+		return
+	}
+	b.log.Warn("relay to partner", "chat_id", chatID, "err", b.redact(err))
+	if apiCode(err) != "403" {
+		return
+	}
+	if err := b.app.Blocked(ctx, chatID, b.managersChat(), b.cfg.ManagersLang); err != nil {
+		b.log.Warn("mark a partner who blocked the bot", "chat_id", chatID, "err", err)
+	}
+	b.wakeGroup()
+}
+
+// noteToManagers answers a manager in the managers' chat at once (in the
+// thread, as a reply): a short service answer, not a post about a partner.
+func (b *Bot) noteToManagers(ctx context.Context, thread, replyTo int, text string) {
+	if _, err := b.sendGroup(ctx, thread, replyTo, text, nil); err != nil {
+		b.log.Warn("answer in the managers' chat", "err", b.redact(err))
+	}
+}
+
+// recheck tells the managers what a partner's new check changed.
+func (b *Bot) recheck(ctx context.Context, chatID int64) {
+	if b.managersChat() == 0 {
+		return
+	}
+	queued, err := b.app.Recheck(ctx, chatID, b.managersChat(), b.cfg.ManagersLang)
+	if err != nil {
+		b.log.Warn("recheck note", "chat_id", chatID, "err", err)
+	}
+	if queued {
+		b.wakeGroup()
+	}
+}
+
+// passOn copies a partner's message to its managers while its request is
+// open and tells the partner so; false when the message is not for the
+// managers (no open request, or a text that answers a question), and the
+// dialogs then take it.
+func (b *Bot) passOn(ctx context.Context, u *models.Update) (bool, error) {
+	m := u.Message
+	if b.managersChat() == 0 || m.From == nil {
+		return false, nil
+	}
+	passed, err := b.app.PassOn(ctx, m.Chat.ID, m.ID, m.Text != "", b.managersChat())
+	if err != nil || !passed {
+		return false, err
+	}
+	b.wakeGroup()
+	// The confirmation goes now, whatever the group's pace.
+	lang := b.langOf(ctx, m.Chat.ID, langCode(m.From))
+	b.send(ctx, m.Chat.ID, dialogs.Message{Text: locales.For(lang).T("relay.passed_on")})
+	return true, b.done(ctx, u.ID)
+}
