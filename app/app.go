@@ -16,6 +16,9 @@ type App struct {
 	// ContactConfigured is set when a managers' chat receives handoffs.
 	ContactConfigured bool
 	Log               *slog.Logger
+	// BotUsername is the bot's Telegram username, for invitation links;
+	// "" where there is none (the terminal chat).
+	BotUsername string
 	// Now is the clock; nil means time.Now. Tests move it.
 	Now func() time.Time
 

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"time"
 
 	"specbot/dialogs"
 	"specbot/eligibility"
@@ -31,9 +32,45 @@ func (a *App) pastOf(r store.Report) *dialogs.Past {
 	return a.Engine.PastOf(r.Facts, specs, r.CreatedAt)
 }
 
+// pastOfChat is the chat's latest report with, when its company keeps
+// them, the company's current answers in place of the report's facts (the
+// defaults of a new check) and, for a company of several members, who
+// changed each answer last.
+//
+// A company whose latest report no longer reads (one stored under an
+// earlier edition) still has its answers: they are evaluated afresh.
+func (a *App) pastOfChat(chat store.Chat) *dialogs.Past {
+	var p *dialogs.Past
+	switch {
+	case chat.Report != nil:
+		p = a.pastOf(*chat.Report)
+	case chat.Facts != nil:
+		var at time.Time
+		for _, ch := range chat.Facts.Changed {
+			if ch.At.After(at) {
+				at = ch.At
+			}
+		}
+		p = a.Engine.PastOf(chat.Facts.Facts, nil, at)
+	default:
+		return nil
+	}
+	if cf := chat.Facts; cf != nil {
+		p.Facts, p.Shared, p.SetAside = cf.Facts, true, cf.Untold
+		if cf.Members > 1 {
+			p.ChangedBy = make(map[string]dialogs.Attribution, len(cf.Changed))
+			for k, ch := range cf.Changed {
+				p.ChangedBy[k] = dialogs.Attribution{Name: ch.Name, At: ch.At}
+			}
+		}
+	}
+	return p
+}
+
 // storedReport turns a completed check into the row kept in history.
 func storedReport(done *dialogs.Completed) *store.Report {
-	r := &store.Report{Facts: done.Facts, Verdict: done.Report, Statuses: map[string]eligibility.Status{}, Gaps: map[string]int{}}
+	r := &store.Report{Facts: done.Facts, Verdict: done.Report, Statuses: map[string]eligibility.Status{}, Gaps: map[string]int{},
+		Changes: done.Facts.Changes(done.Base)}
 	for _, spec := range done.Specs {
 		if res, ok := done.Report.Result(spec); ok {
 			r.Statuses[spec] = res.Status

@@ -63,17 +63,14 @@ func (a *App) loadSheetChat(ctx context.Context, who Who) (sheetChat, error) {
 	return sc, nil
 }
 
-// sheetPast loads the partner's latest check under the current catalogue,
-// nil when there is none (or it was made under another edition).
+// sheetPast loads the company's latest check under the current catalogue,
+// with the company's current answers, nil when there is none.
 func (a *App) sheetPast(ctx context.Context, chatID int64) (*dialogs.Past, error) {
-	r, err := a.DB.LatestReport(ctx, chatID)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil
-	}
-	if err != nil {
+	chat, err := a.DB.Chat(ctx, chatID)
+	if err != nil && !errors.Is(err, dialogs.ErrSessionOutdated) {
 		return nil, err
 	}
-	return a.pastOf(r), nil
+	return a.pastOfChat(chat), nil
 }
 
 // Sheet returns the form for who, prefilled: with the check in progress
@@ -139,9 +136,9 @@ func (a *App) SubmitSheet(ctx context.Context, who Who, in dialogs.SheetInput) (
 	}
 	env := dialogs.Env{Reminders: string(sc.partner.Reminders), ContactConfigured: a.ContactConfigured, NewPartner: sc.isNew}
 	var pastErr error
+	var past *dialogs.Past
 	env.LoadPrevious = func() *dialogs.Past {
-		past, err := a.sheetPast(ctx, who.ChatID)
-		pastErr = err
+		past, pastErr = a.sheetPast(ctx, who.ChatID)
 		return past
 	}
 	out, errs := a.Engine.SubmitSheet(sc.session, in, env)
@@ -168,6 +165,17 @@ func (a *App) SubmitSheet(ctx context.Context, who Who, in dialogs.SheetInput) (
 	}
 	st := &store.Turn{Partner: p, Session: &out.Session}
 	if out.Report != nil {
+		if past == nil {
+			past, err = a.sheetPast(ctx, who.ChatID)
+			if err != nil {
+				return SheetResult{}, fmt.Errorf("submit sheet %d: %w", who.ChatID, err)
+			}
+		}
+		if past != nil && past.Shared {
+			// The sheet shows every answer: what differs from the
+			// company's answers is what this member changed.
+			out.Report.Base = past.Facts
+		}
 		st.Report = storedReport(out.Report)
 	}
 	if err := a.DB.SaveTurn(ctx, st); err != nil {

@@ -74,17 +74,21 @@ func (a *App) Handle(ctx context.Context, who Who, in dialogs.Input, updateID in
 		sess = dialogs.NewSession(partner.Lang)
 	}
 
-	env := dialogs.Env{Reminders: string(partner.Reminders), ContactConfigured: a.ContactConfigured, NewPartner: isNew}
+	env := dialogs.Env{Reminders: string(partner.Reminders), ContactConfigured: a.ContactConfigured, NewPartner: isNew,
+		CompanyMembers: chat.Members}
 	// The latest report came with the chat's read; it is evaluated again
 	// only when the dialogs ask for it.
 	env.LoadPrevious = func() *dialogs.Past {
-		if chat.Report == nil {
-			return nil
-		}
-		return a.pastOf(*chat.Report)
+		return a.pastOfChat(chat)
 	}
 
-	out := a.Engine.Handle(sess, in, env)
+	out, handled, err := a.company(ctx, &partner, sess, in)
+	if err != nil {
+		return Turn{}, err
+	}
+	if !handled {
+		out = a.Engine.Handle(sess, in, env)
+	}
 	out.Messages = append(prefix, out.Messages...)
 	turn := Turn{Outcome: out}
 
@@ -124,6 +128,12 @@ func (a *App) Handle(ctx context.Context, who Who, in dialogs.Input, updateID in
 	}
 	if err := a.DB.SaveTurn(ctx, st); err != nil {
 		return Turn{}, err
+	}
+	if len(out.ToldSetAside) > 0 {
+		// Told once: a failure here only means being told again.
+		if err := a.DB.MarkTold(ctx, who.ChatID, out.ToldSetAside); err != nil {
+			a.log().Warn("mark set-aside answers told", "chat_id", who.ChatID, "err", err)
+		}
 	}
 	if st.Outbox != nil {
 		turn.OutboxID = st.Outbox.ID

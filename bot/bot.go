@@ -131,6 +131,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	ctx, stopRun := context.WithCancel(ctx)
 	defer stopRun()
 	var runErr error
+	b.learnUsername(ctx)
 	if err := b.setCommands(ctx); err != nil {
 		b.log.Warn("set commands", "err", b.redact(err))
 	}
@@ -309,4 +310,19 @@ func (b *Bot) webhookHandler(w http.ResponseWriter, r *http.Request) {
 	}
 	b.ready.record(true) // a delivery is an exchange with Telegram
 	w.WriteHeader(http.StatusOK)
+}
+
+// learnUsername asks Telegram for the bot's username, which invitation
+// links name. Without it (getMe failing now) a link is the command to type.
+func (b *Bot) learnUsername(ctx context.Context) {
+	err := b.call(ctx, "getMe", func(ctx context.Context) error {
+		me, err := b.tg.GetMe(ctx)
+		if err == nil {
+			b.app.BotUsername = me.Username
+		}
+		return err
+	})
+	if err != nil {
+		b.log.Warn("get bot username", "err", b.redact(err))
+	}
 }

@@ -11,7 +11,7 @@ import (
 )
 
 // partnerCommands are the commands shown to partners, in menu order.
-var partnerCommands = []string{"start", "check", "report", "manager", "reminders", "language", "forget", "help", "cancel"}
+var partnerCommands = []string{"start", "check", "report", "invite", "members", "manager", "reminders", "language", "forget", "help", "cancel"}
 
 // managerCommands are shown only in the managers' chat.
 var managerCommands = []string{"stats", "pipeline", "partner", "export", "r"}

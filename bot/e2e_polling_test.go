@@ -132,7 +132,7 @@ func questionOf(t testing.TB, p *partner, fact string) string {
 func TestCommandMenus(t *testing.T) {
 	h := newHarness(t, withManagers("ru"))
 	h.settle()
-	partnerCmds := []string{"start", "check", "report", "manager", "reminders", "language", "forget", "help", "cancel"}
+	partnerCmds := []string{"start", "check", "report", "invite", "members", "manager", "reminders", "language", "forget", "help", "cancel"}
 	var byDefault, byRussian, byManagers int
 	for _, c := range h.srv.Calls("setMyCommands") {
 		require.Zero(t, c.Code)

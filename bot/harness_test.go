@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 	_ "time/tzdata" // Europe/Moscow on any machine
@@ -75,8 +76,11 @@ type harness struct {
 	// movedGroup is the supergroup the managers' group was upgraded to, 0 if none.
 	movedGroup int64
 
-	db     *store.DB
-	addr   string
+	db   *store.DB
+	addr string
+	// skew moves the store's clock ahead of time.Now (invitations expire
+	// by it); atomic, so a test moves it while the bot runs.
+	skew   atomic.Int64
 	cancel context.CancelFunc
 	done   chan error
 }
@@ -138,6 +142,7 @@ func (h *harness) start() {
 	db, err := store.Open(ctx, h.dbPath)
 	require.NoError(h.t, err)
 	db.Catalog = eligibility.DefaultCatalog()
+	db.Now = func() time.Time { return time.Now().Add(time.Duration(h.skew.Load())) }
 	log := slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	b, err := bot.New(ctx, h.cfg, db, h.engine(), log)
 	require.NoError(h.t, err)

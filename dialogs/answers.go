@@ -66,7 +66,7 @@ func (t *turn) employeeList() string {
 	for i, e := range s.Facts.Employees {
 		item := e.Name
 		if len(e.Certs) > 0 {
-			item += " (" + t.certNames(e.Certs) + ")"
+			item += " (" + t.certNamesEarned(e) + ")"
 		}
 		if i > 0 && n+len([]rune(item)) > maxEmployeeList {
 			fmt.Fprintf(&b, "; … +%d", len(s.Facts.Employees)-i)
@@ -91,6 +91,24 @@ func (t *turn) certNames(ids []string) string {
 		if c, ok := t.e.Catalog.Certificate(id); ok {
 			names = append(names, c.Name.Get(t.s().Lang))
 		}
+	}
+	return strings.Join(names, ", ")
+}
+
+// certNamesEarned names an employee's certificates, each with the month it
+// was earned when known ("Cloud service engineer, 04.2025").
+func (t *turn) certNamesEarned(e eligibility.Employee) string {
+	names := make([]string, 0, len(e.Certs))
+	for _, id := range e.Certs {
+		c, ok := t.e.Catalog.Certificate(id)
+		if !ok {
+			continue
+		}
+		name := c.Name.Get(t.s().Lang)
+		if m, ok := e.Earned[id]; ok && len(m) == 7 {
+			name += " " + m[5:] + "." + m[:4]
+		}
+		names = append(names, name)
 	}
 	return strings.Join(names, ", ")
 }

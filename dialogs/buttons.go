@@ -129,7 +129,7 @@ func (t *turn) forgetButton(cb callback) {
 		t.out.Forget = true
 		t.out.Session = NewSession(s.Lang)
 		t.out.Session.Seq = s.Seq + 1
-		t.say(Message{Text: t.p.T("forget.done"), Edit: true})
+		t.say(Message{Text: t.p.T(t.forgetKey("forget.done")), Edit: true})
 	case actDecline:
 		s.State = s.Resume
 		s.Seq++

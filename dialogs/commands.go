@@ -145,7 +145,7 @@ func (t *turn) askForget() {
 	}
 	s.State = ConfirmForget
 	s.Seq++
-	t.say(Message{Text: t.p.T("forget.confirm"), Question: true, Buttons: [][]Button{{
+	t.say(Message{Text: t.p.T(t.forgetKey("forget.confirm")), Question: true, Buttons: [][]Button{{
 		{Label: t.p.T("button.forget_yes"), Data: qb(s.Seq, actConfirm)},
 		{Label: t.p.T("button.forget_no"), Data: qb(s.Seq, actDecline)},
 	}}})
@@ -188,4 +188,13 @@ func (t *turn) sendContact(comment string) {
 	if s.State == Checking || s.State == Summary {
 		t.ask()
 	}
+}
+
+// forgetKey is the /forget text for a partner alone (everything goes) or
+// one of several members of its company (only the member goes).
+func (t *turn) forgetKey(id string) string {
+	if t.env.CompanyMembers > 1 {
+		return id + "_member"
+	}
+	return id
 }

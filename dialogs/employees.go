@@ -1,6 +1,7 @@
 package dialogs
 
 import (
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -140,6 +141,11 @@ func (t *turn) employeesButton(cb callback) {
 func (t *turn) saveDraft(echo bool) {
 	s := t.s()
 	d := *s.Draft
+	// The month a certificate was earned goes with the certificate.
+	maps.DeleteFunc(d.Earned, func(cert, _ string) bool { return !d.Has(cert) })
+	if len(d.Earned) == 0 {
+		d.Earned = nil
+	}
 	s.Facts.EmployeesKnown = true
 	if i := s.EmpIndex - 1; i >= 0 && i < len(s.Facts.Employees) {
 		s.Facts.Employees[i] = d
@@ -197,7 +203,9 @@ func (t *turn) employeesText(txt string) {
 		var ids []string
 		if !noCerts(txt) {
 			var bad []string
-			ids, bad = parseCerts(t.e.Catalog, txt)
+			var earned map[string]string
+			ids, earned, bad = parseCertsEarned(t.e.Catalog, txt)
+			s.Draft.Earned = mergeEarned(s.Draft.Earned, earned)
 			if len(bad) > 0 || len(ids) == 0 {
 				t.retry(t.certsHint(append(bad, txt)[:max(1, len(bad))]))
 				return
@@ -232,7 +240,7 @@ func (t *turn) employeesText(txt string) {
 		// A name already on the list opens that person, certificates
 		// ticked, to change them.
 		e := s.Facts.Employees[existing]
-		d = &eligibility.Employee{Name: e.Name, Certs: slices.Clone(e.Certs)}
+		d = &eligibility.Employee{Name: e.Name, Certs: slices.Clone(e.Certs), Earned: maps.Clone(e.Earned)}
 		s.EmpIndex = existing + 1
 	}
 	if oneLine && strings.TrimSpace(certs) != "" {
@@ -240,7 +248,9 @@ func (t *turn) employeesText(txt string) {
 		var ids []string
 		if !noCerts(certs) {
 			var bad []string
-			ids, bad = parseCerts(t.e.Catalog, certs)
+			var earned map[string]string
+			ids, earned, bad = parseCertsEarned(t.e.Catalog, certs)
+			d.Earned = mergeEarned(d.Earned, earned)
 			if len(bad) > 0 || len(ids) == 0 {
 				s.EmpIndex = 0
 				t.retry(t.certsHint(append(bad, certs)[:max(1, len(bad))]))
@@ -255,4 +265,17 @@ func (t *turn) employeesText(txt string) {
 	s.Draft = d
 	s.Sub = empCerts
 	t.ask()
+}
+
+// mergeEarned adds the months typed to those already known.
+func mergeEarned(known, typed map[string]string) map[string]string {
+	if len(typed) == 0 {
+		return known
+	}
+	out := maps.Clone(known)
+	if out == nil {
+		out = map[string]string{}
+	}
+	maps.Copy(out, typed)
+	return out
 }

@@ -60,6 +60,22 @@ type Past struct {
 	Report eligibility.Report
 	Specs  []string
 	At     time.Time
+	// Shared is set when Facts are the company's current answers (every
+	// member's, merged) rather than the facts of the last report: a new
+	// check then starts from them whatever the session kept.
+	Shared bool
+	// ChangedBy names, per answer (keyed as eligibility.Facts.Values),
+	// who changed it last and when, as the summary shows it.
+	ChangedBy map[string]Attribution
+	// SetAside are the company's answers a new catalogue edition no longer
+	// reads, not yet told: a new check says so in one line.
+	SetAside []string
+}
+
+// Attribution is who changed an answer last, and when.
+type Attribution struct {
+	Name string
+	At   time.Time
 }
 
 // Env is what the engine needs to know from outside the session.
@@ -71,11 +87,16 @@ type Env struct {
 	Reminders         string // "", "on", "off"
 	ContactConfigured bool   // a managers' chat receives handoffs
 	NewPartner        bool   // nothing is stored about this chat yet
+	// CompanyMembers is the number of members of the partner's company, 0
+	// when it has none: with others, /forget removes only this member.
+	CompanyMembers int
 }
 
 // Completed is a finished check for the caller to store.
 type Completed struct {
-	Facts  eligibility.Facts
+	Facts eligibility.Facts
+	// Base is what the facts were when the check started (see Session.Base).
+	Base   eligibility.Facts
 	Report eligibility.Report
 	Specs  []string
 }
@@ -94,10 +115,13 @@ type Outcome struct {
 	Report *Completed
 	// Started is set when this input began a check (a new one or Start
 	// over), for the checks-started metric.
-	Started   bool
-	Contact   *ContactRequest
-	Reminders string // "on" or "off" when the partner chose
-	Forget    bool
+	Started bool
+	// ToldSetAside lists the set-aside answers this input told about, for
+	// the caller to record as told.
+	ToldSetAside []string
+	Contact      *ContactRequest
+	Reminders    string // "on" or "off" when the partner chose
+	Forget       bool
 	// ShowReport asks the caller to render the partner's latest report.
 	ShowReport bool
 }

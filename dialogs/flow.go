@@ -27,8 +27,12 @@ func (t *turn) startCheck() {
 		specs = s.Prev
 	}
 	if past := t.previous(); past != nil {
-		if factsEmpty(s.Facts) {
+		if factsEmpty(s.Facts) || past.Shared {
 			s.Facts = past.Facts.Clone()
+		}
+		if len(past.SetAside) > 0 {
+			t.say(Message{Text: "ℹ️ " + t.p.N("check.set_aside", int64(len(past.SetAside)), "Facts", esc(strings.Join(past.SetAside, ", ")))})
+			t.out.ToldSetAside = slices.Clone(past.SetAside)
 		}
 		if len(specs) == 0 {
 			specs = past.Specs
@@ -38,6 +42,7 @@ func (t *turn) startCheck() {
 	s.Gate, s.GoOn = false, false
 	s.Specs, s.Picking, s.Prev = nil, nil, t.knownSpecs(specs)
 	s.Answered = map[string]bool{}
+	s.Base = s.Facts.Clone()
 	t.ask()
 }
 

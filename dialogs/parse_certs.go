@@ -1,8 +1,10 @@
 package dialogs
 
 import (
+	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -103,10 +105,33 @@ var certSeparators = regexp.MustCompile(`\s*[,;+]\s*|\s+(?:и|and|&)\s+`)
 // parseCerts reads a typed list of certificates. bad holds the items that
 // name no certificate, or more than one.
 func parseCerts(c *eligibility.Catalog, txt string) (ids []string, bad []string) {
+	ids, _, bad = parseCertsEarned(c, txt)
+	return ids, bad
+}
+
+// certMonth is a month after a certificate's name: "2025-04", "04.2025"
+// or "04/2025".
+var certMonth = regexp.MustCompile(`\s+(?:(\d{4})-(\d{1,2})|(\d{1,2})[./](\d{4}))$`)
+
+// parseCertsEarned is parseCerts where each certificate may be followed by
+// the month it was earned ("CSE 2025-04"); the months come back by
+// certificate id, as YYYY-MM.
+func parseCertsEarned(c *eligibility.Catalog, txt string) (ids []string, earned map[string]string, bad []string) {
 	for _, item := range certSeparators.Split(strings.TrimSpace(txt), -1) {
 		item = strings.TrimSpace(item)
 		if item == "" {
 			continue
+		}
+		month := ""
+		if m := certMonth.FindStringSubmatch(item); m != nil {
+			y, mo := m[1], m[2]
+			if y == "" {
+				y, mo = m[4], m[3]
+			}
+			if n, err := strconv.Atoi(mo); err == nil && n >= 1 && n <= 12 {
+				month = fmt.Sprintf("%s-%02d", y, n)
+				item = strings.TrimSpace(item[:len(item)-len(m[0])])
+			}
 		}
 		found := matchCert(c, item)
 		if len(found) != 1 {
@@ -116,8 +141,14 @@ func parseCerts(c *eligibility.Catalog, txt string) (ids []string, bad []string)
 		if !slices.Contains(ids, found[0].ID) {
 			ids = append(ids, found[0].ID)
 		}
+		if month != "" {
+			if earned == nil {
+				earned = map[string]string{}
+			}
+			earned[found[0].ID] = month
+		}
 	}
-	return ids, bad
+	return ids, earned, bad
 }
 
 // noCerts reports whether a typed list says the employee holds none.

@@ -36,3 +36,13 @@ func TestParseCerts(t *testing.T) {
 		})
 	}
 }
+
+func TestParseCertsEarned(t *testing.T) {
+	c := eligibility.DefaultCatalog()
+	ids, earned, bad := parseCertsEarned(c, "CSE 2025-04, infrastructure protection 03.2026 and gitops")
+	assert.Empty(t, bad)
+	assert.Equal(t, []string{"cloud_service_engineer", "infrastructure_protection", "gitops_deployment"}, ids)
+	assert.Equal(t, map[string]string{"cloud_service_engineer": "2025-04", "infrastructure_protection": "2026-03"}, earned)
+	_, _, bad = parseCertsEarned(c, "CSE 2025-13")
+	assert.NotEmpty(t, bad, "no thirteenth month")
+}

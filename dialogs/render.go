@@ -5,6 +5,7 @@ import (
 	"html"
 	"math"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -57,6 +58,10 @@ func renderReport(r eligibility.Report, specs []string, lang string, steps bool)
 		}
 		w.b.WriteString("\n")
 		w.result(res)
+	}
+	for _, l := range r.Lapsed {
+		w.b.WriteString("\n⏳ " + w.p.T("report.cert_lapsed", "Employee", esc(l.Employee), "Cert", esc(w.certName(l.Cert)),
+			"Until", esc(w.month(l.Until)), "Opens", w.date(r.Window.Opens)) + "\n")
 	}
 	if steps && len(w.steps)+len(w.sources) > 0 {
 		w.b.WriteString("\n<b>" + w.p.T("report.next_steps") + "</b>\n")
@@ -587,4 +592,22 @@ func PlainText(s string) string {
 	s = linkRE.ReplaceAllString(s, "$2 ($1)")
 	s = tagRE.ReplaceAllString(s, "")
 	return html.UnescapeString(s)
+}
+
+// certName is a certificate's name in the report's language, its id when
+// the report does not name it.
+func (w *reportWriter) certName(id string) string {
+	if cert, ok := w.r.Certificates[id]; ok {
+		return cert.Name.Get(w.lang)
+	}
+	return id
+}
+
+// month writes "2027-03" as "March 2027".
+func (w *reportWriter) month(ym string) string {
+	t, err := time.Parse("2006-01", ym)
+	if err != nil {
+		return ym
+	}
+	return w.p.T(fmt.Sprintf("month.%d.of", int(t.Month()))) + " " + strconv.Itoa(t.Year())
 }

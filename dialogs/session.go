@@ -80,11 +80,16 @@ type Session struct {
 	EmpIndex int `json:"emp,omitempty"`
 
 	Facts eligibility.Facts `json:"-"`
+	// Base is what the facts were when this check started: the answers
+	// changed since are the check's own, merged into the company's answers
+	// fact by fact so that members checking at once keep each other's.
+	Base eligibility.Facts `json:"-"`
 }
 
 type sessionJSON struct {
 	Session
 	Facts json.RawMessage `json:"facts,omitempty"`
+	Base  json.RawMessage `json:"base,omitempty"`
 }
 
 // ErrSessionOutdated means a stored session was written by another version
@@ -102,7 +107,13 @@ func (s Session) Encode() ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encode session: %w", err)
 	}
-	return json.Marshal(sessionJSON{Session: s, Facts: facts})
+	sj := sessionJSON{Session: s, Facts: facts}
+	if s.Base.Numbers != nil {
+		if sj.Base, err = json.Marshal(s.Base); err != nil {
+			return nil, fmt.Errorf("encode session: %w", err)
+		}
+	}
+	return json.Marshal(sj)
 }
 
 // DecodeSession reads a stored session against the catalogue. When the
@@ -127,6 +138,13 @@ func DecodeSession(c *eligibility.Catalog, data []byte) (Session, error) {
 			return fresh(s), fmt.Errorf("decode session facts: %w: %w", ErrSessionOutdated, err)
 		}
 		s.Facts = f
+	}
+	if len(sj.Base) > 0 {
+		// A base that no longer reads only makes the check's changes
+		// larger; it never stops the check.
+		if f, err := eligibility.ParseFacts(c, sj.Base); err == nil {
+			s.Base = f
+		}
 	}
 	for _, id := range append(slices.Clone(s.Specs), s.Picking...) {
 		if _, ok := c.Specialization(id); !ok {

@@ -1,10 +1,13 @@
 package dialogs
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
+
+	"specbot/eligibility"
 )
 
 // summaryButton handles the summary's buttons.
@@ -66,7 +69,7 @@ func (t *turn) summary() Message {
 	var rows [][]Button
 	var row []Button
 	for i, st := range list {
-		fmt.Fprintf(&b, "%d. %s: <b>%s</b>\n", i+1, esc(t.labelOf(st)), esc(t.answerOf(st)))
+		fmt.Fprintf(&b, "%d. %s: <b>%s</b>%s\n", i+1, esc(t.labelOf(st)), esc(t.answerOf(st)), t.changedBy(st))
 		row = append(row, Button{Label: "✏️ " + strconv.Itoa(i+1), Data: qb(s.Seq, actEdit, strconv.Itoa(i))})
 		if len(row) == 5 {
 			rows = append(rows, row)
@@ -86,7 +89,7 @@ func (t *turn) summary() Message {
 func (t *turn) verdict() {
 	s := t.s()
 	report := t.evaluate()
-	t.out.Report = &Completed{Facts: s.Facts.Clone(), Report: report, Specs: slices.Clone(s.Specs)}
+	t.out.Report = &Completed{Facts: s.Facts.Clone(), Base: s.Base.Clone(), Report: report, Specs: slices.Clone(s.Specs)}
 	prev := t.previous()
 	// The summary stays as the record of the answers, without its buttons
 	// and without the hint about them.
@@ -104,4 +107,32 @@ func (t *turn) verdict() {
 			{Label: t.p.T("button.reminders_no"), Data: cbRemindOff},
 		}}})
 	}
+}
+
+// changedBy is " · Olga, 25 November 2026" after an answer of the company
+// that a member changed last and is still the answer given; "" otherwise,
+// and always for a partner alone in its company.
+func (t *turn) changedBy(st Step) string {
+	past := t.previous()
+	if past == nil || len(past.ChangedBy) == 0 {
+		return ""
+	}
+	key := st.Ref.String()
+	switch st.Key {
+	case stepEmployees:
+		key = eligibility.EmployeesFactID
+	case stepCompany, stepSpecs:
+		return ""
+	}
+	a, ok := past.ChangedBy[key]
+	if !ok || a.Name == "" {
+		return ""
+	}
+	now, was := t.s().Facts.Values()[key], past.Facts.Values()[key]
+	if !bytes.Equal(now, was) {
+		return ""
+	}
+	d := a.At.In(t.e.Now().Location())
+	date := t.p.T("date.format", "Day", d.Day(), "Month", t.p.T(fmt.Sprintf("month.%d.of", int(d.Month()))), "Year", d.Year())
+	return " <i>· " + t.p.T("summary.changed_by", "Name", esc(a.Name), "Date", esc(date)) + "</i>"
 }

@@ -64,6 +64,10 @@ type Certificate struct {
 	ID   string `yaml:"id"`
 	Name Text   `yaml:"name"`
 	URL  string `yaml:"url"`
+	// ValidMonths, when positive, is how long the certificate stays valid
+	// after the month it was earned: one that lapses before a window opens
+	// does not count for that window. Zero: the program states no limit.
+	ValidMonths int `yaml:"valid_months,omitempty"`
 }
 
 // Key is one entry of a fact kept as a map, or one value of an enum.

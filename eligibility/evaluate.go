@@ -15,6 +15,9 @@ func Evaluate(c *Catalog, f Facts, today time.Time) Report {
 	// never depends on the order they were typed in; sorting once here
 	// serves every condition of every specialization.
 	f.Employees = canonicalEmployees(f.Employees)
+	// A certificate that lapses before the window opens does not count
+	// for it; the report says which.
+	f.Employees, r.Lapsed = lapsed(c, f.Employees, r.Window.Opens)
 	for _, s := range c.Specializations {
 		r.Results = append(r.Results, evaluateSpecialization(c, s, f))
 	}

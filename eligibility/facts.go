@@ -6,10 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Ref names one value: a fact, and its key when the fact is a map.
@@ -34,6 +36,9 @@ const EmployeesFactID = "employees"
 type Employee struct {
 	Name  string   `json:"name"`
 	Certs []string `json:"certs"`
+	// Earned gives, for some of Certs, the month each was earned
+	// ("YYYY-MM"); a certificate without one is taken as valid.
+	Earned map[string]string `json:"earned,omitempty"`
 }
 
 // Has reports whether the employee holds the certificate.
@@ -70,7 +75,7 @@ func (f Facts) Clone() Facts {
 	}
 	c.EmployeesKnown = f.EmployeesKnown
 	for _, e := range f.Employees {
-		c.Employees = append(c.Employees, Employee{Name: e.Name, Certs: slices.Clone(e.Certs)})
+		c.Employees = append(c.Employees, Employee{Name: e.Name, Certs: slices.Clone(e.Certs), Earned: maps.Clone(e.Earned)})
 	}
 	return c
 }
@@ -256,7 +261,7 @@ func parseEmployees(c *Catalog, f *Fact, raw json.RawMessage, facts *Facts) erro
 	return nil
 }
 
-const employeeShape = `want {"name": …, "certs": […]}`
+const employeeShape = `want {"name": …, "certs": […], "earned": {certificate: "YYYY-MM"} (optional)}`
 
 func parseEmployee(c *Catalog, field string, item json.RawMessage) (Employee, error) {
 	var e Employee
@@ -268,7 +273,7 @@ func parseEmployee(c *Catalog, field string, item json.RawMessage) (Employee, er
 		return e, &FactError{Field: field, Problem: employeeShape}
 	}
 	for k := range m {
-		if k != "name" && k != "certs" {
+		if k != "name" && k != "certs" && k != "earned" {
 			return e, &FactError{Field: field + "." + k, Problem: "unknown field; " + employeeShape}
 		}
 	}
@@ -296,8 +301,28 @@ func parseEmployee(c *Catalog, field string, item json.RawMessage) (Employee, er
 		}
 		e.Certs = append(e.Certs, cert)
 	}
+	if raw, ok := m["earned"]; ok {
+		var earned map[string]string
+		if err := strictJSON(raw, &earned); err != nil || earned == nil {
+			return e, &FactError{Field: field + ".earned", Problem: `want {certificate id: "YYYY-MM"}`}
+		}
+		for cert, month := range earned {
+			if !e.Has(cert) {
+				return e, &FactError{Field: field + ".earned." + cert, Problem: "not one of the employee's certs"}
+			}
+			if _, err := time.Parse(monthLayout, month); err != nil {
+				return e, &FactError{Field: field + ".earned." + cert, Problem: fmt.Sprintf("%q is not a month: want YYYY-MM", month)}
+			}
+		}
+		if len(earned) > 0 {
+			e.Earned = earned
+		}
+	}
 	return e, nil
 }
+
+// monthLayout is how the month a certificate was earned is written.
+const monthLayout = "2006-01"
 
 const nullProblem = "null is not a value; leave the key out when it is not known"
 

@@ -30,6 +30,9 @@ type Report struct {
 	Window  WindowInfo `json:"next_window"`
 	// Certificates names each certificate the roles of the report mention.
 	Certificates map[string]CertificateInfo `json:"certificates,omitempty"`
+	// Lapsed are the certificates left out because they lapse before the
+	// window opens.
+	Lapsed []Lapse `json:"lapsed,omitempty"`
 }
 
 // CertificateInfo is a certificate's name and the course behind it.

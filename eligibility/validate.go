@@ -110,6 +110,9 @@ func (c *Catalog) validateCertificates(v *validator) {
 		if cert.URL != "" && !strings.HasPrefix(cert.URL, "https://") && !strings.HasPrefix(cert.URL, "http://") {
 			v.addf("%s.url: %q is not a web link", path, cert.URL)
 		}
+		if cert.ValidMonths < 0 || cert.ValidMonths > 240 {
+			v.addf("%s.valid_months: %d is not a number of months from 1 to 240 (leave it out when there is no limit)", path, cert.ValidMonths)
+		}
 		c.certs[cert.ID] = cert
 	}
 }

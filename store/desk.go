@@ -40,7 +40,8 @@ func (db *DB) EachDeskRow(ctx context.Context, fn func(DeskRow) error) error {
 			COALESCE(h.done_name, ''), COALESCE(h.done_at, ''), COALESCE(h.created_at, ''),
 			COALESCE(t.thread_id, 0), COALESCE(t.managers_chat_id, 0), s.data
 		FROM partners p
-		LEFT JOIN reports r ON r.id = (SELECT MAX(id) FROM reports WHERE chat_id = p.chat_id)
+		LEFT JOIN reports r ON r.id = (SELECT MAX(id) FROM reports WHERE company_id =
+			(SELECT company_id FROM members WHERE chat_id = p.chat_id))
 		LEFT JOIN handoffs h ON h.id = (SELECT MAX(id) FROM handoffs WHERE chat_id = p.chat_id)
 		LEFT JOIN topics t ON t.chat_id = p.chat_id
 		LEFT JOIN sessions s ON s.chat_id = p.chat_id

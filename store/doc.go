@@ -1,5 +1,6 @@
-// Package store keeps specbot's state in SQLite: partners, their dialog
-// sessions, the history of their reports, handoffs to account managers, the
+// Package store keeps specbot's state in SQLite: companies and their
+// members (partners), dialog sessions, the history of reports, the
+// companies' current answers and invitations, handoffs to account managers, the
 // reminder outbox, and the inbox of Telegram updates.
 //
 // Open applies the embedded migrations (migrations/NNNN_name.sql), each in its
@@ -30,8 +31,18 @@
 // at most once, and none is lost in a crash. A done row keeps its id but not
 // its payload, which holds what a person wrote and is never read again.
 //
+// A company (company.go) owns the history of reports, its current answers
+// (facts.go: one row per answer, with who changed it and when, merged answer
+// by answer so that members checking at once keep each other's changes) and
+// its invitations (invite.go: kept only as the SHA-256 of their tokens). A
+// partner is a member of at most one company, with its own session,
+// language, reminder consent, handoffs and reminders. The first report of a
+// partner creates its company, which it owns.
+//
 // Forget deletes a partner and, through ON DELETE CASCADE, its session,
-// reports, handoffs and reminders.
+// handoffs and reminders. The last member of a company takes the company
+// with it (reports, answers, invitations); another member leaves them,
+// its name taken off.
 //
 // Sessions, facts, verdicts and reminder messages cross this package's
 // boundary as domain values (dialogs.Session, eligibility.Facts and

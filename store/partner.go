@@ -98,8 +98,10 @@ func (db *DB) SetUnreachable(ctx context.Context, chatID int64, unreachable bool
 }
 
 // Forget deletes the partner and everything kept about it: its session,
-// reports, handoffs and reminders. It returns ErrNotFound when there is no
-// such partner.
+// handoffs and reminders, and its membership. The last member of a company
+// takes the company with it (facts, reports, invitations); another member
+// leaves the company's history, its name taken off it. It returns
+// ErrNotFound when there is no such partner.
 func (db *DB) Forget(ctx context.Context, chatID int64) error {
 	tx, err := db.beginWrite(ctx)
 	if err != nil {
@@ -107,6 +109,9 @@ func (db *DB) Forget(ctx context.Context, chatID int64) error {
 	}
 	defer tx.Rollback()
 
+	if err := forgetMember(ctx, tx, chatID, true); err != nil {
+		return fmt.Errorf("forget %d: %w", chatID, err)
+	}
 	res, err := tx.ExecContext(ctx, `DELETE FROM partners WHERE chat_id = ?`, chatID)
 	if err := checkAffected(res, err); err != nil {
 		return fmt.Errorf("forget %d: %w", chatID, err)

@@ -20,6 +20,10 @@ type Report struct {
 	Verdict   eligibility.Report            // their evaluation when checked
 	Statuses  map[string]eligibility.Status // specialization id -> its status
 	Gaps      map[string]int                // specialization id -> number of unmet conditions
+	// Changes, when saving, are the answers this check changed (keyed as
+	// eligibility.Facts.Values; nil: now unknown), merged into the
+	// company's current answers. Not read back.
+	Changes map[string]json.RawMessage
 }
 
 // PartnerReport is a partner with one of its reports.
@@ -62,8 +66,21 @@ func (db *DB) LatestReport(ctx context.Context, chatID int64) (Report, error) {
 	return rs[0], nil
 }
 
-// insertReport adds r to the history of chat chatID and returns its id.
+// insertReport adds r, checked by chat chatID, to the history of its
+// company and returns its id. The chat's first check creates the company,
+// named after the partner's answer.
 func insertReport(ctx context.Context, tx *sql.Tx, chatID int64, r *Report, now time.Time) (int64, error) {
+	var name string
+	if err := tx.QueryRowContext(ctx, `SELECT company FROM partners WHERE chat_id = ?`, chatID).Scan(&name); err != nil {
+		return 0, fmt.Errorf("insert report: %w", err)
+	}
+	companyID, err := ensureCompany(ctx, tx, chatID, name, now)
+	if err != nil {
+		return 0, fmt.Errorf("insert report: %w", err)
+	}
+	if err := putFactChanges(ctx, tx, companyID, chatID, r, now); err != nil {
+		return 0, fmt.Errorf("insert report: %w", err)
+	}
 	facts, verdict, err := encodeReport(r)
 	if err != nil {
 		return 0, fmt.Errorf("insert report: %w", err)
@@ -77,9 +94,9 @@ func insertReport(ctx context.Context, tx *sql.Tx, chatID int64, r *Report, now 
 		return 0, fmt.Errorf("insert report: gaps: %w", err)
 	}
 	res, err := tx.ExecContext(ctx, `
-		INSERT INTO reports (chat_id, created_at, facts, verdict, statuses, gaps)
-		VALUES (?, ?, ?, ?, ?, ?)`,
-		chatID, formatTime(now), jsonText(facts), jsonText(verdict), string(statuses), string(gaps))
+		INSERT INTO reports (company_id, chat_id, created_at, facts, verdict, statuses, gaps)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		companyID, chatID, formatTime(now), jsonText(facts), jsonText(verdict), string(statuses), string(gaps))
 	if err != nil {
 		return 0, fmt.Errorf("insert report: %w", err)
 	}
@@ -94,11 +111,13 @@ func insertReport(ctx context.Context, tx *sql.Tx, chatID int64, r *Report, now 
 // the alias r.
 const reportColumns = `r.id, r.chat_id, r.created_at, r.facts, r.verdict, r.statuses, r.gaps`
 
-// findReports returns up to limit reports of chat chatID, newest first,
-// leaving out those that no longer read under the current catalogue.
+// findReports returns up to limit reports of chat chatID's company (any
+// member's checks), newest first, leaving out those that no longer read
+// under the current catalogue. A chat in no company has none.
 func (db *DB) findReports(ctx context.Context, tx *sql.Tx, chatID int64, limit int) ([]Report, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT `+reportColumns+` FROM reports r
-		WHERE r.chat_id = ? ORDER BY r.id DESC LIMIT ?`, chatID, limitArg(limit))
+		WHERE r.company_id = (SELECT company_id FROM members WHERE chat_id = ?)
+		ORDER BY r.id DESC LIMIT ?`, chatID, limitArg(limit))
 	if err != nil {
 		return nil, err
 	}
@@ -156,9 +175,10 @@ func orEmpty[M ~map[string]V, V any](m M) M {
 	return m
 }
 
-// EachLatestSummary calls fn with every partner's latest report, without its
-// facts and verdict, in chat id order, streaming rows so that memory stays
-// flat however many partners there are. fn's error stops the walk.
+// EachLatestSummary calls fn with every company's latest report, without
+// its facts and verdict, with the company's owner as its partner, in chat
+// id order, streaming rows so that memory stays flat however many partners
+// there are. fn's error stops the walk.
 func (db *DB) EachLatestSummary(ctx context.Context, fn func(PartnerReport) error) error {
 	tx, err := db.beginRead(ctx)
 	if err != nil {
@@ -167,9 +187,11 @@ func (db *DB) EachLatestSummary(ctx context.Context, fn func(PartnerReport) erro
 	defer tx.Rollback()
 	rows, err := tx.QueryContext(ctx, `
 		SELECT `+partnerColumns+`, r.id, r.chat_id, r.created_at, r.statuses, r.gaps
-		FROM reports r JOIN partners p ON p.chat_id = r.chat_id
-		WHERE r.id IN (SELECT MAX(id) FROM reports GROUP BY chat_id)
-		ORDER BY p.chat_id`)
+		FROM reports r
+		JOIN members m ON m.company_id = r.company_id AND m.role = ?
+		JOIN partners p ON p.chat_id = m.chat_id
+		WHERE r.id IN (SELECT MAX(id) FROM reports GROUP BY company_id)
+		ORDER BY p.chat_id`, RoleOwner)
 	if err != nil {
 		return fmt.Errorf("latest summaries: %w", err)
 	}

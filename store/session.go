@@ -38,6 +38,10 @@ type Chat struct {
 	Found   bool
 	Session *dialogs.Session // nil when none
 	Report  *Report          // the latest report, nil when none (or unreadable)
+	// Facts are the company's current answers, nil when it has none yet.
+	Facts *CompanyFacts
+	// Members counts the members of the chat's company, 0 without one.
+	Members int
 }
 
 // Chat reads a chat's partner, session and latest report in one read
@@ -70,6 +74,13 @@ func (db *DB) Chat(ctx context.Context, chatID int64) (Chat, error) {
 	}
 	if len(rs) > 0 {
 		c.Report = &rs[0]
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM members WHERE company_id =
+		(SELECT company_id FROM members WHERE chat_id = ?)`, chatID).Scan(&c.Members); err != nil {
+		return Chat{}, fmt.Errorf("chat %d: %w", chatID, err)
+	}
+	if c.Facts, err = db.findCompanyFacts(ctx, tx, chatID); err != nil {
+		return Chat{}, fmt.Errorf("chat %d: %w", chatID, err)
 	}
 	c.Session, err = db.decodeSession(data)
 	if err != nil {

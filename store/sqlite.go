@@ -174,8 +174,28 @@ func (db *DB) migrate(ctx context.Context) error {
 // migrateFile applies one migration and records it in one transaction, so a
 // migration is either applied and recorded or neither. Two processes opening
 // the same file at once are serialised by BEGIN IMMEDIATE.
+//
+// A migration whose first line is fkOffHeader rebuilds a table: it runs with
+// foreign keys off on a pinned connection (SQLite ignores the pragma inside
+// a transaction), and commits only if foreign_key_check finds nothing.
 func (db *DB) migrateFile(ctx context.Context, name string) error {
-	tx, err := db.rw.BeginTx(ctx, nil)
+	buf, err := fs.ReadFile(migrationFS, name)
+	if err != nil {
+		return err
+	}
+	conn, err := db.rw.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	fkOff := strings.HasPrefix(string(buf), fkOffHeader)
+	if fkOff {
+		if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
+			return err
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA foreign_keys = ON`)
+	}
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
@@ -189,12 +209,19 @@ func (db *DB) migrateFile(ctx context.Context, name string) error {
 	if n > 0 {
 		return nil
 	}
-	buf, err := fs.ReadFile(migrationFS, name)
-	if err != nil {
-		return err
-	}
 	if _, err := tx.ExecContext(ctx, string(buf)); err != nil {
 		return err
+	}
+	if fkOff {
+		rows, err := tx.QueryContext(ctx, `PRAGMA foreign_key_check`)
+		if err != nil {
+			return err
+		}
+		bad := rows.Next()
+		rows.Close()
+		if bad {
+			return fmt.Errorf("foreign key check failed")
+		}
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO migrations (name, applied_at) VALUES (?, ?)`,
 		base, formatTime(db.now())); err != nil {
@@ -202,6 +229,9 @@ func (db *DB) migrateFile(ctx context.Context, name string) error {
 	}
 	return tx.Commit()
 }
+
+// fkOffHeader opens a migration that must run with foreign keys off.
+const fkOffHeader = "-- foreign_keys: off"
 
 // beginWrite starts a write transaction; it holds SQLite's write lock from
 // the start.

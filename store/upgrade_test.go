@@ -112,3 +112,78 @@ func openFixture(t *testing.T, name string) *DB {
 	require.NoError(t, os.WriteFile(path, src, 0o600))
 	return mustOpenPath(t, path)
 }
+
+// TestUpgradeFromSchema7ToCompanies opens a database written by the schema
+// of migration 0007 (testdata/schema7.db: Anna, chat 7, with a session, two
+// reports, a handoff whose card was posted, two reminders and outbox
+// batches; Boris, chat 9, with one report and a taken handoff; the report
+// sequence past the last report) and checks that each partner is now a
+// one-member company it owns, with its facts, history, handoffs and
+// reminders intact.
+func TestUpgradeFromSchema7ToCompanies(t *testing.T) {
+	ctx := context.Background()
+	db := openFixture(t, "schema7.db")
+
+	for _, tc := range []struct {
+		chat    int64
+		name    string
+		reports int
+	}{{7, "Acme", 2}, {9, "Beta LLC", 1}} {
+		c, err := db.CompanyOf(ctx, tc.chat)
+		require.NoError(t, err)
+		assert.Equal(t, tc.name, c.Name)
+		require.Len(t, c.Members, 1)
+		assert.Equal(t, RoleOwner, c.Members[0].Role)
+		assert.Equal(t, tc.chat, c.Owner().Partner.ChatID)
+		rs, err := db.Reports(ctx, tc.chat, 0)
+		require.NoError(t, err)
+		assert.Len(t, rs, tc.reports, "chat %d keeps its history", tc.chat)
+		for _, r := range rs {
+			assert.Equal(t, tc.chat, r.ChatID)
+		}
+	}
+	a, err := db.CompanyOf(ctx, 7)
+	require.NoError(t, err)
+	b, err := db.CompanyOf(ctx, 9)
+	require.NoError(t, err)
+	assert.NotEqual(t, a.ID, b.ID, "one company per partner")
+
+	chat, err := db.Chat(ctx, 7)
+	require.NoError(t, err)
+	assert.Equal(t, ConsentOn, chat.Partner.Reminders)
+	assert.Equal(t, "ru", chat.Partner.Lang)
+	require.NotNil(t, chat.Session)
+	require.NotNil(t, chat.Report)
+	f := chat.Report.Facts
+	assert.True(t, f.Bools[eligibility.Ref{Fact: "business_plan"}], "the latest facts are the company's")
+	assert.Equal(t, map[string]eligibility.Status{"devops": "eligible"}, chat.Report.Statuses)
+
+	desk, err := db.Desk(ctx, 7, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	require.NoError(t, err)
+	require.NotNil(t, desk.Handoff)
+	assert.Equal(t, "call me", desk.Handoff.Comment)
+	desk, err = db.Desk(ctx, 9, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	require.NoError(t, err)
+	require.NotNil(t, desk.Handoff)
+	assert.Equal(t, "second call", desk.Handoff.Comment)
+	assert.Equal(t, HandoffTaken, desk.Handoff.State)
+	rs, err := db.Reminders(ctx, 7)
+	require.NoError(t, err)
+	assert.Len(t, rs, 2)
+	boris, err := db.Chat(ctx, 9)
+	require.NoError(t, err)
+	assert.Equal(t, ConsentOff, boris.Partner.Reminders)
+
+	// A new report goes on from the old sequence: id 4 was used once.
+	turn := &Turn{Partner: chat.Partner, Session: chat.Session, Report: &Report{Facts: eligibility.NewFacts()}}
+	require.NoError(t, db.SaveTurn(ctx, turn))
+	assert.Equal(t, int64(5), turn.Report.ID)
+
+	// The last member's /forget takes the company and its history with it.
+	require.NoError(t, db.Forget(ctx, 9))
+	_, err = db.CompanyOf(ctx, 9)
+	assert.ErrorIs(t, err, ErrNoCompany)
+	all, err := db.Reports(ctx, 7, 0)
+	require.NoError(t, err)
+	assert.Len(t, all, 3, "another company is untouched")
+}

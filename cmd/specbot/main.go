@@ -38,6 +38,7 @@ const usage = `usage:
   specbot chat                  the same dialogs in the terminal, same database
   specbot check --facts F.json [--lang en|ru] [--format text|json] [--rules FILE] [--today YYYY-MM-DD]
   specbot rules validate FILE   check a rules catalogue
+  specbot rules impact NEW.yaml [--format text|csv]   what a new edition does to stored answers (read-only)
   specbot remind [--now RFC3339] [--dry-run]   send the reminders due now once
   specbot backup --to FILE      a consistent copy of the live database, integrity-checked
   specbot health [--url URL]    probe a running serve (the image's HEALTHCHECK)
@@ -55,6 +56,9 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "check":
 		return runCheck(args[1:], stdout, stderr, getenv)
 	case "rules":
+		if len(args) > 1 && args[1] == "impact" {
+			return runRulesImpact(ctx, args[2:], stdout, stderr, getenv)
+		}
 		return runRules(args[1:], stdout, stderr)
 	case "chat":
 		return runChat(ctx, args[1:], stdin, stdout, stderr, getenv)
