@@ -33,8 +33,9 @@ type Config struct {
 	// GroupInterval spaces messages posted into the managers' group
 	// (Telegram allows about 20 a minute in a group).
 	GroupInterval time.Duration
-	// HandoffNudge is how long a card may wait untaken before it is
-	// nudged, once, in the managers' chat; 4 h when zero.
+	// HandoffNudge is how long a card may wait untaken, in working hours
+	// (Monday to Friday, 09:00 to 18:00 in the program's time zone), before
+	// it is nudged, once, in the managers' chat; 4 h when zero.
 	HandoffNudge time.Duration
 	// RequestTimeout bounds one Bot API request other than a long poll;
 	// PollTimeout + 10 s when zero. A request cut off by it is ambiguous

@@ -39,8 +39,16 @@ func withClock(c *fakeClock) option {
 func TestNudgeUntakenCard(t *testing.T) {
 	for _, lang := range []string{"en", "ru"} {
 		t.Run(lang, func(t *testing.T) {
-			clock := &fakeClock{now: time.Now()}
+			// Monday 10:00 in Moscow; the store's clock follows the bot's,
+			// so the cards are created then. The nudge counts working hours.
+			start := time.Date(2026, time.November, 30, 10, 0, 0, 0, testNow().Location())
+			clock := &fakeClock{now: start}
 			h := newHarness(t, withManagers(lang), withClock(clock), func(c *bot.Config) { c.HandoffNudge = 4 * time.Hour })
+			h.skew.Store(int64(time.Until(start)))
+			advance := func(d time.Duration) {
+				clock.add(d)
+				h.skew.Add(int64(d))
+			}
 			g := h.managers(t)
 			alice := h.partner(t, 42, "Alice", "en")
 			alice.say("/manager", alice.T("contact.ask_comment"))
@@ -69,14 +77,14 @@ func TestNudgeUntakenCard(t *testing.T) {
 				}
 				return out
 			}
-			clock.add(3 * time.Hour)
+			advance(3 * time.Hour)              // 13:00: three working hours
 			time.Sleep(1500 * time.Millisecond) // a round of the group sender
 			h.settle()
 			assert.Empty(t, nudges(), "not before the nudge time")
 
-			clock.add(2 * time.Hour)
+			advance(2 * time.Hour) // 15:00: five
 			h.srv.WaitFor(t, waitFor, func([]telegramtest.Call) bool { return len(nudges()) > 0 })
-			clock.add(5 * time.Hour)
+			advance(5 * time.Hour)
 			time.Sleep(1500 * time.Millisecond)
 			h.settle()
 			got := nudges()

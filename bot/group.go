@@ -133,7 +133,7 @@ func (b *Bot) postQueuedCard(ctx context.Context, o app.Outbound) bool {
 // nudge queues a reminder of every card that waited untaken longer than
 // HandoffNudge, once each.
 func (b *Bot) nudge(ctx context.Context) {
-	n, err := b.app.Nudge(ctx, b.managersChat(), b.cfg.Now().Add(-b.cfg.HandoffNudge), b.cfg.ManagersLang)
+	n, err := b.app.Nudge(ctx, b.managersChat(), b.app.WorkingBefore(b.cfg.Now(), b.cfg.HandoffNudge), b.cfg.ManagersLang)
 	if err != nil {
 		b.log.Warn("nudge untaken cards", "err", err)
 	}

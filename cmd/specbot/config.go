@@ -83,7 +83,7 @@ var settings = []setting{
 	{"SPECBOT_CONTACT", "contact", "", "how to reach the partnership team (an address or a link), shown to partners"},
 	{"SPECBOT_PUBLIC_URL", "public-url", "", "https base URL at which /app/ (the Mini App) is reachable"},
 	{"SPECBOT_WEBAPP_MAX_AGE", "webapp-max-age", "1h", "oldest Mini App initData accepted"},
-	{"SPECBOT_HANDOFF_NUDGE", "handoff-nudge", "4h", "how long a handoff card may wait untaken before the managers' chat is reminded of it, once"},
+	{"SPECBOT_HANDOFF_NUDGE", "handoff-nudge", "4h", "how long a handoff card may wait untaken, in working hours (Mon–Fri 09:00–18:00), before the managers' chat is reminded of it, once"},
 }
 
 // loadConfig reads the environment, then the flags of fs (when given), and
