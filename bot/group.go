@@ -34,6 +34,7 @@ func (b *Bot) runGroup(ctx context.Context) {
 	defer t.Stop()
 	for {
 		b.nudge(ctx)
+		b.digest(ctx)
 		b.drainGroup(ctx)
 		select {
 		case <-ctx.Done():
@@ -139,5 +140,21 @@ func (b *Bot) nudge(ctx context.Context) {
 	}
 	if n > 0 {
 		b.log.Info("untaken cards nudged", "count", n)
+	}
+}
+
+// digest posts the pipeline of the next window into the managers' chat 30
+// and 7 days before it opens, once each (stored first, so a crash neither
+// loses nor repeats it).
+func (b *Bot) digest(ctx context.Context) {
+	o, ok, err := b.app.Digest(ctx, b.managersChat(), b.cfg.ManagersLang)
+	if err != nil {
+		if ctx.Err() == nil {
+			b.log.Warn("pipeline digest", "err", err)
+		}
+		return
+	}
+	if ok {
+		b.deliver(ctx, o, 0, false)
 	}
 }
