@@ -1,10 +1,11 @@
 package bot
 
 import (
+	"html"
 	"regexp"
 	"strings"
 	"testing"
-	"unicode/utf8"
+	"unicode/utf16"
 
 	"github.com/stretchr/testify/assert"
 )
@@ -45,22 +46,47 @@ func wellFormed(part string) string {
 	return ""
 }
 
+// visibleUnits counts a part as Telegram does: the text after HTML parsing,
+// in UTF-16 code units.
+func visibleUnits(part string) int {
+	return len(utf16.Encode([]rune(html.UnescapeString(tagRE.ReplaceAllString(part, "")))))
+}
+
 func TestSplitKeepsEveryPartWellFormed(t *testing.T) {
 	item := "Konstantin &amp; Sons (Cloud service engineer, <i>GitOps</i>); "
 	longLine := "✔️ <b>" + strings.Repeat(item, 5000/len(item)+1) + "</b>"
 	cases := map[string]string{
 		"paragraphs":                   strings.Repeat("<b>Title</b>\nline &amp; more\n\n", 400),
 		"a line longer than a message": "Certified employees\n\n" + longLine,
-		"a link in a long line":        strings.Repeat(`<a href="tg://user?id=42">Alice</a> · `, 200),
+		"a link in a long line":        strings.Repeat(`<a href="tg://user?id=42">Alice</a> · `, 700),
+		"emoji, two units each":        strings.Repeat("🟢 <b>ok</b> ", 1500),
 	}
 	for name, text := range cases {
 		t.Run(name, func(t *testing.T) {
 			parts := split(text, maxMessageRunes)
 			assert.Greater(t, len(parts), 1)
 			for i, p := range parts {
-				assert.LessOrEqual(t, utf8.RuneCountInString(p), maxMessageRunes, "part %d", i)
+				assert.LessOrEqual(t, visibleUnits(p), maxMessageRunes, "part %d", i)
 				assert.Empty(t, wellFormed(p), "part %d: %.60q…%.60q", i, p, p[max(0, len(p)-60):])
 			}
 		})
+	}
+}
+
+// TestUnitsCountAsTelegramDoes: a message's length is counted after HTML
+// parsing, in UTF-16 code units: tags count nothing, an entity one
+// character, an emoji outside the Basic Multilingual Plane two.
+func TestUnitsCountAsTelegramDoes(t *testing.T) {
+	for text, want := range map[string]int{
+		"plain":                          5,
+		"<b>bold</b>":                    4,
+		"a &amp; b":                      5,
+		"&#128512;":                      2,
+		"🟢 ok":                           5,
+		"✔️ <i>Да</i>":                   5,
+		`<a href="tg://user?id=1">A</a>`: 1,
+	} {
+		assert.Equal(t, want, units(text), "%q", text)
+		assert.Equal(t, visibleUnits(text), units(text), "%q agrees with the parse", text)
 	}
 }

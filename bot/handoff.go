@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
@@ -50,16 +49,16 @@ func cardMarkup(card dialogs.Message) models.ReplyMarkup {
 // request edit all of it, its state line included: the paragraphs that do
 // not fit give way to a pointer to /partner, which shows the whole report.
 func fitCard(text string, chatID int64) string {
-	if utf8.RuneCountInString(text) <= maxMessageRunes {
+	if units(text) <= maxMessageRunes {
 		return text
 	}
 	more := fmt.Sprintf("\n\n… /partner %d", chatID)
-	limit := maxMessageRunes - utf8.RuneCountInString(more)
+	limit := maxMessageRunes - units(more)
 	var b strings.Builder
 	n := 0
 	for _, para := range strings.SplitAfter(text, "\n\n") {
 		for _, piece := range pieces(para, limit) {
-			m := utf8.RuneCountInString(piece)
+			m := units(piece)
 			if n+m > limit {
 				return strings.TrimRight(b.String(), "\n") + more
 			}

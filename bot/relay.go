@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"unicode/utf8"
 
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
@@ -92,7 +91,7 @@ func (b *Bot) relay(ctx context.Context, rel app.Relay) {
 	if rel.MessageID != 0 {
 		params := &tgbot.CopyMessageParams{ChatID: chatID, FromChatID: rel.CopyFrom, MessageID: rel.MessageID,
 			Caption: rel.Message.Text, ParseMode: models.ParseModeHTML}
-		long := utf8.RuneCountInString(rel.Message.Text) > maxCaptionRunes
+		long := units(rel.Message.Text) > maxCaptionRunes
 		if long {
 			// Too long for a caption: the file as it is, then the text.
 			params.Caption, params.ParseMode = "", ""

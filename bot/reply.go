@@ -2,7 +2,9 @@ package bot
 
 import (
 	"context"
+	"strconv"
 	"strings"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	tgbot "github.com/go-telegram/bot"
@@ -231,7 +233,7 @@ func (b *Bot) sendPlain(ctx context.Context, chatID int64, text string) {
 // edit replaces a message's text and keyboard; false when Telegram refused
 // (too old, deleted), so that the caller sends a new message instead.
 func (b *Bot) edit(ctx context.Context, chatID int64, msgID int, m dialogs.Message) bool {
-	if utf8.RuneCountInString(m.Text) > maxMessageRunes {
+	if units(m.Text) > maxMessageRunes {
 		return false
 	}
 	params := &tgbot.EditMessageTextParams{
@@ -268,7 +270,7 @@ func (b *Bot) clearKeyboard(ctx context.Context, chatID int64, msgID int) {
 // it can, then at line ends, then anywhere. Our HTML tags never span lines,
 // so every part stays well-formed.
 func split(text string, limit int) []string {
-	if utf8.RuneCountInString(text) <= limit {
+	if units(text) <= limit {
 		return []string{text}
 	}
 	var parts []string
@@ -283,7 +285,7 @@ func split(text string, limit int) []string {
 	}
 	for _, para := range strings.SplitAfter(text, "\n\n") {
 		for _, piece := range pieces(para, limit) {
-			n := utf8.RuneCountInString(piece)
+			n := units(piece)
 			if curLen+n > limit {
 				flush()
 			}
@@ -300,7 +302,7 @@ func split(text string, limit int) []string {
 // tags open at a cut are closed at the end of the piece and opened again at
 // the start of the next, so that every piece is valid HTML on its own.
 func pieces(para string, limit int) []string {
-	if utf8.RuneCountInString(para) <= limit {
+	if units(para) <= limit {
 		return []string{para}
 	}
 	var out []string
@@ -310,10 +312,29 @@ func pieces(para string, limit int) []string {
 	return out
 }
 
+// units is the length of HTML text as Telegram counts it: in UTF-16 code
+// units of the text after entity parsing, so a tag counts nothing, an
+// entity one character and an emoji outside the Basic Multilingual Plane
+// two.
+func units(s string) int {
+	if !strings.ContainsAny(s, "<&") {
+		n := 0
+		for _, r := range s {
+			n += utf16.RuneLen(r)
+		}
+		return n
+	}
+	n := 0
+	for _, t := range tokenize(s) {
+		n += t.n
+	}
+	return n
+}
+
 // token is a tag, an entity or one rune of a line.
 type token struct {
 	s       string
-	n       int    // runes
+	n       int    // UTF-16 units it shows as
 	tag     string // tag name, "" for text
 	closing bool
 }
@@ -333,11 +354,17 @@ func tokenize(line string) []token {
 		if end <= 0 {
 			_, end = utf8.DecodeRuneInString(line)
 		}
-		t := token{s: line[:end], n: utf8.RuneCountInString(line[:end])}
-		if line[0] == '<' && end > 2 {
+		t := token{s: line[:end]}
+		switch {
+		case line[0] == '<' && end > 2:
 			name := strings.TrimPrefix(t.s[1:end-1], "/")
 			name, _, _ = strings.Cut(name, " ")
 			t.tag, t.closing = name, t.s[1] == '/'
+		case line[0] == '&' && end > 2:
+			t.n = entityUnits(t.s)
+		default:
+			r, _ := utf8.DecodeRuneInString(t.s)
+			t.n = max(utf16.RuneLen(r), 1)
 		}
 		out = append(out, t)
 		line = line[end:]
@@ -360,12 +387,29 @@ func openAfter(stack []token, toks ...token) []token {
 	return stack
 }
 
+// entityUnits is what an HTML entity shows as: one character, two units
+// for a numeric one outside the Basic Multilingual Plane.
+func entityUnits(e string) int {
+	if num, ok := strings.CutPrefix(strings.TrimSuffix(e, ";"), "&#"); ok {
+		base := 10
+		if h, isHex := strings.CutPrefix(strings.ToLower(num), "x"); isHex {
+			num, base = h, 16
+		}
+		if v, err := strconv.ParseInt(num, base, 32); err == nil && v > 0xFFFF {
+			return 2
+		}
+	}
+	return 1
+}
+
+// closeTags closes the open tags; tags show as nothing, so the units they
+// add, the second result, are 0.
 func closeTags(stack []token) (string, int) {
 	var b strings.Builder
 	for i := len(stack) - 1; i >= 0; i-- {
 		b.WriteString("</" + stack[i].tag + ">")
 	}
-	return b.String(), utf8.RuneCountInString(b.String())
+	return b.String(), 0
 }
 
 // cutLine cuts one line into balanced pieces of at most limit runes.
