@@ -225,11 +225,6 @@ func (b *Bot) sendText(ctx context.Context, chatID int64, text string, markup mo
 	return id, nil
 }
 
-// sendPlain sends a text without buttons.
-func (b *Bot) sendPlain(ctx context.Context, chatID int64, text string) {
-	b.send(ctx, chatID, dialogs.Message{Text: text})
-}
-
 // edit replaces a message's text and keyboard; false when Telegram refused
 // (too old, deleted), so that the caller sends a new message instead.
 func (b *Bot) edit(ctx context.Context, chatID int64, msgID int, m dialogs.Message) bool {
