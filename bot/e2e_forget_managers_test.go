@@ -44,6 +44,11 @@ func TestForgetRedactsTheManagersChat(t *testing.T) {
 			alice.waitText(m, alice.T("forget.done"))
 			h.settle()
 
+			// The redaction goes out at the group's pace, the topic last.
+			h.srv.WaitFor(t, waitFor, func([]telegramtest.Call) bool {
+				tp, _ := h.srv.TopicByID(forumChat, topic.ThreadID)
+				return tp.Closed
+			})
 			left := h.srv.TopicMessages(forumChat, topic.ThreadID)
 			require.Len(t, left, 1, "the copy is deleted")
 			assert.Equal(t, f.T("note.forgotten"), left[0].Text, "the card is redacted")
