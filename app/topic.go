@@ -78,7 +78,12 @@ func (a *App) TopicName(h store.Handoff, desk store.Desk, lang string) string {
 			}
 		}
 	}
-	name := p.T("topic.state."+string(h.State), "Name", firstName(h.TakenName)) + " " + company
+	state := p.T("topic.state."+string(h.State), "Name", firstName(h.TakenName))
+	if desk.Partner.Unreachable && h.State != store.HandoffDone {
+		// Nothing a manager writes reaches the partner now: say so first.
+		state = p.T("topic.state.unreachable")
+	}
+	name := state + " " + company
 	if len(specs) > 0 {
 		name += " · " + strings.Join(specs, ", ")
 	}
