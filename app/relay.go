@@ -40,7 +40,38 @@ func (a *App) PassOn(ctx context.Context, chatID int64, messageID int, text bool
 			return false, nil
 		}
 	}
-	return true, a.queueItem(ctx, managersChatID, h.ID, GroupItem{Kind: store.PostCopy, Partner: chatID, MessageID: messageID})
+	if err := a.queueItem(ctx, managersChatID, h.ID, GroupItem{Kind: store.PostCopy, Partner: chatID, MessageID: messageID}); err != nil {
+		return true, err
+	}
+	// The partner answered: the topic no longer waits for it.
+	return true, a.waiting(ctx, chatID, managersChatID, false)
+}
+
+// Relayed records that a manager's answer reached the partner of chatID:
+// its topic says that the managers wait for the partner, until the partner
+// writes again.
+func (a *App) Relayed(ctx context.Context, chatID, managersChatID int64) error {
+	return a.waiting(ctx, chatID, managersChatID, true)
+}
+
+// waiting sets whether the managers wait for the partner and, when that
+// changed, queues the card's sync, which renames the topic.
+func (a *App) waiting(ctx context.Context, chatID, managersChatID int64, on bool) error {
+	changed, err := a.DB.SetWaiting(ctx, chatID, on)
+	if err != nil || !changed || managersChatID == 0 {
+		return err
+	}
+	h, err := a.DB.LatestHandoff(ctx, chatID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("waiting %d: %w", chatID, err)
+	}
+	if h.CardMessageID == 0 || h.State == store.HandoffDone {
+		return nil
+	}
+	return a.QueueCard(ctx, h.ID, managersChatID)
 }
 
 // ErrNoPartner is returned when a manager's message in the managers' chat

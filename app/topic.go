@@ -79,9 +79,12 @@ func (a *App) TopicName(h store.Handoff, desk store.Desk, lang string) string {
 		}
 	}
 	state := p.T("topic.state."+string(h.State), "Name", firstName(h.TakenName))
-	if desk.Partner.Unreachable && h.State != store.HandoffDone {
+	switch {
+	case desk.Partner.Unreachable && h.State != store.HandoffDone:
 		// Nothing a manager writes reaches the partner now: say so first.
 		state = p.T("topic.state.unreachable")
+	case desk.Waiting && h.State == store.HandoffTaken:
+		state = p.T("topic.state.waiting", "Name", firstName(h.TakenName))
 	}
 	name := state + " " + company
 	if len(specs) > 0 {

@@ -157,6 +157,18 @@ func TestGoldenWorkspace(t *testing.T) {
 			again, err := a.RequestHandoff(ctx, 8, "second <b>", lang, managersChat)
 			require.NoError(t, err)
 			sb.WriteString("comment: " + again.Comment + "\n")
+			// A manager's answer reached the partner: the topic waits for
+			// the partner, until it writes again.
+			require.NoError(t, a.Relayed(ctx, 8, managersChat))
+			waiting, err := a.CardOf(ctx, h.ID, lang)
+			require.NoError(t, err)
+			sb.WriteString("topic: " + waiting.TopicName + "\n")
+			passed, err := a.PassOn(ctx, 8, 103, false, managersChat)
+			require.NoError(t, err)
+			require.True(t, passed)
+			answered, err := a.CardOf(ctx, h.ID, lang)
+			require.NoError(t, err)
+			sb.WriteString("topic: " + answered.TopicName + "\n")
 			ml := []byte(`{"partner_agreement": true, "business_plan": true, "verified_solutions": {"ml_ai": 1},
 				"brand_voice_projects": {"premium": 0, "self_service": 0, "call_center": 1}, "brand_voice_call_center_rub_month": 150000}`)
 			a.saveCheck(t, store.Partner{ChatID: 8, UserID: 80, Username: "oleg", Name: "Oleg", Lang: "en", Company: "Beta"}, ml)

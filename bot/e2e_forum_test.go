@@ -157,6 +157,17 @@ func TestForumTopics(t *testing.T) {
 			h.srv.SendTopicText(forumChat, ivan, topic.ThreadID, "/r Tomorrow at 10?")
 			got = alice.waitText(m, "Tomorrow at 10?")
 			assert.Contains(t, got.Text, "Ivan")
+			// Answered, the topic waits for the partner; until it writes.
+			waiting := strings.TrimSuffix(f.T("topic.state.waiting", "Name", "Maria"), " ·")
+			h.srv.WaitFor(t, waitFor, func([]telegramtest.Call) bool {
+				tp, _ := h.srv.TopicByID(forumChat, topic.ThreadID)
+				return strings.HasPrefix(tp.Name, waiting)
+			})
+			alice.say("Tomorrow is fine", alice.T("relay.passed_on"))
+			h.srv.WaitFor(t, waitFor, func([]telegramtest.Call) bool {
+				tp, _ := h.srv.TopicByID(forumChat, topic.ThreadID)
+				return strings.HasPrefix(tp.Name, "🟢 Maria")
+			})
 			// A photo in reply reaches the partner, its caption signed.
 			m = alice.mark()
 			h.srv.SendUserMessage(telegramtest.UserMessage{ChatID: forumChat, From: maria, ReplyTo: copies[0].ID, Photo: true, Caption: "our offer"})

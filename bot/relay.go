@@ -108,6 +108,10 @@ func (b *Bot) relay(ctx context.Context, rel app.Relay) {
 	}
 	if err == nil {
 		b.metrics.Relayed.WithLabelValues("to_partner").Inc()
+		if err := b.app.Relayed(ctx, chatID, b.managersChat()); err != nil {
+			b.log.Warn("mark the topic waiting for the partner", "chat_id", chatID, "err", err)
+		}
+		b.wakeGroup()
 		return
 	}
 	b.log.Warn("relay to partner", "chat_id", chatID, "err", b.redact(err))

@@ -240,6 +240,9 @@ type Desk struct {
 	// report no longer reads under the current catalogue, so that a handoff
 	// still points at it.
 	ReportID int64
+	// Waiting is set while the managers wait for the partner to answer a
+	// manager's message relayed to it.
+	Waiting bool
 }
 
 // Desk reads a partner with its latest report and, when openSince is not
@@ -265,6 +268,9 @@ func (db *DB) Desk(ctx context.Context, chatID int64, openSince time.Time) (Desk
 	}
 	if len(rs) > 0 {
 		d.Report = &rs[0]
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM settings WHERE name = ?)`, waitingName(chatID)).Scan(&d.Waiting); err != nil {
+		return Desk{}, fmt.Errorf("desk %d: %w", chatID, err)
 	}
 	if openSince.IsZero() {
 		return d, nil

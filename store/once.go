@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 )
 
 // Once-only posts (the managers' pipeline digest before a window) are
@@ -59,4 +60,36 @@ func (db *DB) AddOnce(ctx context.Context, name string, o *Outbound) (bool, erro
 		o.ID, o.CreatedAt = id, now
 	}
 	return first, nil
+}
+
+// A partner's topic says "waiting for the partner" from a manager's answer
+// relayed to it until the partner writes again; the mark is kept by chat
+// in the settings table.
+const settingWaiting = "waiting:"
+
+func waitingName(chatID int64) string { return settingWaiting + strconv.FormatInt(chatID, 10) }
+
+// SetWaiting marks whether the managers wait for the partner of chatID to
+// answer; changed is false when it already was so.
+func (db *DB) SetWaiting(ctx context.Context, chatID int64, waiting bool) (changed bool, err error) {
+	err = db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		var res sql.Result
+		var err error
+		if waiting {
+			res, err = tx.ExecContext(ctx, `INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING`,
+				waitingName(chatID), formatTime(db.now()))
+		} else {
+			res, err = tx.ExecContext(ctx, `DELETE FROM settings WHERE name = ?`, waitingName(chatID))
+		}
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		changed = n > 0
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("set waiting %d: %w", chatID, err)
+	}
+	return changed, nil
 }

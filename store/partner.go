@@ -112,6 +112,9 @@ func (db *DB) Forget(ctx context.Context, chatID int64) error {
 	if err := forgetMember(ctx, tx, chatID, true); err != nil {
 		return fmt.Errorf("forget %d: %w", chatID, err)
 	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM settings WHERE name = ?`, waitingName(chatID)); err != nil {
+		return fmt.Errorf("forget %d: %w", chatID, err)
+	}
 	res, err := tx.ExecContext(ctx, `DELETE FROM partners WHERE chat_id = ?`, chatID)
 	if err := checkAffected(res, err); err != nil {
 		return fmt.Errorf("forget %d: %w", chatID, err)
