@@ -11,7 +11,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
@@ -116,29 +115,8 @@ func runDurableEcho(ctx context.Context, partners, msgs int, callsPerUpdate floa
 	go func() { b.Start(bctx); close(done) }()
 	defer func() { stop(); <-done }()
 
-	start := time.Now()
-	var wg sync.WaitGroup
-	for _, chat := range chats {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			user := models.User{ID: chat, FirstName: "Partner", LanguageCode: "en"}
-			for i := range msgs {
-				text := fmt.Sprintf("message %d", i)
-				w.sent(chat)
-				srv.SendText(chat, user, text)
-				if !w.waitFor(chat, 10*time.Second, func() bool {
-					m, ok := srv.LastMessage(chat)
-					return ok && m.Text == text
-				}) {
-					errs.Add(1)
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	elapsed := time.Since(start)
+	elapsed, lost := echoRound(srv, w, chats, msgs)
+	errs.Add(int64(lost))
 	var stored int
 	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM updates`).Scan(&stored); err != nil {
 		return nil, err

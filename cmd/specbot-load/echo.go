@@ -37,6 +37,14 @@ func runEcho(ctx context.Context, partners, msgs int) (*result, error) {
 	go func() { b.Start(bctx); close(done) }()
 	defer func() { stop(); <-done }()
 
+	elapsed, errs := echoRound(srv, w, chats, msgs)
+	return &result{updates: partners * msgs, elapsed: elapsed, latencies: w.latencies(), errors: errs}, nil
+}
+
+// echoRound has every partner send msgs numbered texts, each once the
+// echo of the previous one came back, and returns how long that took and
+// how many partners gave up waiting for an echo.
+func echoRound(srv *telegramtest.Server, w *watcher, chats []int64, msgs int) (time.Duration, int) {
 	var errs atomic.Int64
 	start := time.Now()
 	var wg sync.WaitGroup
@@ -60,7 +68,7 @@ func runEcho(ctx context.Context, partners, msgs int) (*result, error) {
 		}()
 	}
 	wg.Wait()
-	return &result{updates: partners * msgs, elapsed: time.Since(start), latencies: w.latencies(), errors: int(errs.Load())}, nil
+	return time.Since(start), int(errs.Load())
 }
 
 func chatIDs(n int) []int64 {
