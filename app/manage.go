@@ -2,11 +2,13 @@ package app
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"html"
+	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -192,21 +194,50 @@ func (f ExportFilter) keep(row store.DeskRow, specs []string) bool {
 // (in lang), and its latest request: state, manager and comment. A cell
 // that a spreadsheet would read as a formula is neutralised.
 func (a *App) ExportCSV(ctx context.Context, f ExportFilter, lang string) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := a.writeExport(ctx, &buf, f, lang); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// Export is ExportCSV as a document named name, written compressed as it
+// is built: 10,000 partners are 4 MB of CSV and a tenth of that
+// compressed, and only the compressed bytes are ever held, in memory and
+// in the outbox.
+func (a *App) Export(ctx context.Context, f ExportFilter, lang, name, caption string) (*Document, error) {
+	var buf bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.writeExport(ctx, zw, f, lang); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, fmt.Errorf("export: %w", err)
+	}
+	return &Document{Name: name, Data: buf.Bytes(), Caption: caption, Gzip: true}, nil
+}
+
+// writeExport writes the rows of ExportCSV to out as they are read.
+func (a *App) writeExport(ctx context.Context, out io.Writer, f ExportFilter, lang string) error {
 	cat := a.Engine.Catalog
 	var ids []string
 	for _, s := range cat.Specializations {
 		ids = append(ids, s.ID)
 	}
-	var buf bytes.Buffer
-	buf.WriteString("\ufeff") // so spreadsheet programs read UTF-8
-	w := csv.NewWriter(&buf)
+	if _, err := io.WriteString(out, "\ufeff"); err != nil { // so spreadsheet programs read UTF-8
+		return fmt.Errorf("export: %w", err)
+	}
+	w := csv.NewWriter(out)
 	head := []string{"chat_id", "username", "name", "company", "language", "reminders", "checked_at"}
 	for _, s := range cat.Specializations {
 		head = append(head, s.ID+"_status", s.ID+"_gaps", s.ID+"_gap_text")
 	}
 	head = append(head, "handoff_state", "manager", "comment")
 	if err := w.Write(head); err != nil {
-		return nil, err
+		return fmt.Errorf("export: %w", err)
 	}
 	err := a.DB.EachDeskRow(ctx, func(row store.DeskRow) error {
 		if !f.keep(row, ids) {
@@ -253,10 +284,13 @@ func (a *App) ExportCSV(ctx context.Context, f ExportFilter, lang string) ([]byt
 		return w.Write(row0)
 	})
 	if err != nil {
-		return nil, fmt.Errorf("export: %w", err)
+		return fmt.Errorf("export: %w", err)
 	}
 	w.Flush()
-	return buf.Bytes(), w.Error()
+	if err := w.Error(); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	return nil
 }
 
 // gapTexts is every gap of a result in plain text, "; "-separated.

@@ -27,9 +27,29 @@ type pipelineEntry struct {
 	gap  string // HTML: the one gap, for "one gap away"
 }
 
+// pipelineList is one list of a pipeline: how many companies it has and
+// the first pipelineShown of them, the only ones it names (so that 100,000
+// partners take no more memory than eight).
+type pipelineList struct {
+	n     int
+	first []pipelineEntry
+}
+
+// add counts e and keeps it when it is among the first shown; gap, when
+// set, is called only then.
+func (l *pipelineList) add(e pipelineEntry, gap func() string) {
+	l.n++
+	if len(l.first) < pipelineShown {
+		if gap != nil {
+			e.gap = gap()
+		}
+		l.first = append(l.first, e)
+	}
+}
+
 // pipelineSpec is the pipeline of one specialization.
 type pipelineSpec struct {
-	eligible, close, interview, unfinished []pipelineEntry
+	eligible, close, interview, unfinished pipelineList
 }
 
 // Pipeline renders /pipeline in lang: per specialization, the partners
@@ -54,7 +74,7 @@ func (a *App) Pipeline(ctx context.Context, lang, arg string, managersChatID int
 		if row.Session != nil && (row.Session.State == dialogs.Checking || row.Session.State == dialogs.Summary) {
 			for _, id := range row.Session.Specs {
 				if ps := specs[id]; ps != nil {
-					ps.unfinished = append(ps.unfinished, entry)
+					ps.unfinished.add(entry, nil)
 				}
 			}
 		}
@@ -69,16 +89,14 @@ func (a *App) Pipeline(ctx context.Context, lang, arg string, managersChatID int
 			}
 			switch {
 			case res.Status == eligibility.Eligible:
-				ps.eligible = append(ps.eligible, entry)
+				ps.eligible.add(entry, nil)
 			case res.Status == eligibility.NotEligible && res.Gaps() == 1:
 				cr := notMet(res.Conditions)
 				if cr.Fact == interviewFact {
-					ps.interview = append(ps.interview, entry)
+					ps.interview.add(entry, nil)
 					continue
 				}
-				e := entry
-				e.gap = dialogs.GapText(r, cr, lang)
-				ps.close = append(ps.close, e)
+				ps.close.add(entry, func() string { return dialogs.GapText(r, cr, lang) })
 			}
 		}
 		return nil
@@ -91,7 +109,7 @@ func (a *App) Pipeline(ctx context.Context, lang, arg string, managersChatID int
 	for _, s := range cat.Specializations {
 		ps := specs[s.ID]
 		fmt.Fprintf(&sb, "\n<b>%s</b>\n", html.EscapeString(s.Name.Get(p.Lang())))
-		if len(ps.eligible)+len(ps.close)+len(ps.interview)+len(ps.unfinished) == 0 {
+		if ps.eligible.n+ps.close.n+ps.interview.n+ps.unfinished.n == 0 {
 			sb.WriteString(p.T("pipeline.nobody") + "\n")
 			continue
 		}
@@ -125,21 +143,20 @@ func (a *App) pipelineDay(arg string, p *locales.Printer) (time.Time, string, bo
 }
 
 // pipelineLine writes one list: its label and count, then the companies.
-func pipelineLine(sb *strings.Builder, p *locales.Printer, id string, list []pipelineEntry, gaps bool) {
-	if len(list) == 0 {
+func pipelineLine(sb *strings.Builder, p *locales.Printer, id string, list pipelineList, gaps bool) {
+	if list.n == 0 {
 		return
 	}
-	fmt.Fprintf(sb, "%s\n", p.N(id, int64(len(list))))
-	for i, e := range list {
-		if i == pipelineShown {
-			fmt.Fprintf(sb, "   %s\n", p.N("pipeline.more", int64(len(list)-pipelineShown)))
-			break
-		}
+	fmt.Fprintf(sb, "%s\n", p.N(id, int64(list.n)))
+	for _, e := range list.first {
 		if gaps && e.gap != "" {
 			fmt.Fprintf(sb, "   • %s — %s\n", e.name, e.gap)
 		} else {
 			fmt.Fprintf(sb, "   • %s\n", e.name)
 		}
+	}
+	if more := list.n - len(list.first); more > 0 {
+		fmt.Fprintf(sb, "   %s\n", p.N("pipeline.more", int64(more)))
 	}
 }
 

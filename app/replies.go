@@ -54,8 +54,12 @@ type Document struct {
 	Gzip bool `json:"gzip,omitempty"`
 }
 
-// packed is d as the outbox stores it, its data compressed.
+// packed is d as the outbox stores it, its data compressed; d itself when
+// it is compressed already (an export is written compressed).
 func (d *Document) packed() (*Document, error) {
+	if d.Gzip {
+		return d, nil
+	}
 	var buf bytes.Buffer
 	zw, err := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
 	if err != nil {
@@ -72,22 +76,23 @@ func (d *Document) packed() (*Document, error) {
 	return &p, nil
 }
 
-// unpacked is a stored document as it is sent.
-func (d *Document) unpacked() (*Document, error) {
+// Open reads the document's contents as they are sent, uncompressed as it
+// goes: a stored export stays compressed in memory until its bytes are on
+// the wire. Each call reads from the start, for another attempt.
+func (d *Document) Open() (io.Reader, error) {
 	if !d.Gzip {
-		return d, nil
+		return bytes.NewReader(d.Data), nil
 	}
-	zr, err := gzip.NewReader(bytes.NewReader(d.Data))
+	return gzip.NewReader(bytes.NewReader(d.Data))
+}
+
+// Contents is the whole document, uncompressed.
+func (d *Document) Contents() ([]byte, error) {
+	r, err := d.Open()
 	if err != nil {
 		return nil, err
 	}
-	data, err := io.ReadAll(zr)
-	if err != nil {
-		return nil, err
-	}
-	u := *d
-	u.Data, u.Gzip = data, false
-	return &u, nil
+	return io.ReadAll(r)
 }
 
 type outboundPayload struct {
@@ -133,14 +138,6 @@ func decodeOutbound(o store.Outbound) Outbound {
 	if err := json.Unmarshal(o.Payload, &p); err != nil {
 		out.Err = fmt.Errorf("decode replies %d: %w", o.ID, err)
 		return out
-	}
-	if p.Document != nil {
-		d, err := p.Document.unpacked()
-		if err != nil {
-			out.Err = fmt.Errorf("decode document %d: %w", o.ID, err)
-			return out
-		}
-		p.Document = d
 	}
 	out.Pressed, out.Anchor, out.Messages, out.Document, out.Thread = p.Pressed, p.Anchor, p.Messages, p.Document, p.Thread
 	return out

@@ -5,7 +5,6 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
-	"specbot/app"
 	"specbot/dialogs"
 	"specbot/locales"
 )
@@ -40,12 +39,12 @@ func (b *Bot) managerCommand(ctx context.Context, u *models.Update, cmd, args st
 			text = p.T("manager.export_usage")
 			break
 		}
-		data, err := b.app.ExportCSV(ctx, f, b.cfg.ManagersLang)
+		name := "specbot-" + b.cfg.Now().Format("2006-01-02") + ".csv"
+		doc, err := b.app.Export(ctx, f, b.cfg.ManagersLang, name, p.T("manager.export_caption"))
 		if err != nil {
 			return true, err
 		}
-		name := "specbot-" + b.cfg.Now().Format("2006-01-02") + ".csv"
-		return true, b.answerIn(ctx, u.ID, chatID, b.topicOf(u.Message), nil, &app.Document{Name: name, Data: data, Caption: p.T("manager.export_caption")})
+		return true, b.answerIn(ctx, u.ID, chatID, b.topicOf(u.Message), nil, doc)
 	case "help":
 		if !b.isManagersChat(chatID) {
 			return false, nil

@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"net"
@@ -121,14 +120,22 @@ func (b *Bot) tell(ctx context.Context, chatID int64, text string) {
 // sendDocument sends a file; false when worth another attempt later (as
 // sendOK).
 func (b *Bot) sendDocument(ctx context.Context, chatID int64, thread int, d *app.Document) bool {
+	if _, err := d.Open(); err != nil {
+		b.log.Error("stored document unreadable; dropped", "chat_id", chatID, "err", err)
+		return true
+	}
 	err := b.call(ctx, "sendDocument", func(ctx context.Context) error {
 		if err := b.pace.wait(ctx, chatID); err != nil {
 			return err
 		}
-		_, err := b.tg.SendDocument(ctx, &tgbot.SendDocumentParams{
+		data, err := d.Open()
+		if err != nil {
+			return err
+		}
+		_, err = b.tg.SendDocument(ctx, &tgbot.SendDocumentParams{
 			ChatID:          chatID,
 			MessageThreadID: thread,
-			Document:        &models.InputFileUpload{Filename: d.Name, Data: bytes.NewReader(d.Data)},
+			Document:        &models.InputFileUpload{Filename: d.Name, Data: data},
 			Caption:         d.Caption,
 		})
 		return err
