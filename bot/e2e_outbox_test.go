@@ -185,3 +185,48 @@ func TestOutboxManyHandoffsDoNotDelayAPartner(t *testing.T) {
 		})
 	}
 }
+
+// TestOutboxEditsAreSentAgainHarmlessly: a button answer is one edit, and
+// a batch of edits is not claimed before it is sent (editing a message to
+// what it shows changes nothing). Its sent mark is lost (the disk fails
+// just as the edit reaches Telegram) and the bot stops: the next start
+// sends the edit again, Telegram answers "not modified", the chat shows
+// nothing new, and the partner's next answer counts.
+func TestOutboxEditsAreSentAgainHarmlessly(t *testing.T) {
+	for _, lang := range []string{"en", "ru"} {
+		t.Run(lang, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t, withManagers("ru"))
+			p := h.partner(t, 42, "Alice", lang)
+			faultToAgreement(t, p)
+			h.settle()
+			sends := len(sentTo(h, p.chat))
+
+			h.srv.OnCall(func(c telegramtest.Call) {
+				if c.Method == "editMessageText" && c.ChatID() == p.chat {
+					h.db.SetWriteFault(fmt.Errorf("disk full"))
+				}
+			})
+			q := p.press(p.T("answer.yes"))
+			require.Contains(t, q.Text, questionOf(t, p, "business_plan")[:20], "the answer's edit arrived")
+			eventually(t, "the sent mark failed", func() bool { return strings.Contains(h.logs.String(), "mark replies sent") })
+			h.srv.OnCall(nil)
+			h.db.SetWriteFault(nil)
+			edits := len(h.calls("editMessageText", p.chat))
+
+			h.stop()
+			h.start()
+			eventually(t, "the edit went again", func() bool { return len(h.calls("editMessageText", p.chat)) > edits })
+			h.settle()
+			again := h.calls("editMessageText", p.chat)[edits]
+			assert.Equal(t, http.StatusBadRequest, again.Code, "Telegram: not modified")
+			assert.Equal(t, q.ID, p.last().ID, "nothing new in the chat")
+			assert.Len(t, sentTo(h, p.chat), sends, "no message sent")
+			assert.Zero(t, unsent(t, h), "marked sent")
+
+			next := p.press(p.T("answer.no"))
+			assert.Contains(t, next.Text, questionOf(t, p, "verified_solutions")[:20], "the next answer counts")
+			assert.Equal(t, 1, faultAsked(t, p, "business_plan"))
+		})
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"sync"
+	"time"
 
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
@@ -28,15 +29,10 @@ import (
 // if the chat's next input does not come first). It reports whether all
 // of it went. A batch another sender claimed first is left to it.
 func (b *Bot) deliver(ctx context.Context, o app.Outbound, anchor int, forgotten bool) bool {
-	marked := false
+	var cl *claim
 	if o.ID != 0 {
-		if err := b.app.Sending(ctx, o.ID); isNotFound(err) {
-			return true
-		} else if err != nil {
-			b.log.Warn("mark replies sending", "chat_id", o.ChatID, "outbox_id", o.ID, "err", err)
-		} else {
-			marked = true
-		}
+		cl = &claim{b: b, o: o}
+		ctx = withClaim(ctx, cl)
 	}
 	var n int
 	if o.Thread != 0 && b.isManagersChat(o.ChatID) {
@@ -54,16 +50,32 @@ func (b *Bot) deliver(ctx context.Context, o app.Outbound, anchor int, forgotten
 	if o.ID == 0 {
 		return n == total
 	}
+	if cl.taken {
+		return true // another sender claimed it first
+	}
 	// The outcome is recorded even when ctx ended mid-send.
 	rec := context.WithoutCancel(ctx)
 	if n == total {
 		b.retries.forget(o.ID)
-		if marked {
-			// Marked sending, it is never sent again: the sent mark need
-			// not be waited for, and shares the next commit.
+		if cl.marked || !cl.tried {
+			// Marked sending, it is never sent again; made of edits
+			// only, sending it again changes nothing. Either way the
+			// sent mark need not be waited for, and shares the next
+			// commit, which comes before the chat's next turn's.
+			if !cl.marked {
+				// Still pending until the mark lands: not one to send
+				// again meanwhile.
+				b.sentOnly.add(o.ID)
+			}
 			b.app.SentLater(o.ID, func(err error) {
 				if err != nil && !isNotFound(err) {
 					b.log.Warn("mark replies sent", "chat_id", o.ChatID, "outbox_id", o.ID, "err", err)
+					return
+				}
+				if !cl.marked {
+					// A read begun before the mark landed may still list
+					// it as pending for a moment: it stays known as sent.
+					time.AfterFunc(time.Minute, func() { b.sentOnly.remove(o.ID) })
 				}
 			})
 			return true
@@ -151,17 +163,10 @@ func (b *Bot) sendDocument(ctx context.Context, chatID int64, thread int, d *app
 	return ambiguous(err)
 }
 
-// resendUnsent sends a chat's unsent batches, oldest first, and returns how
+// resendChat sends a chat's unsent batches, oldest first, and returns how
 // many the partner had not seen (those sent but not yet marked so do not
 // count). It stops at the first that does not go through, so the order
-// holds.
-func (b *Bot) resendUnsent(ctx context.Context, chatID int64) int {
-	unlock, _ := b.chatLocks.lock(chatID, true)
-	defer unlock()
-	return b.resendChat(ctx, chatID)
-}
-
-// resendChat is resendUnsent with the chat's lock held.
+// holds. The caller holds the chat's lock.
 func (b *Bot) resendChat(ctx context.Context, chatID int64) int {
 	unsent, err := b.app.Unsent(ctx, chatID, 0)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -309,7 +310,11 @@ func (b *Bot) converse(ctx context.Context, updateID int64, who app.Who, in dial
 	// Replies this chat never received go first. A typed answer was then
 	// written to a screen that is not the current question: show the
 	// question again rather than apply the answer to another one.
-	if b.resendUnsent(ctx, who.ChatID) > 0 && isTyped(in) {
+	// The chat is the worker's until its replies went out: no timed retry
+	// sends a batch of it meanwhile (a batch of edits is not claimed).
+	unlock, _ := b.chatLocks.lock(who.ChatID, true)
+	defer unlock()
+	if b.resendChat(ctx, who.ChatID) > 0 && isTyped(in) {
 		b.log.Info("typed answer to an old screen; current question shown again", "update_id", updateID, "chat_id", who.ChatID)
 		return b.done(ctx, updateID)
 	}
@@ -324,9 +329,13 @@ func (b *Bot) converse(ctx context.Context, updateID int64, who app.Who, in dial
 	}
 	out := turn.Outcome
 	b.metrics.countCheck(out)
+	// The button's spinner stops while the replies go out: the callback's
+	// answer waits for nothing stored, and the edit for no callback.
+	var answered sync.WaitGroup
 	if len(callbackID) > 0 {
-		b.answerCallback(ctx, callbackID[0], out.Notice)
+		answered.Go(func() { b.answerCallback(ctx, callbackID[0], out.Notice) })
 	}
+	defer answered.Wait()
 	// What the handoff says is stored as a batch of its own, behind the
 	// turn's: a crash before it went out does not lose it.
 	var told app.Outbound

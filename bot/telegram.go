@@ -28,6 +28,11 @@ var sends = map[string]bool{
 // retried at most once, and never for a send: a duplicate message is worse
 // than the rare one lost, and the outbox counts it as delivered.
 func (b *Bot) call(ctx context.Context, method string, fn func(ctx context.Context) error) error {
+	if sends[method] {
+		if err := claimFrom(ctx).before(ctx); err != nil {
+			return err
+		}
+	}
 	backoff := 200 * time.Millisecond
 	var err error
 	ambiguousOnce := false

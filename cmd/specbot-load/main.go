@@ -30,12 +30,25 @@ func main() {
 	echoCalls := flag.Float64("echo-calls", 0, "Bot API calls per update of the durable echo bot; 0: as many as specbot made in the saturated run")
 	cpuProfile := flag.String("cpuprofile", "", "write the bot's CPU profile of the saturated run to this file")
 	paced := flag.Bool("paced", true, "run the paced latency round")
+	pacedOnly := flag.Bool("paced-only", false, "run only the paced latency round (with --cpuprofile, profile it)")
 	flag.Parse()
 
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
 
 	fmt.Printf("specbot load test: %d partners at once\n\n", *partners)
+	if *pacedOnly {
+		res, err := runSpecbot(ctx, *botPath, *partners, *think, 0, *keep, *cpuProfile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "specbot paced run:", err)
+			os.Exit(1)
+		}
+		res.print(fmt.Sprintf("specbot serve, paced: each partner acts %v after a reply", *think))
+		if res.errors > 0 || res.lost > 0 {
+			os.Exit(1)
+		}
+		return
+	}
 	echo, err := runEcho(ctx, *partners, *echoMsgs)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "echo run:", err)
