@@ -20,6 +20,24 @@ type Turn struct {
 	// OutboxID is the stored batch of the turn's replies, 0 if none was
 	// stored (the adapter then sends them without marking).
 	OutboxID int64
+	// Unsent, with ErrUnsent from HandleAfterUnsent, are the chat's
+	// batches still waiting to be sent, oldest first.
+	Unsent []Outbound
+}
+
+// ErrUnsent is returned by HandleAfterUnsent, with nothing applied, when
+// the chat has replies still waiting to be sent: the partner's screen is
+// behind its session, and the adapter sends them first.
+var ErrUnsent = errors.New("the chat has unsent replies")
+
+// HandleAfterUnsent is Handle for an adapter that keeps the outbox: when
+// the chat's read finds replies of it still unsent (of a turn left
+// unsent by a crash or a Bot API outage), it applies nothing and returns
+// ErrUnsent with them in Turn.Unsent, from the same read as the turn's.
+// The adapter sends them and calls Handle (or shows the current question,
+// for a typed answer to a screen the partner never saw the end of).
+func (a *App) HandleAfterUnsent(ctx context.Context, who Who, in dialogs.Input, updateID int64, anchor int, pressed ...int) (Turn, error) {
+	return a.handle(ctx, true, who, in, updateID, anchor, pressed...)
 }
 
 // Handle is a partner's turn: it loads the chat in one read, applies the
@@ -33,10 +51,25 @@ type Turn struct {
 // pressed, the message whose button was pressed, and anchor), and
 // Turn.OutboxID names them for the adapter to mark sent.
 func (a *App) Handle(ctx context.Context, who Who, in dialogs.Input, updateID int64, anchor int, pressed ...int) (Turn, error) {
+	return a.handle(ctx, false, who, in, updateID, anchor, pressed...)
+}
+
+func (a *App) handle(ctx context.Context, unsentFirst bool, who Who, in dialogs.Input, updateID int64, anchor int, pressed ...int) (Turn, error) {
 	defer a.chats.lock(who.ChatID)()
 	chat, err := a.DB.Chat(ctx, who.ChatID)
 	if err != nil && !errors.Is(err, dialogs.ErrSessionOutdated) {
 		return Turn{}, err
+	}
+	if unsentFirst {
+		var unsent []Outbound
+		for _, o := range chat.Unsent {
+			if o.HandoffID == 0 {
+				unsent = append(unsent, decodeOutbound(o))
+			}
+		}
+		if len(unsent) > 0 {
+			return Turn{Unsent: unsent}, ErrUnsent
+		}
 	}
 	sessionErr := err
 	partner, isNew := chat.Partner, !chat.Found

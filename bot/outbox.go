@@ -173,6 +173,11 @@ func (b *Bot) resendChat(ctx context.Context, chatID int64) int {
 		b.log.Warn("list unsent replies", "chat_id", chatID, "err", err)
 		return 0
 	}
+	return b.resendList(ctx, unsent)
+}
+
+// resendList is resendChat with the chat's unsent batches read.
+func (b *Bot) resendList(ctx context.Context, unsent []app.Outbound) int {
 	unseen := 0
 	for _, o := range unsent {
 		if o.HandoffID != 0 {

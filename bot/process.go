@@ -314,12 +314,16 @@ func (b *Bot) converse(ctx context.Context, updateID int64, who app.Who, in dial
 	// sends a batch of it meanwhile (a batch of edits is not claimed).
 	unlock, _ := b.chatLocks.lock(who.ChatID, true)
 	defer unlock()
-	if b.resendChat(ctx, who.ChatID) > 0 && isTyped(in) {
-		b.log.Info("typed answer to an old screen; current question shown again", "update_id", updateID, "chat_id", who.ChatID)
-		return b.done(ctx, updateID)
-	}
 	anchor := b.anchors.get(ctx, who.ChatID)
-	turn, err := b.app.Handle(ctx, who, in, updateID, anchor, pressed)
+	turn, err := b.app.HandleAfterUnsent(ctx, who, in, updateID, anchor, pressed)
+	if errors.Is(err, app.ErrUnsent) {
+		if b.resendList(ctx, turn.Unsent) > 0 && isTyped(in) {
+			b.log.Info("typed answer to an old screen; current question shown again", "update_id", updateID, "chat_id", who.ChatID)
+			return b.done(ctx, updateID)
+		}
+		anchor = b.anchors.get(ctx, who.ChatID)
+		turn, err = b.app.Handle(ctx, who, in, updateID, anchor, pressed)
+	}
 	if errors.Is(err, store.ErrAlreadyDone) {
 		b.log.Info("update applied before; skipped", "update_id", updateID, "chat_id", who.ChatID)
 		return nil

@@ -157,6 +157,16 @@ func (db *DB) PendingOutbound(ctx context.Context, chatID int64, limit int) ([]O
 		return nil, fmt.Errorf("pending outbound: %w", err)
 	}
 	defer tx.Rollback()
+	out, err := findPending(ctx, tx, chatID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("pending outbound: %w", err)
+	}
+	return out, nil
+}
+
+// findPending lists the pending batches of chatID (0: every chat), oldest
+// first, at most limit (0: all).
+func findPending(ctx context.Context, tx *sql.Tx, chatID int64, limit int) ([]Outbound, error) {
 	q := `SELECT id, chat_id, payload, COALESCE(handoff_id, 0), attempts, created_at FROM outbox WHERE state = ?`
 	args := []any{OutboxPending}
 	if chatID != 0 {
@@ -167,19 +177,19 @@ func (db *DB) PendingOutbound(ctx context.Context, chatID int64, limit int) ([]O
 	args = append(args, limitArg(limit))
 	rows, err := tx.QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, fmt.Errorf("pending outbound: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
 	var out []Outbound
 	for rows.Next() {
 		var o Outbound
 		if err := rows.Scan(&o.ID, &o.ChatID, &o.Payload, &o.HandoffID, &o.Attempts, timeColumn{&o.CreatedAt}); err != nil {
-			return nil, fmt.Errorf("pending outbound: %w", err)
+			return nil, err
 		}
 		out = append(out, o)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("pending outbound: %w", err)
+		return nil, err
 	}
 	return out, nil
 }

@@ -42,6 +42,9 @@ type Chat struct {
 	Facts *CompanyFacts
 	// Members counts the members of the chat's company, 0 without one.
 	Members int
+	// Unsent are the chat's reply batches still waiting to be sent, oldest
+	// first.
+	Unsent []Outbound
 }
 
 // Chat reads a chat's partner, session and latest report in one read
@@ -80,6 +83,9 @@ func (db *DB) Chat(ctx context.Context, chatID int64) (Chat, error) {
 		return Chat{}, fmt.Errorf("chat %d: %w", chatID, err)
 	}
 	if c.Facts, err = db.findCompanyFacts(ctx, tx, chatID); err != nil {
+		return Chat{}, fmt.Errorf("chat %d: %w", chatID, err)
+	}
+	if c.Unsent, err = findPending(ctx, tx, chatID, 0); err != nil {
 		return Chat{}, fmt.Errorf("chat %d: %w", chatID, err)
 	}
 	c.Session, err = db.decodeSession(data)
