@@ -20,6 +20,9 @@ type Turn struct {
 	// OutboxID is the stored batch of the turn's replies, 0 if none was
 	// stored (the adapter then sends them without marking).
 	OutboxID int64
+	// Notes are messages to other chats this input stored (a removed
+	// member told), in the outbox already, for the adapter to send.
+	Notes []Outbound
 }
 
 // Handle is a partner's turn: it loads the chat in one read, applies the
@@ -82,7 +85,7 @@ func (a *App) Handle(ctx context.Context, who Who, in dialogs.Input, updateID in
 		return a.pastOfChat(chat)
 	}
 
-	out, handled, err := a.company(ctx, &partner, sess, in)
+	out, notes, handled, err := a.company(ctx, &partner, sess, in)
 	if err != nil {
 		return Turn{}, err
 	}
@@ -90,7 +93,7 @@ func (a *App) Handle(ctx context.Context, who Who, in dialogs.Input, updateID in
 		out = a.Engine.Handle(sess, in, env)
 	}
 	out.Messages = append(prefix, out.Messages...)
-	turn := Turn{Outcome: out}
+	turn := Turn{Outcome: out, Notes: notes}
 
 	if out.Forget {
 		if err := a.DB.Forget(ctx, who.ChatID); err != nil {

@@ -103,8 +103,16 @@ func TestInviteJoin(t *testing.T) {
 			data, ok = buttonData(list, olga.T("button.member_remove", "Name", "Petr (@petr)"))
 			require.True(t, ok, "the owner can remove a member")
 			m = olga.mark()
+			pm := petr.mark()
 			olga.pressOn(list.ID, data)
 			olga.waitText(m, olga.T("company.member_removed", "Name", "Petr"))
+			// Petr is told, in his own language, and can start his own check.
+			told := petr.waitText(pm, petr.T("company.removed_you", "Company", "Acme &amp; Co", "Owner", "Olga"))
+			_, canCheck := buttonData(told, petr.T("button.start_check"))
+			assert.True(t, canCheck, "the removed member is one tap from a check of its own")
+			if tc.colleague != tc.owner {
+				assert.NotContains(t, told.Text, olga.T("company.removed_you", "Company", "Acme &amp; Co", "Owner", "Olga"))
+			}
 			_, err = h.db.CompanyOf(ctx, petr.chat)
 			assert.ErrorIs(t, err, store.ErrNoCompany)
 
@@ -159,8 +167,11 @@ func TestMembersOwnSettingsAndForget(t *testing.T) {
 			data, ok := buttonData(list, petr.T("button.member_leave"))
 			require.True(t, ok, "a member can leave")
 			m := petr.mark()
+			om := olga.mark()
 			petr.pressOn(list.ID, data)
 			petr.waitText(m, petr.T("company.left", "Company", "Acme"))
+			// The owner is told, in the owner's language.
+			olga.waitText(om, olga.T("company.member_left", "Company", "Acme", "Name", "Petr"))
 			_, err = h.db.CompanyOf(ctx, petr.chat)
 			require.ErrorIs(t, err, store.ErrNoCompany)
 			again, _ := olga.invite()

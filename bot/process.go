@@ -349,6 +349,11 @@ func (b *Bot) converse(ctx context.Context, updateID int64, who app.Who, in dial
 	if told.ID != 0 && sent {
 		b.deliver(ctx, told, 0, false)
 	} // else it waits behind the kept replies, and goes out after them
+	// What this input tells other chats (a member removed, the owner that
+	// a member left) goes out behind whatever those chats wait for.
+	for _, n := range turn.Notes {
+		b.resendUnsent(ctx, n.ChatID)
+	}
 	if turn.Forgotten {
 		b.forgotten(ctx, who.ChatID)
 	}
