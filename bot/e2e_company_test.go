@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"specbot/bot/telegramtest"
+	"specbot/locales"
 	"specbot/store"
 )
 
@@ -250,6 +251,49 @@ func TestMembersAnswerConcurrently(t *testing.T) {
 			assert.Contains(t, sum, "Olga, ")
 			assert.Contains(t, sum, "Petr, ")
 			assert.Contains(t, sum, "200")
+		})
+	}
+}
+
+// TestMembersReplaceAnAnswer: Petr's check began before Olga changed the
+// monthly amount; when Petr changes the same answer, his summary says in
+// one line, in his language, whose answer his replaces, what it was and
+// when it was changed, and the summary kept above his verdict says he
+// replaced it. Olga's own summary, with nothing replaced, says nothing.
+func TestMembersReplaceAnAnswer(t *testing.T) {
+	for _, tc := range []struct{ owner, colleague string }{{"en", "ru"}, {"ru", "en"}} {
+		t.Run(tc.owner, func(t *testing.T) {
+			h := newHarness(t)
+			olga := h.partner(t, 801, "Olga", tc.owner)
+			petr := h.partner(t, 802, "Petr", tc.colleague)
+			olga.mlCheck("Acme", "150 000")
+			olga.verdict()
+			token, _ := olga.invite()
+			petr.open(token, "Olga")
+			petr.pressFor(petr.T("button.join"), petr.T("company.joined", "Company", "Acme"))
+
+			for _, p := range []*partner{petr, olga} {
+				p.typ("/check")
+				p.press(p.T("button.keep_all"))
+			}
+			olga.typ("7")
+			olga.typ("200 000")
+			assert.NotContains(t, olga.last().Text, "↩️", "nobody else changed it")
+			olga.verdict()
+			h.settle()
+
+			prefix := func(id string) string {
+				full := petr.T(id, "Name", "Olga", "Value", locales.For(tc.colleague).Money(200000), "At", "@@")
+				return full[:strings.Index(full, "@@")]
+			}
+			petr.typ("7")
+			sum := petr.typ("300 000")
+			assert.Contains(t, sum.Text, "↩️ <i>"+prefix("summary.replaces"), sum.Text)
+			assert.Equal(t, 1, strings.Count(sum.Text, "↩️"), "one line, for the one answer replaced")
+			m := petr.mark()
+			petr.verdict()
+			kept := petr.waitText(m, prefix("summary.replaced"))
+			assert.Contains(t, kept.Text, locales.For(tc.colleague).Money(300000))
 		})
 	}
 }
