@@ -16,6 +16,11 @@ const maxEmployees = 50
 func (t *turn) employeesQuestion(head string) Message {
 	s := t.s()
 	seq := s.Seq
+	if s.Sub == empMonth && t.monthToAsk() == "" {
+		// No month left to ask (a new edition took the validity away):
+		// back to the certificates, Done puts the employee on the list.
+		s.Sub = empCerts
+	}
 	switch s.Sub {
 	case empCerts:
 		m := Message{Text: head + t.p.T("check.employees.certs", "Name", esc(s.Draft.Name)), Question: true}
@@ -237,6 +242,11 @@ func (t *turn) employeesText(txt string) {
 		return
 	case empMonth:
 		id := t.monthToAsk()
+		if id == "" {
+			s.Sub = empCerts
+			t.ask()
+			return
+		}
 		month, hint := ParseMonth(txt, t.e.Now())
 		if hint != "" {
 			t.retry(t.p.T(hint))

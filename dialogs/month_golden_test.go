@@ -64,3 +64,28 @@ func TestMonthEarnedGolden(t *testing.T) {
 		})
 	}
 }
+
+// TestMonthEarnedTyped: "don't know" typed in either language is the
+// button; Back leaves the employee off the list, as on the certificates.
+func TestMonthEarnedTyped(t *testing.T) {
+	for _, u := range uis() {
+		t.Run(u.lang, func(t *testing.T) {
+			d := &driver{t: t, e: validityEngine(t), env: Env{NewPartner: true}}
+			d.send(Input{Command: "start", LangCode: u.lang})
+			d.env.NewPartner = false
+			d.play(press(u.startCheck), typ("Acme"), press("Infrastructure"), press(u.done),
+				press(u.yes), press(u.yes), typ("1"), typ("12 500 000"), press(u.passed),
+				typ("Anna"), press(u.cse), press(u.done))
+			require.Equal(t, empMonth, d.s.Sub)
+			d.play(typ(map[string]string{"en": "don't know", "ru": "не знаю"}[u.lang]))
+			require.Equal(t, empMore, d.s.Sub, "typed, it is the Don't know button")
+			require.Len(t, d.s.Facts.Employees, 1)
+			assert.Empty(t, d.s.Facts.Employees[0].Earned)
+
+			d.play(press(u.another), typ("Oleg"), press(u.cse), press(u.done))
+			require.Equal(t, empMonth, d.s.Sub)
+			d.play(press(u.back))
+			assert.Len(t, d.s.Facts.Employees, 1, "Back drops the employee being written")
+		})
+	}
+}
