@@ -23,8 +23,10 @@ const InviteTTL = 72 * time.Hour
 // an invitation link opened (/start with a token) and the company's
 // buttons. It reports false for any other input, which the dialogs take.
 // partner is the chat's partner as Handle will save it; company changes it
-// (the company's name) when the chat joins one.
-func (a *App) company(ctx context.Context, partner *store.Partner, sess dialogs.Session, in dialogs.Input) (dialogs.Outcome, bool, error) {
+// (the company's name) when the chat joins one. notes are what it stored
+// to tell other chats (a member removed, the owner that a member left),
+// for the adapter to send.
+func (a *App) company(ctx context.Context, partner *store.Partner, sess dialogs.Session, in dialogs.Input) (out dialogs.Outcome, notes []Outbound, handled bool, err error) {
 	var kind, arg string
 	switch {
 	case in.Command == "invite" || in.Command == "members":
@@ -34,7 +36,7 @@ func (a *App) company(ctx context.Context, partner *store.Partner, sess dialogs.
 	case strings.HasPrefix(in.Button, dialogs.CompanyPrefix):
 		kind = in.Button
 	default:
-		return dialogs.Outcome{}, false, nil
+		return dialogs.Outcome{}, nil, false, nil
 	}
 	if sess.Version == 0 {
 		lang := partner.Lang
@@ -43,7 +45,7 @@ func (a *App) company(ctx context.Context, partner *store.Partner, sess dialogs.
 		}
 		sess = dialogs.NewSession(lang)
 	}
-	out := dialogs.Outcome{Session: sess}
+	out = dialogs.Outcome{Session: sess}
 	lang := sess.Lang
 	say := func(m dialogs.Message) { out.Messages = append(out.Messages, m) }
 	notice := func(id string, kv ...any) {
@@ -53,7 +55,6 @@ func (a *App) company(ctx context.Context, partner *store.Partner, sess dialogs.
 	}
 	chatID := partner.ChatID
 
-	var err error
 	switch {
 	case kind == "invite":
 		err = a.invite(ctx, chatID, lang, say)
@@ -75,14 +76,9 @@ func (a *App) company(ctx context.Context, partner *store.Partner, sess dialogs.
 		}
 	case strings.HasPrefix(kind, dialogs.CoRemove):
 		id, _ := strconv.ParseInt(strings.TrimPrefix(kind, dialogs.CoRemove), 10, 64)
-		err = a.removeMember(ctx, chatID, id, lang, notice)
+		notes, err = a.removeMember(ctx, chatID, id, notice)
 	case kind == dialogs.CoLeave:
-		var c store.Company
-		if c, err = a.DB.CompanyOf(ctx, chatID); err == nil {
-			if err = a.DB.RemoveMember(ctx, chatID, chatID); err == nil {
-				notice("company.left", "Company", c.Name)
-			}
-		}
+		notes, err = a.leave(ctx, chatID, notice)
 	case strings.HasPrefix(kind, dialogs.CoRevoke):
 		id, _ := strconv.ParseInt(strings.TrimPrefix(kind, dialogs.CoRevoke), 10, 64)
 		switch err = a.DB.RevokeInvite(ctx, chatID, id); {
@@ -99,11 +95,11 @@ func (a *App) company(ctx context.Context, partner *store.Partner, sess dialogs.
 	if err != nil {
 		id, known := companyRefusal(err)
 		if !known {
-			return dialogs.Outcome{}, true, err
+			return dialogs.Outcome{}, nil, true, err
 		}
 		notice(id)
 	}
-	return out, true, nil
+	return out, notes, true, nil
 }
 
 // companyRefusal names the answer to a refused company operation.
@@ -200,24 +196,95 @@ func (a *App) members(ctx context.Context, chatID int64, lang string, say func(d
 	return nil
 }
 
-func (a *App) removeMember(ctx context.Context, chatID, memberID int64, lang string, notice func(string, ...any)) error {
+// removeMember removes memberID from the company of its owner chatID and
+// tells the removed member, in its language, with the removal.
+func (a *App) removeMember(ctx context.Context, chatID, memberID int64, notice func(string, ...any)) ([]Outbound, error) {
 	c, err := a.DB.CompanyOf(ctx, chatID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	m, ok := c.Member(memberID)
 	if !ok || memberID == chatID {
-		return store.ErrNotFound
+		return nil, store.ErrNotFound
 	}
-	if err := a.DB.RemoveMember(ctx, chatID, memberID); err != nil {
-		return err
+	owner := c.Owner().Partner
+	note, err := noteTo(m.Partner.ChatID, dialogs.RemovedMessage(m.Partner.Lang, c.Name, displayName(owner)))
+	if err != nil {
+		return nil, err
 	}
-	name := m.Partner.Name
-	if name == "" {
-		name = "@" + m.Partner.Username
+	if err := a.DB.RemoveMember(ctx, chatID, memberID, note.stored); err != nil {
+		return nil, err
 	}
-	notice("company.member_removed", "Name", name)
-	return nil
+	a.log().Info("member removed", "chat_id", memberID, "company_id", c.ID)
+	notice("company.member_removed", "Name", displayName(m.Partner))
+	return []Outbound{note.sent()}, nil
+}
+
+// leave takes chatID out of its company and tells the owner, in the
+// owner's language (when the owner leaves: the member who becomes owner).
+func (a *App) leave(ctx context.Context, chatID int64, notice func(string, ...any)) ([]Outbound, error) {
+	c, err := a.DB.CompanyOf(ctx, chatID)
+	if err != nil {
+		return nil, err
+	}
+	me, _ := c.Member(chatID)
+	var told *note
+	tell := c.Owner()
+	if tell.Partner.ChatID == chatID {
+		tell = store.Member{}
+		for _, m := range c.Members {
+			if m.Partner.ChatID != chatID {
+				tell = m
+				break
+			}
+		}
+	}
+	var stored []*store.Outbound
+	if tell.Partner.ChatID != 0 {
+		n, err := noteTo(tell.Partner.ChatID, dialogs.MemberLeftMessage(tell.Partner.Lang, c.Name, displayName(me.Partner), me.Role == store.RoleOwner))
+		if err != nil {
+			return nil, err
+		}
+		told, stored = &n, []*store.Outbound{n.stored}
+	}
+	if err := a.DB.RemoveMember(ctx, chatID, chatID, stored...); err != nil {
+		return nil, err
+	}
+	a.log().Info("member left", "chat_id", chatID, "company_id", c.ID)
+	notice("company.left", "Company", c.Name)
+	if told == nil {
+		return nil, nil
+	}
+	return []Outbound{told.sent()}, nil
+}
+
+// note is a message to another chat, stored with what it is about.
+type note struct {
+	msgs   []dialogs.Message
+	stored *store.Outbound
+}
+
+func noteTo(chatID int64, m dialogs.Message) (note, error) {
+	msgs := []dialogs.Message{m}
+	o, err := encodePayload(outboundPayload{Messages: msgs})
+	if err != nil {
+		return note{}, err
+	}
+	o.ChatID = chatID
+	return note{msgs: msgs, stored: o}, nil
+}
+
+// sent is the stored note as the adapter sends it.
+func (n note) sent() Outbound {
+	return Outbound{ID: n.stored.ID, ChatID: n.stored.ChatID, Messages: n.msgs, CreatedAt: n.stored.CreatedAt}
+}
+
+// displayName is how a member is named to the others.
+func displayName(p store.Partner) string {
+	if p.Name == "" && p.Username != "" {
+		return "@" + p.Username
+	}
+	return p.Name
 }
 
 func companyView(c store.Company, viewer int64) dialogs.CompanyView {

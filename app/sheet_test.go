@@ -260,3 +260,51 @@ func TestExportKeptCompressedInTheOutbox(t *testing.T) {
 	require.Len(t, stored, 1)
 	assert.Less(t, len(stored[0].Payload), len(data)/10, "stored compressed")
 }
+
+// TestSheetMonthEarned: each certificate of the Mini App's register may
+// carry the month it was earned, read by the chat's parser: a bad month
+// and a month to come are refused with an error naming the person and the
+// certificate, in the user's language, and nothing is stored; a good one is
+// stored with the register and shown again when the sheet reopens.
+func TestSheetMonthEarned(t *testing.T) {
+	a := newApp(t)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		month, field, want string
+	}{
+		{"апрель", "employees.1.earned.managed_clickhouse", "Oleg, «Managed Service for ClickHouse®»: это не месяц"},
+		{"2027-01", "employees.0.earned.cloud_service_engineer", "Anna, «Инженер облачных сервисов»: этот месяц ещё не наступил"},
+	} {
+		bad := fullSheet()
+		i := 0
+		if strings.HasPrefix(tc.field, "employees.1") {
+			i = 1
+		}
+		cert := tc.field[strings.LastIndex(tc.field, ".")+1:]
+		bad.Employees[i].Earned = map[string]string{cert: tc.month}
+		res, err := a.SubmitSheet(ctx, anna, bad)
+		require.NoError(t, err)
+		require.Len(t, res.Errors, 1, tc.month)
+		assert.Equal(t, tc.field, res.Errors[0].Field)
+		assert.Contains(t, res.Errors[0].Message, tc.want)
+		_, err = a.DB.Partner(ctx, anna.ChatID)
+		assert.ErrorIs(t, err, store.ErrNotFound, "a sheet with a bad month stores nothing")
+	}
+
+	good := fullSheet()
+	good.Employees[0].Earned = map[string]string{"cloud_service_engineer": "2025-04", "infrastructure_protection": " "}
+	good.Employees[1].Earned = map[string]string{"cloud_compliance": "2025-01"} // a certificate not ticked
+	res, err := a.SubmitSheet(ctx, anna, good)
+	require.NoError(t, err)
+	require.Empty(t, res.Errors)
+	r, err := a.DB.LatestReport(ctx, anna.ChatID)
+	require.NoError(t, err)
+	require.Len(t, r.Facts.Employees, 2)
+	assert.Equal(t, map[string]string{"cloud_service_engineer": "2025-04"}, r.Facts.Employees[0].Earned)
+	assert.Empty(t, r.Facts.Employees[1].Earned)
+
+	sheet, err := a.Sheet(ctx, anna)
+	require.NoError(t, err)
+	require.Len(t, sheet.Answers.Employees, 2)
+	assert.Equal(t, map[string]string{"cloud_service_engineer": "2025-04"}, sheet.Answers.Employees[0].Earned, "the month opens prefilled")
+}

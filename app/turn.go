@@ -23,6 +23,9 @@ type Turn struct {
 	// Unsent, with ErrUnsent from HandleAfterUnsent, are the chat's
 	// batches still waiting to be sent, oldest first.
 	Unsent []Outbound
+	// Notes are messages to other chats this input stored (a removed
+	// member told), in the outbox already, for the adapter to send.
+	Notes []Outbound
 }
 
 // ErrUnsent is returned by HandleAfterUnsent, with nothing applied, when
@@ -115,7 +118,7 @@ func (a *App) handle(ctx context.Context, unsentFirst bool, who Who, in dialogs.
 		return a.pastOfChat(chat)
 	}
 
-	out, handled, err := a.company(ctx, &partner, sess, in)
+	out, notes, handled, err := a.company(ctx, &partner, sess, in)
 	if err != nil {
 		return Turn{}, err
 	}
@@ -123,7 +126,7 @@ func (a *App) handle(ctx context.Context, unsentFirst bool, who Who, in dialogs.
 		out = a.Engine.Handle(sess, in, env)
 	}
 	out.Messages = append(prefix, out.Messages...)
-	turn := Turn{Outcome: out}
+	turn := Turn{Outcome: out, Notes: notes}
 
 	if out.Forget {
 		if err := a.DB.Forget(ctx, who.ChatID); err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"specbot/bot/telegramtest"
+	"specbot/locales"
 	"specbot/store"
 )
 
@@ -103,8 +104,16 @@ func TestInviteJoin(t *testing.T) {
 			data, ok = buttonData(list, olga.T("button.member_remove", "Name", "Petr (@petr)"))
 			require.True(t, ok, "the owner can remove a member")
 			m = olga.mark()
+			pm := petr.mark()
 			olga.pressOn(list.ID, data)
 			olga.waitText(m, olga.T("company.member_removed", "Name", "Petr"))
+			// Petr is told, in his own language, and can start his own check.
+			told := petr.waitText(pm, petr.T("company.removed_you", "Company", "Acme &amp; Co", "Owner", "Olga"))
+			_, canCheck := buttonData(told, petr.T("button.start_check"))
+			assert.True(t, canCheck, "the removed member is one tap from a check of its own")
+			if tc.colleague != tc.owner {
+				assert.NotContains(t, told.Text, olga.T("company.removed_you", "Company", "Acme &amp; Co", "Owner", "Olga"))
+			}
 			_, err = h.db.CompanyOf(ctx, petr.chat)
 			assert.ErrorIs(t, err, store.ErrNoCompany)
 
@@ -159,8 +168,11 @@ func TestMembersOwnSettingsAndForget(t *testing.T) {
 			data, ok := buttonData(list, petr.T("button.member_leave"))
 			require.True(t, ok, "a member can leave")
 			m := petr.mark()
+			om := olga.mark()
 			petr.pressOn(list.ID, data)
 			petr.waitText(m, petr.T("company.left", "Company", "Acme"))
+			// The owner is told, in the owner's language.
+			olga.waitText(om, olga.T("company.member_left", "Company", "Acme", "Name", "Petr"))
 			_, err = h.db.CompanyOf(ctx, petr.chat)
 			require.ErrorIs(t, err, store.ErrNoCompany)
 			again, _ := olga.invite()
@@ -239,6 +251,49 @@ func TestMembersAnswerConcurrently(t *testing.T) {
 			assert.Contains(t, sum, "Olga, ")
 			assert.Contains(t, sum, "Petr, ")
 			assert.Contains(t, sum, "200")
+		})
+	}
+}
+
+// TestMembersReplaceAnAnswer: Petr's check began before Olga changed the
+// monthly amount; when Petr changes the same answer, his summary says in
+// one line, in his language, whose answer his replaces, what it was and
+// when it was changed, and the summary kept above his verdict says he
+// replaced it. Olga's own summary, with nothing replaced, says nothing.
+func TestMembersReplaceAnAnswer(t *testing.T) {
+	for _, tc := range []struct{ owner, colleague string }{{"en", "ru"}, {"ru", "en"}} {
+		t.Run(tc.owner, func(t *testing.T) {
+			h := newHarness(t)
+			olga := h.partner(t, 801, "Olga", tc.owner)
+			petr := h.partner(t, 802, "Petr", tc.colleague)
+			olga.mlCheck("Acme", "150 000")
+			olga.verdict()
+			token, _ := olga.invite()
+			petr.open(token, "Olga")
+			petr.pressFor(petr.T("button.join"), petr.T("company.joined", "Company", "Acme"))
+
+			for _, p := range []*partner{petr, olga} {
+				p.typ("/check")
+				p.press(p.T("button.keep_all"))
+			}
+			olga.typ("7")
+			olga.typ("200 000")
+			assert.NotContains(t, olga.last().Text, "↩️", "nobody else changed it")
+			olga.verdict()
+			h.settle()
+
+			prefix := func(id string) string {
+				full := petr.T(id, "Name", "Olga", "Value", locales.For(tc.colleague).Money(200000), "At", "@@")
+				return full[:strings.Index(full, "@@")]
+			}
+			petr.typ("7")
+			sum := petr.typ("300 000")
+			assert.Contains(t, sum.Text, "↩️ <i>"+prefix("summary.replaces"), sum.Text)
+			assert.Equal(t, 1, strings.Count(sum.Text, "↩️"), "one line, for the one answer replaced")
+			m := petr.mark()
+			petr.verdict()
+			kept := petr.waitText(m, prefix("summary.replaced"))
+			assert.Contains(t, kept.Text, locales.For(tc.colleague).Money(300000))
 		})
 	}
 }

@@ -362,6 +362,17 @@ func (b *Bot) converse(ctx context.Context, updateID int64, who app.Who, in dial
 	if told.ID != 0 && sent {
 		b.deliver(ctx, told, 0, false)
 	} // else it waits behind the kept replies, and goes out after them
+	// What this input tells other chats (a member removed, the owner that
+	// a member left) goes out behind whatever those chats wait for.
+	// Never waiting for another chat's lock while holding this one's: a
+	// chat busy now sends the note before its next turn, or the timed
+	// retries do.
+	for _, n := range turn.Notes {
+		if unlockOther, ok := b.chatLocks.lock(n.ChatID, false); ok {
+			b.resendChat(ctx, n.ChatID)
+			unlockOther()
+		}
+	}
 	if turn.Forgotten {
 		b.forgotten(ctx, who.ChatID)
 	}

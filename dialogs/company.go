@@ -138,3 +138,24 @@ func companyName(p *locales.Printer, name string) string {
 	}
 	return name
 }
+
+// RemovedMessage tells a member that by (the owner's name) removed it from
+// company, and what it can do now: start a check of its own.
+func RemovedMessage(lang, company, by string) Message {
+	p := locales.For(lang)
+	return Message{
+		Text:    p.T("company.removed_you", "Company", esc(company), "Owner", esc(by)),
+		Buttons: [][]Button{{{Label: p.T("button.start_check"), Data: cbCheck}}},
+	}
+}
+
+// MemberLeftMessage tells the owner that the member name left company;
+// owner is set when the one told has just become the owner (the owner
+// left).
+func MemberLeftMessage(lang, company, name string, owner bool) Message {
+	id := "company.member_left"
+	if owner {
+		id = "company.owner_left"
+	}
+	return Message{Text: locales.For(lang).T(id, "Company", esc(company), "Name", esc(name))}
+}

@@ -42,7 +42,11 @@ func TestCompanyGolden(t *testing.T) {
 			transcript(&b, "company.already_member", []Message{CompanyNotice(lang, "company.already_member", "Company", "Acme & Co")})
 			transcript(&b, "company.left", []Message{CompanyNotice(lang, "company.left", "Company", "Acme & Co")})
 			transcript(&b, "company.member_removed", []Message{CompanyNotice(lang, "company.member_removed", "Name", "Petr <CTO>")})
-			for _, m := range []Message{MembersMessage(lang, view), InviteMessage(lang, "A&B", "x", 1, expires, loc)} {
+			transcript(&b, "removed, told", []Message{RemovedMessage(lang, "Acme & Co", "Olga")})
+			transcript(&b, "member left, owner told", []Message{MemberLeftMessage(lang, "Acme & Co", "Petr <CTO>", false)})
+			transcript(&b, "owner left, new owner told", []Message{MemberLeftMessage(lang, "Acme & Co", "Olga", true)})
+			for _, m := range []Message{MembersMessage(lang, view), InviteMessage(lang, "A&B", "x", 1, expires, loc),
+				RemovedMessage(lang, "A&B", "<O>"), MemberLeftMessage(lang, "A&B", "<P>", true)} {
 				require.NoError(t, checkTelegramHTML(m.Text))
 			}
 			golden(t, "company_"+lang+".golden", b.String())

@@ -16,6 +16,11 @@ const maxEmployees = 50
 func (t *turn) employeesQuestion(head string) Message {
 	s := t.s()
 	seq := s.Seq
+	if s.Sub == empMonth && t.monthToAsk() == "" {
+		// No month left to ask (a new edition took the validity away):
+		// back to the certificates, Done puts the employee on the list.
+		s.Sub = empCerts
+	}
 	switch s.Sub {
 	case empCerts:
 		m := Message{Text: head + t.p.T("check.employees.certs", "Name", esc(s.Draft.Name)), Question: true}
@@ -31,6 +36,17 @@ func (t *turn) employeesQuestion(head string) Message {
 			{Label: t.p.T("button.done"), Data: qb(seq, actDone)},
 		})
 		return m
+	case empMonth:
+		id := t.monthToAsk()
+		cert, _ := t.e.Catalog.Certificate(id)
+		name, months := id, 0
+		if cert != nil {
+			name, months = cert.Name.Get(s.Lang), cert.ValidMonths
+		}
+		return Message{Text: head + t.monthQuestion(name, months), Question: true, Buttons: [][]Button{{
+			{Label: t.p.T("button.back"), Data: qb(seq, actBack)},
+			{Label: t.p.T("button.month_unknown"), Data: qb(seq, actUnknown)},
+		}}}
 	case empName:
 		return Message{Text: head + t.p.T("check.employees.ask_name"), Question: true, Buttons: [][]Button{{
 			{Label: t.p.T("button.back"), Data: qb(seq, actBack)},
@@ -95,7 +111,16 @@ func (t *turn) employeesButton(cb callback) {
 		m.Edit = true
 		t.say(m)
 	case s.Sub == empCerts && cb.act == actDone:
-		t.saveDraft(true)
+		t.certsChosen(true)
+	case s.Sub == empMonth && cb.act == actUnknown:
+		id := t.monthToAsk()
+		if id == "" {
+			t.stale()
+			return
+		}
+		t.echo(t.monthQuestion(t.certNames([]string{id}), t.validity(id)), t.p.T("answer.unknown"))
+		t.out.Messages[len(t.out.Messages)-1].trace = "✔️ " + esc(t.certNames([]string{id})) + ": <b>" + esc(t.p.T("answer.unknown")) + "</b>"
+		t.earned(id, "")
 	case s.Sub == empMore && cb.act == actAdd:
 		s.Sub = empName
 		if !t.byButton {
@@ -141,8 +166,9 @@ func (t *turn) employeesButton(cb callback) {
 func (t *turn) saveDraft(echo bool) {
 	s := t.s()
 	d := *s.Draft
-	// The month a certificate was earned goes with the certificate.
-	maps.DeleteFunc(d.Earned, func(cert, _ string) bool { return !d.Has(cert) })
+	// The month a certificate was earned goes with the certificate; a
+	// month not known is not kept.
+	maps.DeleteFunc(d.Earned, func(cert, month string) bool { return !d.Has(cert) || month == "" })
 	if len(d.Earned) == 0 {
 		d.Earned = nil
 	}
@@ -212,7 +238,22 @@ func (t *turn) employeesText(txt string) {
 			}
 		}
 		s.Draft.Certs = ids
-		t.saveDraft(false)
+		t.certsChosen(false)
+		return
+	case empMonth:
+		id := t.monthToAsk()
+		if id == "" {
+			s.Sub = empCerts
+			t.ask()
+			return
+		}
+		month, hint := ParseMonth(txt, t.e.Now())
+		if hint != "" {
+			t.retry(t.p.T(hint))
+			return
+		}
+		t.say(Message{Text: "✔️ " + esc(t.certNames([]string{id})) + ": <b>" + esc(month[5:]+"."+month[:4]) + "</b>"})
+		t.earned(id, month)
 		return
 	case empMore:
 		if yes, ok := ParseYesNo(txt); ok && !yes {
@@ -259,7 +300,7 @@ func (t *turn) employeesText(txt string) {
 		}
 		d.Certs = ids
 		s.Draft = d
-		t.saveDraft(false)
+		t.certsChosen(false)
 		return
 	}
 	s.Draft = d
@@ -278,4 +319,71 @@ func mergeEarned(known, typed map[string]string) map[string]string {
 	}
 	maps.Copy(out, typed)
 	return out
+}
+
+// certsChosen goes on once the draft's certificates are chosen: to the
+// month earned of each certificate the catalogue gives a validity and the
+// draft has no month for, then onto the list. echo shows the certificates
+// chosen on their question (pressed Done).
+func (t *turn) certsChosen(echo bool) {
+	s := t.s()
+	if t.monthToAsk() == "" {
+		t.saveDraft(echo)
+		return
+	}
+	if echo {
+		certs := t.certNames(s.Draft.Certs)
+		if certs == "" {
+			certs = t.p.T("answer.no_certs")
+		}
+		t.echo(t.p.T("check.employees.certs", "Name", esc(s.Draft.Name)), certs)
+		t.out.Messages[len(t.out.Messages)-1].trace = "✔️ <b>" + esc(s.Draft.Name) + "</b>: " + esc(certs)
+	}
+	s.Sub = empMonth
+	t.ask()
+}
+
+// earned records the month the certificate id was earned ("": not known)
+// and asks the next month, or puts the draft on the list.
+func (t *turn) earned(id, month string) {
+	s := t.s()
+	if s.Draft.Earned == nil {
+		s.Draft.Earned = map[string]string{}
+	}
+	s.Draft.Earned[id] = month
+	if t.monthToAsk() != "" {
+		t.ask()
+		return
+	}
+	t.saveDraft(false)
+}
+
+// monthToAsk is the first certificate of the draft with a validity in the
+// catalogue and no month earned (nor "not known"); "" when none.
+func (t *turn) monthToAsk() string {
+	d := t.s().Draft
+	if d == nil {
+		return ""
+	}
+	for _, id := range d.Certs {
+		if _, asked := d.Earned[id]; !asked && t.validity(id) > 0 {
+			return id
+		}
+	}
+	return ""
+}
+
+// validity is how many months the catalogue says certificate id stays
+// valid, 0 for no limit.
+func (t *turn) validity(id string) int {
+	if c, ok := t.e.Catalog.Certificate(id); ok {
+		return c.ValidMonths
+	}
+	return 0
+}
+
+// monthQuestion asks when the draft's employee earned the certificate
+// named cert, valid months months.
+func (t *turn) monthQuestion(cert string, months int) string {
+	return t.p.T("check.employees.month", "Name", esc(t.s().Draft.Name), "Cert", esc(cert), "Months", months)
 }

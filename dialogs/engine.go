@@ -161,6 +161,9 @@ type turn struct {
 	// that button belongs to the question on screen, so that the message
 	// it is on can become the next question (see fold).
 	byButton, onQuestion bool
+	// saved is set once the check's answers are saved (the verdict): the
+	// summary kept as their record says what they replaced.
+	saved bool
 	// staled is set once the input was answered as a stale button.
 	staled bool
 }

@@ -60,3 +60,19 @@ func TestReminderGolden(t *testing.T) {
 		t.Run(lang, func(t *testing.T) { golden(t, "reminders_"+lang+".golden", b.String()) })
 	}
 }
+
+// TestLapseWarningGolden pins the warning of a certificate about to lapse,
+// per language (go test ./dialogs -run TestLapseWarningGolden -update).
+func TestLapseWarningGolden(t *testing.T) {
+	e := testEngine(t)
+	for _, lang := range []string{"en", "ru"} {
+		t.Run(lang, func(t *testing.T) {
+			var b strings.Builder
+			m := e.LapseWarning(LapseInput{Lang: lang, Employee: "Anna <A>", Cert: "infrastructure_protection", Lapses: "2027-06",
+				Specs: []string{"infrastructure", "security_compliance"}})
+			require.NoError(t, checkTelegramHTML(m.Text))
+			transcript(&b, "lapse warning", []Message{m})
+			golden(t, "lapse_"+lang+".golden", b.String())
+		})
+	}
+}

@@ -34,6 +34,9 @@ const (
 	empCerts EmployeeStage = "certs" // ticking the certificates of Draft
 	empMore  EmployeeStage = "more"  // one added; another or done
 	empName  EmployeeStage = "name"  // "Add another" pressed: asking for the next name
+	// empMonth asks the month a certificate of Draft was earned (one the
+	// catalogue gives a validity), the first of them without one.
+	empMonth EmployeeStage = "month"
 )
 
 // Session is one partner's conversation, serialised between updates.

@@ -1,6 +1,7 @@
 package dialogs
 
 import (
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -62,7 +63,8 @@ type SheetInput struct {
 }
 
 // SheetError is an answer the form cannot take, with the chat's hint.
-// Field is a SheetField.Key, "company", "specs" or "employees.N".
+// Field is a SheetField.Key, "company", "specs", "employees.N" or, for the
+// month a certificate was earned, "employees.N.earned.CERT".
 type SheetError struct {
 	Field   string `json:"field"`
 	Message string `json:"message"`
@@ -158,7 +160,7 @@ func (e *Engine) SheetAnswers(company string, specs []string, facts eligibility.
 	if facts.EmployeesKnown {
 		in.NoEmployees = len(facts.Employees) == 0
 		for _, emp := range facts.Employees {
-			in.Employees = append(in.Employees, eligibility.Employee{Name: emp.Name, Certs: slices.Clone(emp.Certs)})
+			in.Employees = append(in.Employees, eligibility.Employee{Name: emp.Name, Certs: slices.Clone(emp.Certs), Earned: maps.Clone(emp.Earned)})
 		}
 	}
 	return in
@@ -273,12 +275,32 @@ func (t *turn) readEmployees(in SheetInput, facts *eligibility.Facts) []SheetErr
 			seen[folded] = true
 		}
 		certs := []string{}
-		for _, id := range t.e.Catalog.Certificates {
-			if slices.Contains(emp.Certs, id.ID) {
-				certs = append(certs, id.ID)
+		var earned map[string]string
+		for _, cert := range t.e.Catalog.Certificates {
+			if !slices.Contains(emp.Certs, cert.ID) {
+				continue
 			}
+			certs = append(certs, cert.ID)
+			txt := strings.TrimSpace(emp.Earned[cert.ID])
+			if txt == "" {
+				continue // not known
+			}
+			month, hint := ParseMonth(txt, t.e.Now())
+			if hint != "" {
+				id := "webapp.error.month_bad"
+				if hint == MonthFuture {
+					id = "webapp.error.month_future"
+				}
+				errs = append(errs, SheetError{Field: field + ".earned." + cert.ID,
+					Message: t.p.T(id, "Name", name, "Cert", cert.Name.Get(t.s().Lang))})
+				continue
+			}
+			if earned == nil {
+				earned = map[string]string{}
+			}
+			earned[cert.ID] = month
 		}
-		facts.Employees = append(facts.Employees, eligibility.Employee{Name: name, Certs: certs})
+		facts.Employees = append(facts.Employees, eligibility.Employee{Name: name, Certs: certs, Earned: earned})
 	}
 	return errs
 }

@@ -70,6 +70,9 @@ func (t *turn) summary() Message {
 	var row []Button
 	for i, st := range list {
 		fmt.Fprintf(&b, "%d. %s: <b>%s</b>%s\n", i+1, esc(t.labelOf(st)), esc(t.answerOf(st)), t.changedBy(st))
+		if line := t.replaced(st); line != "" {
+			b.WriteString("   " + line + "\n")
+		}
 		row = append(row, Button{Label: "✏️ " + strconv.Itoa(i+1), Data: qb(s.Seq, actEdit, strconv.Itoa(i))})
 		if len(row) == 5 {
 			rows = append(rows, row)
@@ -93,6 +96,7 @@ func (t *turn) verdict() {
 	prev := t.previous()
 	// The summary stays as the record of the answers, without its buttons
 	// and without the hint about them.
+	t.saved = true
 	answers := strings.TrimRight(strings.TrimSuffix(t.summary().Text, t.p.T("summary.hint")), "\n")
 	t.say(Message{Text: answers, Edit: true})
 	t.say(t.e.verdictMessage(s.Lang, report, s.Specs, prev, t.env.ContactConfigured))
@@ -135,4 +139,47 @@ func (t *turn) changedBy(st Step) string {
 	d := a.At.In(t.e.Now().Location())
 	date := t.p.T("date.format", "Day", d.Day(), "Month", t.p.T(fmt.Sprintf("month.%d.of", int(d.Month()))), "Year", d.Year())
 	return " <i>· " + t.p.T("summary.changed_by", "Name", esc(a.Name), "Date", esc(date)) + "</i>"
+}
+
+// replaced is the one line under an answer this check changed that another
+// member changed too after the check began: whose answer it replaces (in
+// the verdict: replaced), what it was and when it was changed. "" for any
+// other answer, and always for a partner alone in its company.
+func (t *turn) replaced(st Step) string {
+	past := t.previous()
+	if past == nil || len(past.ChangedBy) == 0 {
+		return ""
+	}
+	key := st.Ref.String()
+	switch st.Key {
+	case stepEmployees:
+		key = eligibility.EmployeesFactID
+	case stepCompany, stepSpecs:
+		return ""
+	}
+	a, ok := past.ChangedBy[key]
+	if !ok || a.Name == "" {
+		return ""
+	}
+	s := t.s()
+	mine, base, theirs := s.Facts.Values()[key], s.Base.Values()[key], past.Facts.Values()[key]
+	if bytes.Equal(mine, base) || bytes.Equal(theirs, base) || bytes.Equal(mine, theirs) {
+		return ""
+	}
+	// Their answer, written as the summary writes answers.
+	own := s.Facts
+	s.Facts = past.Facts
+	value := t.answerOf(st)
+	s.Facts = own
+	now := t.e.Now()
+	at := a.At.In(now.Location())
+	when := at.Format("15:04")
+	if y, m, d := now.Date(); at.Year() != y || at.Month() != m || at.Day() != d {
+		when = t.p.T("date.format", "Day", at.Day(), "Month", t.p.T(fmt.Sprintf("month.%d.of", int(at.Month()))), "Year", at.Year()) + ", " + when
+	}
+	id := "summary.replaces"
+	if t.saved {
+		id = "summary.replaced"
+	}
+	return "↩️ <i>" + t.p.T(id, "Name", esc(a.Name), "Value", esc(value), "At", esc(when)) + "</i>"
 }

@@ -5,7 +5,11 @@
 // opening day minus each configured lead time, at a sensible local hour).
 // A Planner asks app to render each consenting partner's personal message
 // for the due rounds and write it to the store's outbox once per (partner,
-// window, lead time). A
+// window, lead time). When the catalogue gives certificates a validity,
+// the Planner also warns each consenting member 60 days before a
+// certificate of its company's register lapses, when the lapse would open
+// a gap in a specialization the company meets: once per member, company,
+// certificate, employee and lapse month, through the same outbox. A
 // Broadcaster drains the outbox through a Sender at a paced rate under
 // Telegram's broadcast limit: a 429 pauses all sending for its retry_after,
 // a 403 marks the partner unreachable, other failures are retried with

@@ -18,15 +18,33 @@ type Planner struct {
 type Planned = app.PlannedReminder
 
 // Plan renders the reminders due at now for every consenting, reachable
-// partner, without writing anything.
+// partner, without writing anything: the window reminders, then the
+// warnings of certificates about to lapse.
 func (p *Planner) Plan(ctx context.Context, now time.Time) ([]Planned, error) {
-	return p.App.PlanReminders(ctx, p.slots(now))
+	out, err := p.App.PlanReminders(ctx, p.slots(now))
+	if err != nil {
+		return nil, err
+	}
+	lapses, err := p.App.PlanLapseWarnings(ctx, now, p.Schedule.Hour, p.loc())
+	return append(out, lapses...), err
 }
 
 // Enqueue plans and writes the reminders due at now; it returns how many
 // were new (a reminder already in the outbox is never written again).
 func (p *Planner) Enqueue(ctx context.Context, now time.Time) (int, error) {
-	return p.App.EnqueueReminders(ctx, p.slots(now))
+	n, err := p.App.EnqueueReminders(ctx, p.slots(now))
+	if err != nil {
+		return n, err
+	}
+	k, err := p.App.EnqueueLapseWarnings(ctx, now, p.Schedule.Hour, p.loc())
+	return n + k, err
+}
+
+func (p *Planner) loc() *time.Location {
+	if p.Schedule.Loc != nil {
+		return p.Schedule.Loc
+	}
+	return time.Local
 }
 
 func (p *Planner) slots(now time.Time) []app.ReminderSlot {

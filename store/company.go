@@ -88,8 +88,10 @@ func (db *DB) CompanyOf(ctx context.Context, chatID int64) (Company, error) {
 // owner removing a member, or a member leaving (byID == memberID). The
 // member keeps its own chat, language and consent; the company keeps its
 // history. An owner who leaves hands the company to the member who joined
-// first after it.
-func (db *DB) RemoveMember(ctx context.Context, byID, memberID int64) error {
+// first after it. notes, the messages that tell the others, are added to
+// the outbox in the same transaction (each filled in as by AddOutbound):
+// told only when the removal happened.
+func (db *DB) RemoveMember(ctx context.Context, byID, memberID int64, notes ...*Outbound) error {
 	tx, err := db.beginWrite(ctx)
 	if err != nil {
 		return fmt.Errorf("remove member %d: %w", memberID, err)
@@ -115,8 +117,18 @@ func (db *DB) RemoveMember(ctx context.Context, byID, memberID int64) error {
 	if err := dropMember(ctx, tx, c, m); err != nil {
 		return fmt.Errorf("remove member %d: %w", memberID, err)
 	}
+	now := db.now()
+	ids := make([]int64, len(notes))
+	for i, o := range notes {
+		if ids[i], err = insertOutbound(ctx, tx, o, now); err != nil {
+			return fmt.Errorf("remove member %d: %w", memberID, err)
+		}
+	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("remove member %d: %w", memberID, err)
+	}
+	for i, o := range notes {
+		o.ID, o.CreatedAt = ids[i], now
 	}
 	return nil
 }

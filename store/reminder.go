@@ -189,6 +189,10 @@ type Candidate struct {
 	Partner Partner
 	Session *dialogs.Session // nil when none or when it cannot be resumed
 	Report  *Report          // the latest report, nil when none (or unreadable)
+	// CompanyID is the partner's company, 0 when none; Facts are its
+	// current answers, nil when it keeps none.
+	CompanyID int64
+	Facts     *CompanyFacts
 }
 
 // ReminderCandidates lists partners with reminders on who can be reached.
@@ -233,6 +237,15 @@ func (db *DB) ReminderCandidates(ctx context.Context) ([]Candidate, error) {
 		}
 		if len(rs) > 0 {
 			c.Report = &rs[0]
+		}
+		switch c.CompanyID, err = companyID(ctx, tx, id); {
+		case errors.Is(err, ErrNoCompany):
+		case err != nil:
+			return nil, fmt.Errorf("reminder candidate %d: %w", id, err)
+		default:
+			if c.Facts, err = db.findCompanyFacts(ctx, tx, id); err != nil {
+				return nil, fmt.Errorf("reminder candidate %d: %w", id, err)
+			}
 		}
 		out = append(out, c)
 	}

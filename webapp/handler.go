@@ -180,7 +180,7 @@ func labels(lang string) map[string]string {
 		"employee_name": "webapp.employee_name", "add_employee": "webapp.add_employee", "remove": "webapp.remove",
 		"no_employees": "answer.no_employees", "yes": "answer.yes", "no": "answer.no", "unknown": "answer.unknown",
 		"live": "webapp.live", "submit": "webapp.submit", "fix": "webapp.fix", "sent": "webapp.sent",
-		"refused": "webapp.refused",
+		"refused": "webapp.refused", "earned": "webapp.earned",
 	}
 	out := make(map[string]string, len(ids))
 	for k, id := range ids {

@@ -184,3 +184,43 @@ func TestHandlerSubmit(t *testing.T) {
 	body, _ := io.ReadAll(do(t, h, "GET", "/app/", "", "").Body)
 	assert.Contains(t, string(body), `src="app.js"`)
 }
+
+// TestHandlerMonthEarned: the form offers a month field per certificate,
+// labelled in the user's language; a month that is no month, or is still
+// to come, is refused with the field named and nothing sent; a good one
+// is stored with the register.
+func TestHandlerMonthEarned(t *testing.T) {
+	sent := &sentMessages{}
+	h, a := newHandler(t, sent)
+	init := signed(token, sheetNow().Add(-time.Minute), oleg)
+	w := do(t, h, "GET", "/app/api/sheet", init, "")
+	require.Equal(t, http.StatusOK, w.Code)
+	var sheet struct {
+		Labels map[string]string `json:"labels"`
+	}
+	require.NoError(t, json.Unmarshal(w.Body.Bytes(), &sheet))
+	assert.Equal(t, "Month earned (optional)", sheet.Labels["earned"])
+
+	body := func(month string) string {
+		return `{"specs":["devops"],"answers":{"f:partner_agreement":"yes"},"employees":[{"name":"Anna","certs":["cloud_service_engineer"],"earned":{"cloud_service_engineer":"` + month + `"}}]}`
+	}
+	for month, want := range map[string]string{
+		"2025-13": "Anna, Cloud service engineer: that is not a month",
+		"2026-12": "Anna, Cloud service engineer: that month has not come yet",
+	} {
+		w = do(t, h, "POST", "/app/api/submit", init, body(month))
+		require.Equal(t, http.StatusOK, w.Code)
+		assert.Contains(t, w.Body.String(), `"ok":false`, month)
+		assert.Contains(t, w.Body.String(), `"field":"employees.0.earned.cloud_service_engineer"`, month)
+		assert.Contains(t, w.Body.String(), want, month)
+	}
+	assert.Empty(t, sent.sent, "nothing sent for a bad month")
+
+	w = do(t, h, "POST", "/app/api/submit", init, body("2025-04"))
+	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+	assert.Contains(t, w.Body.String(), `"ok":true`)
+	r, err := a.DB.LatestReport(context.Background(), 77)
+	require.NoError(t, err)
+	require.Len(t, r.Facts.Employees, 1)
+	assert.Equal(t, map[string]string{"cloud_service_engineer": "2025-04"}, r.Facts.Employees[0].Earned)
+}

@@ -100,9 +100,18 @@
   function employeeRow(emp) {
     const row = el("div", { class: "employee" });
     const certs = el("div", { class: "certs" });
+    const now = new Date();
+    const thisMonth = now.getFullYear() + "-" + String(now.getMonth() + 1).padStart(2, "0");
     for (const c of form.certs) {
-      certs.append(el("label", { class: "cert", "data-specs": c.specs.join(" ") },
-        el("input", { type: "checkbox", class: "emp-cert", value: c.id, checked: (emp.certs || []).includes(c.id) }), " " + c.label));
+      const held = (emp.certs || []).includes(c.id);
+      // The month earned, optional: the server reads it with the chat's
+      // parser and refuses a month to come.
+      const month = el("input", { type: "month", class: "emp-earned", "data-cert": c.id, value: (emp.earned || {})[c.id] || "",
+        max: thisMonth, "aria-label": labels.earned + ": " + c.label, title: labels.earned });
+      month.hidden = !held;
+      const box = el("input", { type: "checkbox", class: "emp-cert", value: c.id, checked: held,
+        onchange: () => { month.hidden = !box.checked; } });
+      certs.append(el("label", { class: "cert", "data-specs": c.specs.join(" ") }, box, " " + c.label, " ", month));
     }
     row.append(
       el("div", { class: "row" },
@@ -184,10 +193,14 @@
         if (v) answers[f.key] = v;
       }
     }
-    const employees = [...root.querySelectorAll(".employee")].map((r) => ({
-      name: r.querySelector(".emp-name").value,
-      certs: [...r.querySelectorAll(".emp-cert:checked")].filter((c) => !c.parentElement.hidden).map((c) => c.value),
-    }));
+    const employees = [...root.querySelectorAll(".employee")].map((r) => {
+      const certs = [...r.querySelectorAll(".emp-cert:checked")].filter((c) => !c.parentElement.hidden).map((c) => c.value);
+      const earned = {};
+      for (const m of r.querySelectorAll(".emp-earned")) {
+        if (certs.includes(m.dataset.cert) && m.value.trim()) earned[m.dataset.cert] = m.value.trim();
+      }
+      return { name: r.querySelector(".emp-name").value, certs, earned };
+    });
     return {
       company: root.querySelector('[name="company"]').value, specs: chosen, answers, employees,
       no_employees: employees.length === 0 && document.getElementById("no-employees").checked,
@@ -200,10 +213,10 @@
     const rows = root.querySelectorAll(".employee");
     for (const err of errors || []) {
       let box = document.getElementById("err-" + err.field), input = null;
-      const m = /^employees\.(\d+)$/.exec(err.field);
+      const m = /^employees\.(\d+)(?:\.earned\.(.+))?$/.exec(err.field);
       if (m && rows[+m[1]]) {
         box = rows[+m[1]].querySelector(".error");
-        input = rows[+m[1]].querySelector(".emp-name");
+        input = m[2] ? rows[+m[1]].querySelector(`.emp-earned[data-cert="${m[2]}"]`) : rows[+m[1]].querySelector(".emp-name");
       } else if (box) {
         input = box.parentElement.querySelector("input[type=text], select");
       }
