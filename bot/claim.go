@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"sync"
 
 	"specbot/app"
 )
@@ -26,6 +27,14 @@ type claim struct {
 }
 
 type claimKey struct{}
+
+type answerKey struct{}
+
+// afterAnswer has the claims made under ctx wait for answered: the
+// callback query's answer, which goes out beside the batch's edits.
+func afterAnswer(ctx context.Context, answered *sync.WaitGroup) context.Context {
+	return context.WithValue(ctx, answerKey{}, answered)
+}
 
 // withClaim has the sends made under ctx claim c first.
 func withClaim(ctx context.Context, c *claim) context.Context {
@@ -53,6 +62,9 @@ func (c *claim) before(ctx context.Context) error {
 	}
 	if c.tried {
 		return nil
+	}
+	if wg, _ := ctx.Value(answerKey{}).(*sync.WaitGroup); wg != nil {
+		wg.Wait()
 	}
 	c.tried = true
 	err := c.b.app.Sending(ctx, c.o.ID)

@@ -334,10 +334,14 @@ func (b *Bot) converse(ctx context.Context, updateID int64, who app.Who, in dial
 	out := turn.Outcome
 	b.metrics.countCheck(out)
 	// The button's spinner stops while the replies go out: the callback's
-	// answer waits for nothing stored, and the edit for no callback.
+	// answer waits for nothing stored, and an edit for no callback. A send
+	// is claimed only once the callback is answered, so that a crash
+	// meanwhile leaves the batch unclaimed, to be sent after the restart.
 	var answered sync.WaitGroup
 	if len(callbackID) > 0 {
-		answered.Go(func() { b.answerCallback(ctx, callbackID[0], out.Notice) })
+		cbCtx, id, notice := ctx, callbackID[0], out.Notice
+		answered.Go(func() { b.answerCallback(cbCtx, id, notice) })
+		ctx = afterAnswer(ctx, &answered)
 	}
 	defer answered.Wait()
 	// What the handoff says is stored as a batch of its own, behind the
