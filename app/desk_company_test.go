@@ -127,3 +127,39 @@ func noteFrom(lang string) string {
 	}
 	return "✉️ NAME writes:"
 }
+
+// TestCompanyRequestsAtOnce: two members who ask at the same moment open
+// one handoff for their company, with both requests on it.
+func TestCompanyRequestsAtOnce(t *testing.T) {
+	ctx := context.Background()
+	a := deskApp(t)
+	joinCompany(t, a, 7, store.Partner{ChatID: 10, UserID: 100, Username: "vera", Name: "Vera", Lang: "en"})
+	const managersChat = -1_000_000_000_500
+	errs := make(chan error, 2)
+	for _, chat := range []int64{7, 10} {
+		go func() {
+			_, err := a.RequestHandoff(ctx, chat, fmt.Sprintf("from %d", chat), "en", managersChat)
+			errs <- err
+		}()
+	}
+	require.NoError(t, <-errs)
+	require.NoError(t, <-errs)
+	n, err := a.DB.CountOpenHandoffs(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	h, err := a.DB.LatestHandoff(ctx, 7)
+	require.NoError(t, err)
+	asks, err := a.DB.HandoffAsks(ctx, h.ID)
+	require.NoError(t, err)
+	assert.Len(t, asks, 2, "both requests on the one handoff")
+	var all int
+	require.NoError(t, a.DB.EachDeskRow(ctx, func(r store.DeskRow) error {
+		if r.Handoff != nil {
+			all++
+		}
+		return nil
+	}))
+	assert.Equal(t, 1, all)
+	_, err = a.DB.SaveRequest(ctx, &store.Handoff{ChatID: 10}, "again", a.now().Add(-time.Hour), nil)
+	assert.ErrorIs(t, err, store.ErrRequestRaced, "a second open handoff for the company is refused")
+}

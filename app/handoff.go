@@ -53,7 +53,18 @@ type Handoff struct {
 // that no partner's turn waits for the group's slot and no request is lost
 // to a crash before its card went out.
 func (a *App) RequestHandoff(ctx context.Context, chatID int64, comment, lang string, postTo ...int64) (Handoff, error) {
-	desk, err := a.DB.Desk(ctx, chatID, a.now().Add(-handoffWindow))
+	h, err := a.requestHandoff(ctx, chatID, comment, lang, postTo...)
+	if errors.Is(err, store.ErrRequestRaced) {
+		// A colleague's request opened the company's handoff meanwhile:
+		// this one updates it.
+		h, err = a.requestHandoff(ctx, chatID, comment, lang, postTo...)
+	}
+	return h, err
+}
+
+func (a *App) requestHandoff(ctx context.Context, chatID int64, comment, lang string, postTo ...int64) (Handoff, error) {
+	since := a.now().Add(-handoffWindow)
+	desk, err := a.DB.Desk(ctx, chatID, since)
 	if err != nil {
 		return Handoff{}, fmt.Errorf("request handoff %d: %w", chatID, err)
 	}
@@ -78,7 +89,7 @@ func (a *App) RequestHandoff(ctx context.Context, chatID int64, comment, lang st
 	// The request is the company's: a second member's updates the open
 	// one, and is the one a manager's answer now reaches.
 	h.ChatID = chatID
-	ask, err := a.DB.SaveRequest(ctx, &h.Handoff, comment, post)
+	ask, err := a.DB.SaveRequest(ctx, &h.Handoff, comment, since, post)
 	if err != nil {
 		return Handoff{}, fmt.Errorf("request handoff %d: %w", chatID, err)
 	}

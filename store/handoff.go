@@ -92,11 +92,19 @@ type Ask struct {
 // the company's (made a one-member company, when h.ChatID has none), h.ChatID
 // becomes the member who asked last, and the request is recorded with
 // comment (only this request's). It returns the request as recorded.
-func (db *DB) SaveRequest(ctx context.Context, h *Handoff, comment string, post *Outbound) (Ask, error) {
-	ask := Ask{ChatID: h.ChatID, Comment: comment}
+//
+// A new handoff (ID 0) is refused with ErrRequestRaced when the company
+// has one not done created after openSince: another member's request came
+// first, and this one is to update it.
+func (db *DB) SaveRequest(ctx context.Context, h *Handoff, comment string, openSince time.Time, post *Outbound) (Ask, error) {
+	ask := Ask{ChatID: h.ChatID, Comment: comment, CreatedAt: openSince}
 	err := db.saveHandoff(ctx, h, &ask, post)
 	return ask, err
 }
+
+// ErrRequestRaced: a request would open a second handoff for a company
+// that has one open.
+var ErrRequestRaced = errors.New("the company's request was opened meanwhile")
 
 func (db *DB) saveHandoff(ctx context.Context, h *Handoff, ask *Ask, post *Outbound) error {
 	tx, err := db.beginWrite(ctx)
@@ -113,6 +121,16 @@ func (db *DB) saveHandoff(ctx context.Context, h *Handoff, ask *Ask, post *Outbo
 	if ask != nil {
 		if h.CompanyID, err = ensureCompany(ctx, tx, h.ChatID, "", now); err != nil {
 			return fmt.Errorf("save handoff of %d: %w", h.ChatID, err)
+		}
+		if h.ID == 0 && !ask.CreatedAt.IsZero() {
+			var open bool
+			if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM handoffs WHERE company_id = ? AND state <> ? AND created_at > ?)`,
+				h.CompanyID, HandoffDone, formatTime(ask.CreatedAt)).Scan(&open); err != nil {
+				return fmt.Errorf("save handoff of %d: %w", h.ChatID, err)
+			}
+			if open {
+				return fmt.Errorf("save handoff of %d: %w", h.ChatID, ErrRequestRaced)
+			}
 		}
 	}
 	if h.ID == 0 {
