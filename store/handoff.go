@@ -70,14 +70,6 @@ func (db *DB) SaveHandoff(ctx context.Context, h *Handoff) error {
 	return db.saveHandoff(ctx, h, nil, nil)
 }
 
-// SaveHandoffPost is SaveHandoff that also adds post, when non-nil, to the
-// outbox of post.ChatID in the same transaction: the card that shows the
-// handoff in the managers' chat is then never lost between the save and
-// the (paced) send. It fills in post's ID and CreatedAt.
-func (db *DB) SaveHandoffPost(ctx context.Context, h *Handoff, post *Outbound) error {
-	return db.saveHandoff(ctx, h, nil, post)
-}
-
 // Ask is one request a handoff gathered: the member who asked and its
 // comment.
 type Ask struct {
@@ -88,9 +80,12 @@ type Ask struct {
 	CreatedAt time.Time
 }
 
-// SaveRequest is SaveHandoffPost for a member's request: the handoff is
-// the company's (made a one-member company, when h.ChatID has none), h.ChatID
-// becomes the member who asked last, and the request is recorded with
+// SaveRequest saves a member's request and, in the same transaction, adds
+// post, when non-nil, to the outbox of post.ChatID: the card that shows the
+// handoff in the managers' chat is then never lost between the save and
+// the (paced) send (it fills in post's ID and CreatedAt). The handoff is
+// the company's (made a one-member company, when h.ChatID has none),
+// h.ChatID becomes the member who asked last, and the request is recorded with
 // comment (only this request's). It returns the request as recorded.
 //
 // A new handoff (ID 0) is refused with ErrRequestRaced when the company
