@@ -19,6 +19,9 @@ type App struct {
 	// BotUsername is the bot's Telegram username, for invitation links;
 	// "" where there is none (the terminal chat).
 	BotUsername string
+	// ManagersLang is the managers' language, for what the bot posts in
+	// their chat on its own (a copy's attribution).
+	ManagersLang string
 	// Now is the clock; nil means time.Now. Tests move it.
 	Now func() time.Time
 

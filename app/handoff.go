@@ -53,7 +53,18 @@ type Handoff struct {
 // that no partner's turn waits for the group's slot and no request is lost
 // to a crash before its card went out.
 func (a *App) RequestHandoff(ctx context.Context, chatID int64, comment, lang string, postTo ...int64) (Handoff, error) {
-	desk, err := a.DB.Desk(ctx, chatID, a.now().Add(-handoffWindow))
+	h, err := a.requestHandoff(ctx, chatID, comment, lang, postTo...)
+	if errors.Is(err, store.ErrRequestRaced) {
+		// A colleague's request opened the company's handoff meanwhile:
+		// this one updates it.
+		h, err = a.requestHandoff(ctx, chatID, comment, lang, postTo...)
+	}
+	return h, err
+}
+
+func (a *App) requestHandoff(ctx context.Context, chatID int64, comment, lang string, postTo ...int64) (Handoff, error) {
+	since := a.now().Add(-handoffWindow)
+	desk, err := a.DB.Desk(ctx, chatID, since)
 	if err != nil {
 		return Handoff{}, fmt.Errorf("request handoff %d: %w", chatID, err)
 	}
@@ -75,8 +86,17 @@ func (a *App) RequestHandoff(ctx context.Context, chatID int64, comment, lang st
 	if len(postTo) > 0 && postTo[0] != 0 {
 		post = &store.Outbound{ChatID: postTo[0]}
 	}
-	if err := a.DB.SaveHandoffPost(ctx, &h.Handoff, post); err != nil {
+	// The request is the company's: a second member's updates the open
+	// one, and is the one a manager's answer now reaches.
+	h.ChatID = chatID
+	ask, err := a.DB.SaveRequest(ctx, &h.Handoff, comment, since, post)
+	if err != nil {
 		return Handoff{}, fmt.Errorf("request handoff %d: %w", chatID, err)
+	}
+	desk.Asks = append(desk.Asks, ask)
+	if len(desk.Company.Members) == 0 {
+		// The request made a one-member company of a partner that had none.
+		desk.Company.Members = []store.Member{{Partner: desk.Partner, Role: store.RoleOwner}}
 	}
 	h.Card, h.TopicName = a.card(h.Handoff, desk, lang), a.TopicName(h.Handoff, desk, lang)
 	if h.Updated && comment != "" && h.State == store.HandoffTaken && post != nil {
@@ -146,6 +166,9 @@ func (a *App) HandoffButton(ctx context.Context, data string, m Manager, lang st
 		return h, act == actTake, nil
 	}
 	h.Partner = desk.Partner
+	if desk.Asks, err = a.DB.HandoffAsks(ctx, sh.ID); err != nil {
+		a.log().Warn("requests of a handoff", "handoff", id, "err", err)
+	}
 	h.Card, h.TopicName = a.card(sh, desk, lang), a.TopicName(sh, desk, lang)
 	return h, act == actTake, nil
 }
@@ -154,7 +177,7 @@ func (a *App) HandoffButton(ctx context.Context, data string, m Manager, lang st
 func (a *App) card(h store.Handoff, desk store.Desk, lang string) dialogs.Message {
 	partner := desk.Partner
 	c := dialogs.Card{
-		Company: partner.Company, PartnerName: partner.Name, Username: partner.Username, UserID: partner.UserID,
+		Company: desk.CompanyName(), PartnerName: partner.Name, Username: partner.Username, UserID: partner.UserID,
 		PartnerLang: partner.Lang, Comment: h.Comment, State: string(h.State), TakenName: h.TakenName,
 		DoneName: h.DoneName, DoneAt: h.DoneAt, Unreachable: partner.Unreachable,
 	}
@@ -164,6 +187,7 @@ func (a *App) card(h store.Handoff, desk store.Desk, lang string) dialogs.Messag
 	if desk.Report != nil {
 		c.Past = a.pastOf(*desk.Report)
 	}
+	c.Members, c.Asks = cardMembers(desk.Company.Members, desk.Asks)
 	p := locales.For(lang)
 	id := strconv.FormatInt(h.ID, 10)
 	take := dialogs.Button{Label: p.T("button.take"), Data: HandoffPrefix + actTake + ":" + id}
@@ -176,6 +200,25 @@ func (a *App) card(h store.Handoff, desk store.Desk, lang string) dialogs.Messag
 		m.Buttons = [][]dialogs.Button{{done}}
 	}
 	return m
+}
+
+// cardMembers is what a card shows of a company's members and of who
+// asked.
+func cardMembers(members []store.Member, asks []store.Ask) ([]dialogs.CardMember, []dialogs.CardAsk) {
+	var ms []dialogs.CardMember
+	for _, m := range members {
+		cm := dialogs.CardMember{Name: m.Partner.Name, Username: m.Partner.Username, UserID: m.Partner.UserID,
+			Lang: m.Partner.Lang, Owner: m.Role == store.RoleOwner}
+		if cm.UserID == 0 {
+			cm.UserID = m.Partner.ChatID
+		}
+		ms = append(ms, cm)
+	}
+	var as []dialogs.CardAsk
+	for _, a := range asks {
+		as = append(as, dialogs.CardAsk{Name: a.Name, Comment: a.Comment})
+	}
+	return ms, as
 }
 
 // QueueCard queues an edit of a handoff's card in the managers' chat
@@ -192,6 +235,9 @@ func (a *App) CardOf(ctx context.Context, handoffID int64, lang string) (Handoff
 	}
 	desk, err := a.DB.Desk(ctx, sh.ChatID, time.Time{})
 	if err != nil {
+		return Handoff{}, fmt.Errorf("card of handoff %d: %w", handoffID, err)
+	}
+	if desk.Asks, err = a.DB.HandoffAsks(ctx, sh.ID); err != nil {
 		return Handoff{}, fmt.Errorf("card of handoff %d: %w", handoffID, err)
 	}
 	return Handoff{Handoff: sh, Partner: desk.Partner, Card: a.card(sh, desk, lang), TopicName: a.TopicName(sh, desk, lang)}, nil

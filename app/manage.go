@@ -56,8 +56,9 @@ func (a *App) Stats(ctx context.Context, lang string) (string, error) {
 	return sb.String(), nil
 }
 
-// PartnerReport renders, in lang, one partner's latest report, the partner
-// found by chat id or @username.
+// PartnerReport renders, in lang, a company's latest report with its
+// members and who asked last, the company found by its name or any
+// member's chat id or @username.
 func (a *App) PartnerReport(ctx context.Context, lang, arg string) (string, error) {
 	p := locales.For(lang)
 	arg = strings.TrimSpace(arg)
@@ -94,11 +95,25 @@ func (a *App) PartnerReport(ctx context.Context, lang, arg string) (string, erro
 	} else if err != nil {
 		return "", fmt.Errorf("partner report: %w", err)
 	}
-	c := dialogs.Card{Company: partner.Company, PartnerName: partner.Name, Username: partner.Username,
+	desk, err := a.DB.Desk(ctx, partner.ChatID, time.Time{})
+	if err != nil {
+		return "", fmt.Errorf("partner report: %w", err)
+	}
+	c := dialogs.Card{Company: desk.CompanyName(), PartnerName: partner.Name, Username: partner.Username,
 		UserID: partner.UserID, PartnerLang: partner.Lang, State: "report"}
 	if c.UserID == 0 {
 		c.UserID = partner.ChatID
 	}
+	// The company's members, and who asked in its latest request.
+	var asks []store.Ask
+	if h, err := a.DB.LatestHandoff(ctx, partner.ChatID); err == nil {
+		if asks, err = a.DB.HandoffAsks(ctx, h.ID); err != nil {
+			return "", fmt.Errorf("partner report: %w", err)
+		}
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return "", fmt.Errorf("partner report: %w", err)
+	}
+	c.Members, c.Asks = cardMembers(desk.Company.Members, asks)
 	if past, err := a.past(ctx, partner.ChatID); err == nil {
 		c.Past = past
 	} else if !errors.Is(err, store.ErrNotFound) {
@@ -189,9 +204,11 @@ func (f ExportFilter) keep(row store.DeskRow, specs []string) bool {
 	return false
 }
 
-// ExportCSV writes one row per partner that passes f: who it is, when it
-// checked, per specialization its status, number of gaps and what they are
-// (in lang), and its latest request: state, manager and comment. A cell
+// ExportCSV writes one row per company that passes f: who it is (the
+// member who asked last, or the owner), when it checked, per
+// specialization its status, number of gaps and what they are (in lang),
+// its latest request: state, manager and comment, its members and the
+// member who asked last. A cell
 // that a spreadsheet would read as a formula is neutralised.
 func (a *App) ExportCSV(ctx context.Context, f ExportFilter, lang string) ([]byte, error) {
 	var buf bytes.Buffer
@@ -235,10 +252,11 @@ func (a *App) writeExport(ctx context.Context, out io.Writer, f ExportFilter, la
 	for _, s := range cat.Specializations {
 		head = append(head, s.ID+"_status", s.ID+"_gaps", s.ID+"_gap_text")
 	}
-	head = append(head, "handoff_state", "manager", "comment")
+	head = append(head, "handoff_state", "manager", "comment", "members", "asked_by")
 	if err := w.Write(head); err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
+	p := locales.For(lang)
 	err := a.DB.EachDeskRow(ctx, func(row store.DeskRow) error {
 		if !f.keep(row, ids) {
 			return nil
@@ -278,6 +296,10 @@ func (a *App) writeExport(ctx context.Context, out io.Writer, f ExportFilter, la
 		} else {
 			row0 = append(row0, "", "", "")
 		}
+		row0 = append(row0, exportMembers(row.Members, p), "")
+		if row.Handoff != nil {
+			row0[len(row0)-1] = exportMember(pt)
+		}
 		for i := range row0 {
 			row0[i] = neutralise(row0[i])
 		}
@@ -291,6 +313,28 @@ func (a *App) writeExport(ctx context.Context, out io.Writer, f ExportFilter, la
 		return fmt.Errorf("export: %w", err)
 	}
 	return nil
+}
+
+// exportMember is a member as an /export cell: name and @username.
+func exportMember(pt store.Partner) string {
+	s := pt.Name
+	if pt.Username != "" {
+		s = strings.TrimSpace(s + " @" + pt.Username)
+	}
+	if s == "" {
+		s = strconv.FormatInt(pt.ChatID, 10)
+	}
+	return s
+}
+
+// exportMembers is a company's members as one /export cell, "; "-separated,
+// each with its role and language.
+func exportMembers(members []store.Member, p *locales.Printer) string {
+	var out []string
+	for _, m := range members {
+		out = append(out, fmt.Sprintf("%s (%s, %s)", exportMember(m.Partner), p.T("export.role."+string(m.Role)), m.Partner.Lang))
+	}
+	return strings.Join(out, "; ")
 }
 
 // gapTexts is every gap of a result in plain text, "; "-separated.

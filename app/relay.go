@@ -11,9 +11,10 @@ import (
 	"specbot/store"
 )
 
-// The relay between a partner and its managers: what a partner writes
-// while its request is open goes to its topic; what a manager answers there
-// goes to the partner, and to no one else.
+// The relay between a company's members and its managers: what a member
+// writes while the company's request is open goes to the company's topic;
+// what a manager answers there goes to the member who asked last (or whose
+// message it answers), and to no one else.
 
 // PassOn copies a partner's message into its topic (or the flat managers'
 // chat) while its request is open: it returns false, queueing nothing,
@@ -39,6 +40,23 @@ func (a *App) PassOn(ctx context.Context, chatID int64, messageID int, text bool
 		if chat.Session != nil && chat.Session.State != dialogs.Idle {
 			return false, nil
 		}
+	}
+	if c, err := a.DB.CompanyOf(ctx, chatID); err == nil && len(c.Members) > 1 {
+		// In a company of several, the copy says whose message it is.
+		m, _ := c.Member(chatID)
+		name := m.Partner.Name
+		if name == "" {
+			name = locales.For(a.ManagersLang).T("card.partner")
+		}
+		if m.Partner.Username != "" {
+			name += " (@" + m.Partner.Username + ")"
+		}
+		if err := a.queueItem(ctx, managersChatID, h.ID, GroupItem{Kind: store.PostNote, Partner: chatID,
+			Text: locales.For(a.ManagersLang).T("note.from_member", "Name", html.EscapeString(name))}); err != nil {
+			return true, err
+		}
+	} else if err != nil && !errors.Is(err, store.ErrNoCompany) {
+		return false, fmt.Errorf("pass on %d: %w", chatID, err)
 	}
 	if err := a.queueItem(ctx, managersChatID, h.ID, GroupItem{Kind: store.PostCopy, Partner: chatID, MessageID: messageID}); err != nil {
 		return true, err
@@ -90,37 +108,58 @@ type Relay struct {
 	MessageID int
 }
 
-// RelayTo finds the partner a manager's message in the managers' chat is
+// RelayTo finds the member a manager's message in the managers' chat is
 // for, from the topic it was posted in (threadID, 0 outside topics) or the
 // bot's message it replies to (replyTo, 0 for none), and renders text for
-// that partner. When both name a partner they must be the same one, so
-// that nothing from one partner's conversation reaches another.
+// that member. Both lead to a company: when both name one it must be the
+// same, so that nothing from one company's conversation reaches another.
+// The answer reaches the member a replied-to copy, note or relay is about,
+// while it is still the company's; otherwise the member who asked last.
 func (a *App) RelayTo(ctx context.Context, managersChatID int64, threadID, replyTo int, manager, text string) (Relay, error) {
-	var byTopic, byPost int64
+	var byTopic, byPost, member int64
 	if threadID != 0 {
 		t, err := a.DB.TopicByThread(ctx, managersChatID, threadID)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return Relay{}, fmt.Errorf("relay: %w", err)
 		}
-		byTopic = t.ChatID
+		byTopic = t.CompanyID
 	}
 	if replyTo != 0 {
 		p, err := a.DB.GroupPostAt(ctx, managersChatID, replyTo)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return Relay{}, fmt.Errorf("relay: %w", err)
 		}
-		byPost = p.ChatID
+		byPost = p.CompanyID
+		if p.Kind != store.PostCard {
+			member = p.ChatID
+		}
+		if p.CompanyID == 0 && p.ChatID != 0 && byTopic == 0 {
+			// A post from before companies about a partner that had none.
+			return a.relayFor(ctx, p.ChatID, manager, text)
+		}
 	}
-	chatID := byTopic
+	company := byTopic
 	switch {
 	case byTopic == 0:
-		chatID = byPost
+		company = byPost
 	case byPost != 0 && byPost != byTopic:
 		return Relay{}, ErrNoPartner
 	}
-	if chatID == 0 {
+	if company == 0 {
 		return Relay{}, ErrNoPartner
 	}
+	chatID, err := a.DB.RelayTarget(ctx, company, member)
+	if errors.Is(err, store.ErrNotFound) {
+		return Relay{}, ErrNoPartner
+	}
+	if err != nil {
+		return Relay{}, fmt.Errorf("relay: %w", err)
+	}
+	return a.relayFor(ctx, chatID, manager, text)
+}
+
+// relayFor renders a manager's answer for the partner of chat chatID.
+func (a *App) relayFor(ctx context.Context, chatID int64, manager, text string) (Relay, error) {
 	partner, err := a.DB.Partner(ctx, chatID)
 	if errors.Is(err, store.ErrNotFound) {
 		return Relay{}, ErrNoPartner

@@ -13,8 +13,8 @@ import (
 	"specbot/store"
 )
 
-// The managers' workspace: in a forum managers' chat each partner has one
-// topic, named after the company, the specializations it meets or is one
+// The managers' workspace: in a forum managers' chat each company has one
+// topic, whichever member asked, named after the company, the specializations it meets or is one
 // gap away from, and the state of its request. Besides cards, the group
 // sender posts two kinds of items there, queued in the managers' chat's
 // outbox with the partner's handoff: copies of the partner's messages and
@@ -63,7 +63,7 @@ const maxTopicName = 128
 // lang, cut to Telegram's limit.
 func (a *App) TopicName(h store.Handoff, desk store.Desk, lang string) string {
 	p := locales.For(lang)
-	company := desk.Partner.Company
+	company := desk.CompanyName()
 	if company == "" {
 		company = p.T("card.no_company")
 	}
@@ -164,7 +164,7 @@ func (a *App) ForgetInManagers(ctx context.Context, chatID, managersChatID int64
 		}
 		n++
 	}
-	if t := f.Topic; t != nil {
+	for _, t := range f.Topics {
 		if err := a.queueItem(ctx, managersChatID, noHandoff, GroupItem{Kind: ItemForgetTopic, Thread: t.ThreadID,
 			ManagersChat: t.ManagersChatID, Text: p.T("topic.forgotten")}); err != nil {
 			return n, err

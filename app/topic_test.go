@@ -195,6 +195,7 @@ func TestGoldenWorkspace(t *testing.T) {
 			require.NoError(t, a.SaveTopic(ctx, &store.Topic{ChatID: 8, ManagersChatID: managersChat, ThreadID: 49}))
 			_, err = a.Nudge(ctx, managersChat, a.now().Add(time.Hour), lang)
 			require.NoError(t, err)
+			require.NoError(t, a.DB.Forget(ctx, 8))
 			_, err = a.ForgetInManagers(ctx, 8, managersChat, lang)
 			require.NoError(t, err)
 			out, err := a.Unsent(ctx, managersChat, 0)

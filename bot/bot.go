@@ -75,7 +75,7 @@ func New(ctx context.Context, cfg Config, db *store.DB, engine *dialogs.Engine, 
 	b := &Bot{
 		cfg: cfg, db: db, log: log, registry: reg, metrics: NewMetrics(reg),
 		listening: make(chan string, 1),
-		app:       &app.App{DB: db, Engine: engine, ContactConfigured: cfg.ManagersChatID != 0, Log: log},
+		app:       &app.App{DB: db, Engine: engine, ContactConfigured: cfg.ManagersChatID != 0, Log: log, ManagersLang: cfg.ManagersLang},
 	}
 	b.anchors, b.apologies = newAnchorCache(b.app, log), newApologyThrottle(cfg.Now)
 	b.managersID.Store(cfg.ManagersChatID)

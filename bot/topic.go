@@ -13,7 +13,7 @@ import (
 )
 
 // Topics: when the managers' chat is a forum supergroup in which the bot
-// may manage topics, each partner gets one topic, created with its first
+// may manage topics, each company gets one topic, created with its first
 // card; its name follows the request's state, it is closed when the request
 // is done and reopened by the next one. Otherwise everything goes to the
 // chat itself (flat), and the operator is told once what to change.
@@ -345,11 +345,10 @@ func (b *Bot) forgotten(ctx context.Context, chatID int64) {
 	if b.managersChat() == 0 {
 		return
 	}
-	n, err := b.app.ForgetInManagers(ctx, chatID, b.managersChat(), b.cfg.ManagersLang)
-	if err != nil {
+	if _, err := b.app.ForgetInManagers(ctx, chatID, b.managersChat(), b.cfg.ManagersLang); err != nil {
 		b.log.Error("redact a forgotten partner in the managers' chat", "chat_id", chatID, "err", err)
 	}
-	if n > 0 {
-		b.wakeGroup()
-	}
+	// Even with nothing to redact, a company that goes on has its card's
+	// edit waiting: it no longer lists the member.
+	b.wakeGroup()
 }

@@ -22,6 +22,26 @@ type Card struct {
 	DoneName    string    // who closed the request
 	DoneAt      time.Time // when; zero unless closed
 	Unreachable bool      // the partner blocked the bot
+	// Members are the company's members, owner first; the card lists them,
+	// and Asks instead of Comment, when there are more than one.
+	Members []CardMember
+	Asks    []CardAsk // the request's asks, oldest first
+}
+
+// CardMember is a member of the company a card is about.
+type CardMember struct {
+	Name     string
+	Username string // without the @, may be ""
+	UserID   int64
+	Lang     string
+	Owner    bool
+}
+
+// CardAsk is one member's request: who asked ("" once forgotten) and with
+// what comment.
+type CardAsk struct {
+	Name    string
+	Comment string
 }
 
 // RenderCard writes a handoff card in the managers' language: who the
@@ -45,7 +65,9 @@ func (e *Engine) RenderCard(c Card, lang string) string {
 	}
 	fmt.Fprintf(&b, "%s: %s\n", p.T("card.contact"), contact)
 	fmt.Fprintf(&b, "%s: %s\n", p.T("card.language"), p.T("language.name."+locales.Normalize(c.PartnerLang)))
-	if c.Comment != "" {
+	if len(c.Members) > 1 {
+		b.WriteString(renderMembers(c, p))
+	} else if c.Comment != "" {
 		fmt.Fprintf(&b, "%s: <i>%s</i>\n", p.T("card.comment"), esc(c.Comment))
 	}
 	if c.State == "done" && c.DoneName != "" {
@@ -65,6 +87,40 @@ func (e *Engine) RenderCard(c Card, lang string) string {
 	b.WriteString(RenderReport(c.Past.Report, c.Past.Specs, lang))
 	b.WriteString("\n\n<b>" + p.T("card.facts") + "</b>\n")
 	b.WriteString(e.RenderFacts(c.Past, lang))
+	return b.String()
+}
+
+// renderMembers lists a company's members (name, @username, role,
+// language) and who asked, each request with its comment.
+func renderMembers(c Card, p *locales.Printer) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s:\n", p.T("card.members"))
+	for _, m := range c.Members {
+		name := esc(m.Name)
+		if name == "" {
+			name = p.T("card.partner")
+		}
+		line := fmt.Sprintf(`<a href="tg://user?id=%d">%s</a>`, m.UserID, name)
+		if m.Username != "" {
+			line += " · @" + esc(m.Username)
+		}
+		role := p.T("card.role.member")
+		if m.Owner {
+			role = p.T("card.role.owner")
+		}
+		fmt.Fprintf(&b, "• %s — %s, %s\n", line, role, p.T("language.name."+locales.Normalize(m.Lang)))
+	}
+	for _, a := range c.Asks {
+		name := esc(a.Name)
+		if name == "" {
+			name = p.T("card.member_forgotten")
+		}
+		b.WriteString(p.T("card.asked_by", "Name", name))
+		if a.Comment != "" {
+			fmt.Fprintf(&b, ": <i>%s</i>", esc(a.Comment))
+		}
+		b.WriteString("\n")
+	}
 	return b.String()
 }
 

@@ -114,7 +114,7 @@ func (db *DB) RemoveMember(ctx context.Context, byID, memberID int64, notes ...*
 	case len(c.Members) == 1:
 		return fmt.Errorf("remove member %d: %w", memberID, ErrLastMember)
 	}
-	if err := dropMember(ctx, tx, c, m); err != nil {
+	if err := dropMember(ctx, tx, c, m, db.now()); err != nil {
 		return fmt.Errorf("remove member %d: %w", memberID, err)
 	}
 	now := db.now()
@@ -134,26 +134,49 @@ func (db *DB) RemoveMember(ctx context.Context, byID, memberID int64, notes ...*
 }
 
 // dropMember deletes m's membership of c, passing the ownership on.
-func dropMember(ctx context.Context, tx *sql.Tx, c Company, m Member) error {
+func dropMember(ctx context.Context, tx *sql.Tx, c Company, m Member, now time.Time) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM members WHERE chat_id = ?`, m.Partner.ChatID); err != nil {
 		return err
 	}
-	if m.Role != RoleOwner {
-		return nil
-	}
-	for _, next := range c.Members {
-		if next.Partner.ChatID != m.Partner.ChatID {
-			_, err := tx.ExecContext(ctx, `UPDATE members SET role = ? WHERE chat_id = ?`, RoleOwner, next.Partner.ChatID)
-			return err
+	if m.Role == RoleOwner {
+		for _, next := range c.Members {
+			if next.Partner.ChatID != m.Partner.ChatID {
+				if _, err := tx.ExecContext(ctx, `UPDATE members SET role = ? WHERE chat_id = ?`, RoleOwner, next.Partner.ChatID); err != nil {
+					return err
+				}
+				break
+			}
 		}
 	}
-	return nil
+	// The company's requests stay the company's: an answer to one the
+	// member asked last now reaches the member who asked before it, or the
+	// owner.
+	_, err := tx.ExecContext(ctx, `UPDATE handoffs SET chat_id = COALESCE(
+			(SELECT a.chat_id FROM handoff_asks a JOIN members mm ON mm.chat_id = a.chat_id AND mm.company_id = ?1
+				WHERE a.handoff_id = handoffs.id ORDER BY a.id DESC LIMIT 1),
+			(SELECT chat_id FROM members WHERE company_id = ?1 ORDER BY role = ?3 DESC, joined_at, chat_id LIMIT 1))
+		WHERE company_id = ?1 AND chat_id = ?2`, c.ID, m.Partner.ChatID, RoleOwner)
+	if err != nil {
+		return err
+	}
+	// The card of the company's latest request lists its members: its
+	// edit is queued with the change, so that it no longer shows m.
+	var id, cardChat int64
+	err = tx.QueryRowContext(ctx, `SELECT id, card_chat_id FROM handoffs WHERE company_id = ? AND card_message_id <> 0
+		ORDER BY id DESC LIMIT 1`, c.ID).Scan(&id, &cardChat)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && cardChat == 0) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	_, err = insertOutbound(ctx, tx, &Outbound{ChatID: cardChat, HandoffID: id}, now)
+	return err
 }
 
 // forgetMember is Forget within a company: the last member takes the
 // company with it (its history, facts and invitations); any other member
 // leaves and, when erase is set, its name is taken off what it changed.
-func forgetMember(ctx context.Context, tx *sql.Tx, chatID int64, erase bool) error {
+func forgetMember(ctx context.Context, tx *sql.Tx, chatID int64, erase bool, now time.Time) error {
 	id, err := companyID(ctx, tx, chatID)
 	if errors.Is(err, ErrNoCompany) {
 		return nil
@@ -169,13 +192,18 @@ func forgetMember(ctx context.Context, tx *sql.Tx, chatID int64, erase bool) err
 		return err
 	}
 	m, _ := c.Member(chatID)
-	if err := dropMember(ctx, tx, c, m); err != nil || !erase {
+	if err := dropMember(ctx, tx, c, m, now); err != nil || !erase {
 		return err
 	}
 	for _, q := range []string{
 		`UPDATE reports SET chat_id = 0 WHERE company_id = ? AND chat_id = ?`,
 		`UPDATE company_facts SET changed_by = 0 WHERE company_id = ? AND changed_by = ?`,
 		`UPDATE invites SET created_by = 0 WHERE company_id = ? AND created_by = ?`,
+		// Its requests go, and their comments with them.
+		`UPDATE handoffs SET comment = COALESCE((SELECT group_concat(comment, char(10)) FROM (SELECT comment FROM handoff_asks
+				WHERE handoff_id = handoffs.id AND chat_id <> ?2 AND comment <> '' ORDER BY id)), '')
+			WHERE company_id = ?1 AND id IN (SELECT handoff_id FROM handoff_asks WHERE chat_id = ?2)`,
+		`DELETE FROM handoff_asks WHERE chat_id = ?2 AND handoff_id IN (SELECT id FROM handoffs WHERE company_id = ?1)`,
 	} {
 		if _, err := tx.ExecContext(ctx, q, id, chatID); err != nil {
 			return err

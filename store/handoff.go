@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -24,8 +25,11 @@ var ErrTaken = errors.New("handoff already taken")
 // Handoff is a partner's request to be contacted by its account manager,
 // and the card posted about it in the managers' chat.
 type Handoff struct {
-	ID            int64
-	ChatID        int64
+	ID     int64
+	ChatID int64 // the member who asked last
+	// CompanyID is the company the handoff is about (0 for one from
+	// before companies whose partner had none).
+	CompanyID     int64
 	ReportID      int64 // 0 when the partner had no report
 	Comment       string
 	State         HandoffState
@@ -41,12 +45,12 @@ type Handoff struct {
 	UpdatedAt     time.Time
 }
 
-const handoffColumns = `id, chat_id, COALESCE(report_id, 0), comment, state, card_chat_id, card_message_id,
+const handoffColumns = `id, chat_id, company_id, COALESCE(report_id, 0), comment, state, card_chat_id, card_message_id,
 	taken_by, taken_name, done_by, done_name, COALESCE(done_at, ''), COALESCE(nudged_at, ''), created_at, COALESCE(updated_at, created_at)`
 
 func scanHandoff(row interface{ Scan(...any) error }) (Handoff, error) {
 	var h Handoff
-	err := row.Scan(&h.ID, &h.ChatID, &h.ReportID, &h.Comment, &h.State, &h.CardChatID, &h.CardMessageID,
+	err := row.Scan(&h.ID, &h.ChatID, &h.CompanyID, &h.ReportID, &h.Comment, &h.State, &h.CardChatID, &h.CardMessageID,
 		&h.TakenBy, &h.TakenName, &h.DoneBy, &h.DoneName, optTime{&h.DoneAt}, optTime{&h.NudgedAt},
 		timeColumn{&h.CreatedAt}, timeColumn{&h.UpdatedAt})
 	return h, err
@@ -63,14 +67,41 @@ func findHandoff(ctx context.Context, tx *sql.Tx, id int64) (Handoff, error) {
 // SaveHandoff inserts a handoff (ID 0) or updates its comment, report and
 // card; it fills in ID and the times.
 func (db *DB) SaveHandoff(ctx context.Context, h *Handoff) error {
-	return db.SaveHandoffPost(ctx, h, nil)
+	return db.saveHandoff(ctx, h, nil, nil)
 }
 
-// SaveHandoffPost is SaveHandoff that also adds post, when non-nil, to the
-// outbox of post.ChatID in the same transaction: the card that shows the
+// Ask is one request a handoff gathered: the member who asked and its
+// comment.
+type Ask struct {
+	ChatID    int64  // 0 once that member is forgotten
+	Name      string // the member's name and username as they stand,
+	Username  string // "" when forgotten
+	Comment   string
+	CreatedAt time.Time
+}
+
+// SaveRequest saves a member's request and, in the same transaction, adds
+// post, when non-nil, to the outbox of post.ChatID: the card that shows the
 // handoff in the managers' chat is then never lost between the save and
-// the (paced) send. It fills in post's ID and CreatedAt.
-func (db *DB) SaveHandoffPost(ctx context.Context, h *Handoff, post *Outbound) error {
+// the (paced) send (it fills in post's ID and CreatedAt). The handoff is
+// the company's (made a one-member company, when h.ChatID has none),
+// h.ChatID becomes the member who asked last, and the request is recorded with
+// comment (only this request's). It returns the request as recorded.
+//
+// A new handoff (ID 0) is refused with ErrRequestRaced when the company
+// has one not done created after openSince: another member's request came
+// first, and this one is to update it.
+func (db *DB) SaveRequest(ctx context.Context, h *Handoff, comment string, openSince time.Time, post *Outbound) (Ask, error) {
+	ask := Ask{ChatID: h.ChatID, Comment: comment, CreatedAt: openSince}
+	err := db.saveHandoff(ctx, h, &ask, post)
+	return ask, err
+}
+
+// ErrRequestRaced: a request would open a second handoff for a company
+// that has one open.
+var ErrRequestRaced = errors.New("the company's request was opened meanwhile")
+
+func (db *DB) saveHandoff(ctx context.Context, h *Handoff, ask *Ask, post *Outbound) error {
 	tx, err := db.beginWrite(ctx)
 	if err != nil {
 		return fmt.Errorf("save handoff: %w", err)
@@ -82,9 +113,25 @@ func (db *DB) SaveHandoffPost(ctx context.Context, h *Handoff, post *Outbound) e
 	if h.ReportID > 0 {
 		report = h.ReportID
 	}
+	if ask != nil {
+		if h.CompanyID, err = ensureCompany(ctx, tx, h.ChatID, "", now); err != nil {
+			return fmt.Errorf("save handoff of %d: %w", h.ChatID, err)
+		}
+		if h.ID == 0 && !ask.CreatedAt.IsZero() {
+			var open bool
+			if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM handoffs WHERE company_id = ? AND state <> ? AND created_at > ?)`,
+				h.CompanyID, HandoffDone, formatTime(ask.CreatedAt)).Scan(&open); err != nil {
+				return fmt.Errorf("save handoff of %d: %w", h.ChatID, err)
+			}
+			if open {
+				return fmt.Errorf("save handoff of %d: %w", h.ChatID, ErrRequestRaced)
+			}
+		}
+	}
 	if h.ID == 0 {
-		res, err := tx.ExecContext(ctx, `INSERT INTO handoffs (chat_id, report_id, created_at, updated_at, comment, card_chat_id, card_message_id)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, h.ChatID, report, formatTime(now), formatTime(now), h.Comment, h.CardChatID, h.CardMessageID)
+		res, err := tx.ExecContext(ctx, `INSERT INTO handoffs (chat_id, company_id, report_id, created_at, updated_at, comment, card_chat_id, card_message_id)
+			VALUES (?, COALESCE(NULLIF(?, 0), (SELECT company_id FROM members WHERE chat_id = ?), 0), ?, ?, ?, ?, ?, ?)`,
+			h.ChatID, h.CompanyID, h.ChatID, report, formatTime(now), formatTime(now), h.Comment, h.CardChatID, h.CardMessageID)
 		if err != nil {
 			return fmt.Errorf("save handoff of %d: %w", h.ChatID, err)
 		}
@@ -95,6 +142,21 @@ func (db *DB) SaveHandoffPost(ctx context.Context, h *Handoff, post *Outbound) e
 	} else if _, err := tx.ExecContext(ctx, `UPDATE handoffs SET report_id = ?, comment = ?, card_chat_id = ?, card_message_id = ?, updated_at = ?
 			WHERE id = ?`, report, h.Comment, h.CardChatID, h.CardMessageID, formatTime(now), h.ID); err != nil {
 		return fmt.Errorf("save handoff %d: %w", h.ID, err)
+	}
+	if ask != nil {
+		// The member who asked last is the one a manager's answer reaches.
+		if _, err := tx.ExecContext(ctx, `UPDATE handoffs SET chat_id = ?, company_id = ? WHERE id = ?`, h.ChatID, h.CompanyID, h.ID); err != nil {
+			return fmt.Errorf("save handoff %d: %w", h.ID, err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO handoff_asks (handoff_id, chat_id, comment, created_at) VALUES (?, ?, ?, ?)`,
+			h.ID, ask.ChatID, ask.Comment, formatTime(now)); err != nil {
+			return fmt.Errorf("save handoff %d: %w", h.ID, err)
+		}
+		ask.CreatedAt = now
+		if err := tx.QueryRowContext(ctx, `SELECT name, username FROM partners WHERE chat_id = ?`, ask.ChatID).
+			Scan(&ask.Name, &ask.Username); err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("save handoff %d: %w", h.ID, err)
+		}
 	}
 	h.UpdatedAt = now
 	if post != nil {
@@ -110,6 +172,38 @@ func (db *DB) SaveHandoffPost(ctx context.Context, h *Handoff, post *Outbound) e
 		return nil
 	}
 	return tx.Commit()
+}
+
+// HandoffAsks returns the requests a handoff gathered, oldest first.
+func (db *DB) HandoffAsks(ctx context.Context, id int64) ([]Ask, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("requests of handoff %d: %w", id, err)
+	}
+	defer tx.Rollback()
+	asks, err := findAsks(ctx, tx, id)
+	if err != nil {
+		return nil, fmt.Errorf("requests of handoff %d: %w", id, err)
+	}
+	return asks, nil
+}
+
+func findAsks(ctx context.Context, tx *sql.Tx, id int64) ([]Ask, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT a.chat_id, COALESCE(p.name, ''), COALESCE(p.username, ''), a.comment, a.created_at
+		FROM handoff_asks a LEFT JOIN partners p ON p.chat_id = a.chat_id WHERE a.handoff_id = ? ORDER BY a.id`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Ask
+	for rows.Next() {
+		var a Ask
+		if err := rows.Scan(&a.ChatID, &a.Name, &a.Username, &a.Comment, timeColumn{&a.CreatedAt}); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
 }
 
 // TakeHandoff gives an open handoff to a manager. The first taker wins:
@@ -174,15 +268,15 @@ func (db *DB) MarkNudged(ctx context.Context, id int64) (bool, error) {
 	return n == 1, tx.Commit()
 }
 
-// LatestHandoff returns a partner's newest handoff in any state, or
-// ErrNotFound.
+// LatestHandoff returns the newest handoff of chat chatID's company (of
+// the chat itself when it has none) in any state, or ErrNotFound.
 func (db *DB) LatestHandoff(ctx context.Context, chatID int64) (Handoff, error) {
 	tx, err := db.beginRead(ctx)
 	if err != nil {
 		return Handoff{}, fmt.Errorf("latest handoff of %d: %w", chatID, err)
 	}
 	defer tx.Rollback()
-	h, err := scanHandoff(tx.QueryRowContext(ctx, `SELECT `+handoffColumns+` FROM handoffs WHERE chat_id = ? ORDER BY id DESC LIMIT 1`, chatID))
+	h, err := scanHandoff(tx.QueryRowContext(ctx, `SELECT `+handoffColumns+` FROM handoffs WHERE `+ofCompany+` ORDER BY id DESC LIMIT 1`, chatID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Handoff{}, fmt.Errorf("latest handoff of %d: %w", chatID, ErrNotFound)
 	}
@@ -191,6 +285,11 @@ func (db *DB) LatestHandoff(ctx context.Context, chatID int64) (Handoff, error) 
 	}
 	return h, nil
 }
+
+// ofCompany selects the handoffs of the company of chat ?1, or of the chat
+// itself when it belongs to no company.
+const ofCompany = `(CASE WHEN EXISTS (SELECT 1 FROM members WHERE chat_id = ?1)
+	THEN company_id = (SELECT company_id FROM members WHERE chat_id = ?1) ELSE chat_id = ?1 END)`
 
 func (db *DB) moveHandoff(ctx context.Context, id int64, query string, args ...any) (Handoff, error) {
 	tx, err := db.beginWrite(ctx)
@@ -216,7 +315,7 @@ func (db *DB) moveHandoff(ctx context.Context, id int64, query string, args ...a
 	return h, tx.Commit()
 }
 
-// CountOpenHandoffs counts the handoffs not yet done.
+// CountOpenHandoffs counts the companies with a handoff not yet done.
 func (db *DB) CountOpenHandoffs(ctx context.Context) (int, error) {
 	tx, err := db.beginRead(ctx)
 	if err != nil {
@@ -224,31 +323,45 @@ func (db *DB) CountOpenHandoffs(ctx context.Context) (int, error) {
 	}
 	defer tx.Rollback()
 	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM handoffs WHERE state <> ?`, HandoffDone).Scan(&n); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(DISTINCT CASE company_id WHEN 0 THEN -chat_id ELSE company_id END) FROM handoffs WHERE state <> ?`, HandoffDone).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count handoffs: %w", err)
 	}
 	return n, nil
 }
 
-// Desk is what a handoff's card needs about a partner, read at once: the
-// partner, its latest report and, when asked, its recent open handoff.
+// Desk is what a handoff's card needs about a company, read at once: the
+// member, its company, the latest report and, when asked, the recent open
+// handoff with its requests.
 type Desk struct {
-	Partner Partner
-	Report  *Report  // nil when the partner has no report (or it no longer reads)
+	Partner Partner // the member the desk was read for
+	// Company is the member's company with its members; zero when the
+	// member has none yet.
+	Company Company
+	Report  *Report  // nil when the company has no report (or it no longer reads)
 	Handoff *Handoff // nil when not asked for or none is open
+	Asks    []Ask    // Handoff's requests, oldest first
 	// ReportID is the latest report's id, 0 when none: set even when that
 	// report no longer reads under the current catalogue, so that a handoff
 	// still points at it.
 	ReportID int64
-	// Waiting is set while the managers wait for the partner to answer a
+	// Waiting is set while the managers wait for a member to answer a
 	// manager's message relayed to it.
 	Waiting bool
 }
 
-// Desk reads a partner with its latest report and, when openSince is not
-// zero, its newest handoff that is not done and was created after
-// openSince, in one read transaction. It returns ErrNotFound when there is
-// no such partner.
+// CompanyName is the company's name, or the member's own company field
+// when the company has none.
+func (d Desk) CompanyName() string {
+	if d.Company.Name != "" {
+		return d.Company.Name
+	}
+	return d.Partner.Company
+}
+
+// Desk reads a member with its company, the latest report and, when
+// openSince is not zero, the company's newest handoff that is not done and
+// was created after openSince, in one read transaction. It returns
+// ErrNotFound when there is no such partner.
 func (db *DB) Desk(ctx context.Context, chatID int64, openSince time.Time) (Desk, error) {
 	tx, err := db.beginRead(ctx)
 	if err != nil {
@@ -259,7 +372,16 @@ func (db *DB) Desk(ctx context.Context, chatID int64, openSince time.Time) (Desk
 	if d.Partner, err = findPartner(ctx, tx, `WHERE chat_id = ?`, chatID); err != nil {
 		return Desk{}, fmt.Errorf("desk %d: %w", chatID, err)
 	}
-	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM reports WHERE chat_id = ?`, chatID).Scan(&d.ReportID); err != nil {
+	switch id, err := companyID(ctx, tx, chatID); {
+	case err == nil:
+		if d.Company, err = findCompany(ctx, tx, id); err != nil {
+			return Desk{}, fmt.Errorf("desk %d: %w", chatID, err)
+		}
+	case !errors.Is(err, ErrNoCompany):
+		return Desk{}, fmt.Errorf("desk %d: %w", chatID, err)
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM reports WHERE company_id = (SELECT company_id FROM members WHERE chat_id = ?)`,
+		chatID).Scan(&d.ReportID); err != nil {
 		return Desk{}, fmt.Errorf("desk %d: %w", chatID, err)
 	}
 	rs, err := db.findReports(ctx, tx, chatID, 1)
@@ -269,17 +391,25 @@ func (db *DB) Desk(ctx context.Context, chatID int64, openSince time.Time) (Desk
 	if len(rs) > 0 {
 		d.Report = &rs[0]
 	}
-	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM settings WHERE name = ?)`, waitingName(chatID)).Scan(&d.Waiting); err != nil {
+	waiting := []any{waitingName(chatID)}
+	for _, m := range d.Company.Members {
+		waiting = append(waiting, waitingName(m.Partner.ChatID))
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM settings WHERE name IN (?`+strings.Repeat(", ?", len(waiting)-1)+`))`,
+		waiting...).Scan(&d.Waiting); err != nil {
 		return Desk{}, fmt.Errorf("desk %d: %w", chatID, err)
 	}
 	if openSince.IsZero() {
 		return d, nil
 	}
 	h, err := scanHandoff(tx.QueryRowContext(ctx, `SELECT `+handoffColumns+` FROM handoffs
-		WHERE chat_id = ? AND state <> ? AND created_at > ? ORDER BY id DESC LIMIT 1`, chatID, HandoffDone, formatTime(openSince)))
+		WHERE `+ofCompany+` AND state <> ?2 AND created_at > ?3 ORDER BY id DESC LIMIT 1`, chatID, HandoffDone, formatTime(openSince)))
 	switch {
 	case err == nil:
 		d.Handoff = &h
+		if d.Asks, err = findAsks(ctx, tx, h.ID); err != nil {
+			return Desk{}, fmt.Errorf("desk %d: %w", chatID, err)
+		}
 	case !errors.Is(err, sql.ErrNoRows):
 		return Desk{}, fmt.Errorf("desk %d: %w", chatID, err)
 	}

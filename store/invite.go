@@ -122,11 +122,12 @@ func (db *DB) AcceptInvite(ctx context.Context, inviteID int64, p Partner) (Comp
 	if _, err := upsertPartner(ctx, tx, &p, now); err != nil {
 		return Company{}, fmt.Errorf("accept invite: %w", err)
 	}
-	if own, err := companyID(ctx, tx, p.ChatID); err == nil {
+	own, err := companyID(ctx, tx, p.ChatID)
+	if err == nil {
 		if own == inv.CompanyID {
 			return Company{}, fmt.Errorf("accept invite: %w", ErrAlreadyMember)
 		}
-		if err := forgetMember(ctx, tx, p.ChatID, false); err != nil {
+		if err := forgetMember(ctx, tx, p.ChatID, false, db.now()); err != nil {
 			return Company{}, fmt.Errorf("accept invite: leave: %w", err)
 		}
 	} else if !errors.Is(err, ErrNoCompany) {
@@ -134,6 +135,18 @@ func (db *DB) AcceptInvite(ctx context.Context, inviteID int64, p Partner) (Comp
 	}
 	if err := addMember(ctx, tx, inv.CompanyID, p.ChatID, RoleMember, now); err != nil {
 		return Company{}, fmt.Errorf("accept invite: %w", err)
+	}
+	if own != 0 {
+		// A company the member left as its last one is gone: what the
+		// managers' chat holds of it (its requests, topic and posts) is
+		// now the new company's, and not taken for a forgotten company's.
+		for _, q := range []string{`UPDATE handoffs SET company_id = ?1 WHERE company_id = ?2`,
+			`UPDATE topics SET company_id = ?1 WHERE company_id = ?2`,
+			`UPDATE group_posts SET company_id = ?1 WHERE company_id = ?2`} {
+			if _, err := tx.ExecContext(ctx, q+` AND NOT EXISTS (SELECT 1 FROM companies WHERE id = ?2)`, inv.CompanyID, own); err != nil {
+				return Company{}, fmt.Errorf("accept invite: %w", err)
+			}
+		}
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE invites SET state = ?, used_by = ?, used_at = ? WHERE id = ?`,
 		InviteUsed, p.ChatID, formatTime(now), inv.ID); err != nil {

@@ -24,7 +24,7 @@ type Outbound struct {
 	ChatID  int64
 	Payload []byte
 	// HandoffID, for a post into the managers' chat, is the handoff whose
-	// card it shows; SaveHandoffPost fills it in.
+	// card it shows; SaveRequest fills it in.
 	HandoffID int64
 	Attempts  int
 	CreatedAt time.Time

@@ -109,7 +109,7 @@ func (db *DB) Forget(ctx context.Context, chatID int64) error {
 	}
 	defer tx.Rollback()
 
-	if err := forgetMember(ctx, tx, chatID, true); err != nil {
+	if err := forgetMember(ctx, tx, chatID, true, db.now()); err != nil {
 		return fmt.Errorf("forget %d: %w", chatID, err)
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM settings WHERE name = ?`, waitingName(chatID)); err != nil {

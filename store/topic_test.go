@@ -40,7 +40,9 @@ func TestUpgradeFromSchema7(t *testing.T) {
 	require.NoError(t, db.SaveTopic(ctx, &Topic{ChatID: 7, ManagersChatID: -100500, ThreadID: 9, Name: "Acme"}))
 	got, err := db.TopicByThread(ctx, -100500, 9)
 	require.NoError(t, err)
-	assert.Equal(t, int64(7), got.ChatID)
+	c, err := db.CompanyOf(ctx, 7)
+	require.NoError(t, err)
+	assert.Equal(t, c.ID, got.CompanyID)
 
 	due, err := db.NudgeDue(ctx, time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC))
 	require.NoError(t, err)
@@ -58,33 +60,58 @@ func TestUpgradeFromSchema7(t *testing.T) {
 	assert.False(t, closed.DoneAt.IsZero())
 }
 
-// TestFootprint: the topic and the posts about a partner are handed over
-// once and gone after; another partner's stay.
+// TestFootprint: a member forgotten while its company goes on takes only
+// the copies of its own messages, once; the company's topic and card stay
+// and no longer name it. The last member's forget takes the company's
+// topic and every post; another company's stay.
 func TestFootprint(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
+	checked(t, db, 1, "Acme")
+	joined(t, db, 1, 2, "h1")
+	checked(t, db, 3, "Beta")
 	require.NoError(t, db.SaveTopic(ctx, &Topic{ChatID: 1, ManagersChatID: -5, ThreadID: 10, Name: "A"}))
-	require.NoError(t, db.SaveTopic(ctx, &Topic{ChatID: 2, ManagersChatID: -5, ThreadID: 11, Name: "B"}))
-	for _, p := range []GroupPost{{-5, 12, 1, PostCard}, {-5, 13, 2, PostCard}, {-5, 14, 1, PostCopy}} {
+	require.NoError(t, db.SaveTopic(ctx, &Topic{ChatID: 3, ManagersChatID: -5, ThreadID: 11, Name: "B"}))
+	for _, p := range []GroupPost{{-5, 12, 2, PostCard, 0}, {-5, 13, 3, PostCard, 0}, {-5, 14, 2, PostCopy, 0}, {-5, 15, 1, PostCopy, 0}} {
 		require.NoError(t, db.AddGroupPost(ctx, p))
 	}
 	post, err := db.GroupPostAt(ctx, -5, 14)
 	require.NoError(t, err)
-	assert.Equal(t, int64(1), post.ChatID)
-
-	f, err := db.TakeFootprint(ctx, 1)
+	assert.Equal(t, int64(2), post.ChatID)
+	acme, err := db.CompanyOf(ctx, 1)
 	require.NoError(t, err)
-	require.NotNil(t, f.Topic)
-	assert.Equal(t, 10, f.Topic.ThreadID)
-	assert.Len(t, f.Posts, 2)
+	assert.Equal(t, acme.ID, post.CompanyID)
+	topic, err := db.Topic(ctx, 2)
+	require.NoError(t, err)
+	assert.Equal(t, 10, topic.ThreadID, "one topic for the company, whichever member")
+
+	require.NoError(t, db.Forget(ctx, 2))
+	f, err := db.TakeFootprint(ctx, 2)
+	require.NoError(t, err)
+	assert.Empty(t, f.Topics, "the company's topic stays")
+	require.Len(t, f.Posts, 1)
+	assert.Equal(t, 14, f.Posts[0].MessageID)
+	card, err := db.GroupPostAt(ctx, -5, 12)
+	require.NoError(t, err)
+	assert.Zero(t, card.ChatID, "the card no longer names the forgotten member")
+	assert.Equal(t, acme.ID, card.CompanyID)
+	f, err = db.TakeFootprint(ctx, 2)
+	require.NoError(t, err)
+	assert.Empty(t, f.Topics)
+	assert.Empty(t, f.Posts)
+
+	require.NoError(t, db.Forget(ctx, 1))
 	f, err = db.TakeFootprint(ctx, 1)
 	require.NoError(t, err)
-	assert.Nil(t, f.Topic)
-	assert.Empty(t, f.Posts)
-	_, err = db.GroupPostAt(ctx, -5, 14)
+	require.Len(t, f.Topics, 1)
+	assert.Equal(t, 10, f.Topics[0].ThreadID)
+	assert.Len(t, f.Posts, 2, "the card and the last member's copy")
+	_, err = db.GroupPostAt(ctx, -5, 12)
 	assert.ErrorIs(t, err, ErrNotFound)
 	_, err = db.GroupPostAt(ctx, -5, 13)
-	assert.NoError(t, err, "the other partner's post stays")
+	assert.NoError(t, err, "the other company's post stays")
+	_, err = db.TopicByThread(ctx, -5, 11)
+	assert.NoError(t, err, "the other company's topic stays")
 }
 
 // TestMoveManagersChat: the new id is remembered and what waited for the

@@ -187,3 +187,98 @@ func TestUpgradeFromSchema7ToCompanies(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, all, 3, "another company is untouched")
 }
+
+// TestUpgradeFromSchema9ToDesk opens a database written by the schema of
+// migration 0009 (testdata/schema9.db: Anna, chat 7, owns Acme, with a
+// handoff whose card was posted and a topic; Vera, chat 11, joined Acme and
+// asked too, with a card and a topic of her own; Boris, chat 9, owns Beta
+// LLC with a taken handoff, a topic, a note and a relay) and checks that
+// the topics, handoffs and posts are now the companies', nothing lost.
+func TestUpgradeFromSchema9ToDesk(t *testing.T) {
+	ctx := context.Background()
+	db := openFixture(t, "schema9.db")
+	acme, err := db.CompanyOf(ctx, 7)
+	require.NoError(t, err)
+	require.Len(t, acme.Members, 2)
+	beta, err := db.CompanyOf(ctx, 9)
+	require.NoError(t, err)
+
+	// Every thread still finds its company; the bot posts in the newest.
+	for thread, company := range map[int]int64{70: acme.ID, 110: acme.ID, 90: beta.ID} {
+		topic, err := db.TopicByThread(ctx, -100500, thread)
+		require.NoError(t, err, "thread %d", thread)
+		assert.Equal(t, company, topic.CompanyID, "thread %d", thread)
+	}
+	for _, chat := range []int64{7, 11} {
+		topic, err := db.Topic(ctx, chat)
+		require.NoError(t, err)
+		assert.Equal(t, 110, topic.ThreadID, "chat %d: one topic for Acme", chat)
+	}
+
+	// Every post keeps its member and now names its company.
+	for msg, want := range map[int]GroupPost{
+		42: {ChatID: 7, Kind: PostCard, CompanyID: acme.ID}, 43: {ChatID: 7, Kind: PostCopy, CompanyID: acme.ID},
+		55: {ChatID: 11, Kind: PostCard, CompanyID: acme.ID}, 56: {ChatID: 11, Kind: PostCopy, CompanyID: acme.ID},
+		60: {ChatID: 9, Kind: PostNote, CompanyID: beta.ID}, 61: {ChatID: 9, Kind: PostRelay, CompanyID: beta.ID},
+	} {
+		p, err := db.GroupPostAt(ctx, -100500, msg)
+		require.NoError(t, err, "post %d", msg)
+		want.ManagersChatID, want.MessageID = -100500, msg
+		assert.Equal(t, want, p)
+	}
+
+	// Acme's open request is its newest, Vera's; each handoff keeps the
+	// request it was, with who asked.
+	desk, err := db.Desk(ctx, 7, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	require.NoError(t, err)
+	require.NotNil(t, desk.Handoff)
+	assert.Equal(t, int64(3), desk.Handoff.ID)
+	assert.Equal(t, acme.ID, desk.Handoff.CompanyID)
+	require.Len(t, desk.Asks, 1)
+	assert.Equal(t, Ask{ChatID: 11, Name: "Vera", Username: "vera", Comment: "need a quote",
+		CreatedAt: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}, desk.Asks[0])
+	asks, err := db.HandoffAsks(ctx, 1)
+	require.NoError(t, err)
+	require.Len(t, asks, 1)
+	assert.Equal(t, int64(7), asks[0].ChatID)
+	assert.Equal(t, "call me", asks[0].Comment)
+	h, err := db.LatestHandoff(ctx, 9)
+	require.NoError(t, err)
+	assert.Equal(t, HandoffTaken, h.State)
+	assert.Equal(t, beta.ID, h.CompanyID)
+	n, err := db.CountOpenHandoffs(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 2, n, "Acme and Beta LLC")
+
+	// A reply in Acme's topic reaches Vera, who asked last; one to Anna's
+	// copy reaches Anna.
+	to, err := db.RelayTarget(ctx, acme.ID, 0)
+	require.NoError(t, err)
+	assert.Equal(t, int64(11), to)
+	to, err = db.RelayTarget(ctx, acme.ID, 7)
+	require.NoError(t, err)
+	assert.Equal(t, int64(7), to)
+
+	// One desk row per company.
+	var rows []DeskRow
+	require.NoError(t, db.EachDeskRow(ctx, func(r DeskRow) error { rows = append(rows, r); return nil }))
+	require.Len(t, rows, 2)
+	assert.Equal(t, "Acme", rows[0].Partner.Company)
+	assert.Equal(t, int64(11), rows[0].Partner.ChatID, "the member who asked last")
+	assert.Len(t, rows[0].Members, 2)
+	assert.Equal(t, 110, rows[0].Thread)
+	assert.Equal(t, "Beta LLC", rows[1].Partner.Company)
+
+	// Vera forgets herself: Acme's request stays, now Anna's to answer,
+	// without Vera's comment; her copy alone is redacted.
+	require.NoError(t, db.Forget(ctx, 11))
+	h, err = db.HandoffToPost(ctx, 3)
+	require.NoError(t, err)
+	assert.Equal(t, int64(7), h.ChatID)
+	assert.Empty(t, h.Comment)
+	f, err := db.TakeFootprint(ctx, 11)
+	require.NoError(t, err)
+	assert.Empty(t, f.Topics)
+	require.Len(t, f.Posts, 1)
+	assert.Equal(t, 56, f.Posts[0].MessageID)
+}
