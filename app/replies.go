@@ -36,7 +36,11 @@ type Outbound struct {
 	Document *Document
 	// Thread is the forum topic of the managers' chat the batch answers
 	// in (a manager's command written in a partner's topic), 0 for none.
-	Thread   int
+	Thread int
+	// Relay, when set, marks a manager's answer relayed to the partner:
+	// Messages holds its one signed text, sent as it is or as the caption
+	// of the manager's file that Relay names.
+	Relay    *RelayFrom
 	Attempts int
 	// CreatedAt is when the batch was stored.
 	CreatedAt time.Time
@@ -95,12 +99,21 @@ func (d *Document) Contents() ([]byte, error) {
 	return io.ReadAll(r)
 }
 
+// RelayFrom is where a relayed answer comes from: the manager's photo or
+// document to copy to the partner (FromChat and MessageID), or nothing to
+// copy (MessageID 0: the signed text alone).
+type RelayFrom struct {
+	FromChat  int64 `json:"from_chat,omitempty"`
+	MessageID int   `json:"message_id,omitempty"`
+}
+
 type outboundPayload struct {
 	Pressed  int               `json:"pressed,omitempty"`
 	Anchor   int               `json:"anchor,omitempty"`
 	Messages []dialogs.Message `json:"messages"`
 	Document *Document         `json:"document,omitempty"`
 	Thread   int               `json:"thread,omitempty"`
+	Relay    *RelayFrom        `json:"relay,omitempty"`
 }
 
 func encodeOutbound(pressed, anchor int, msgs []dialogs.Message) (*store.Outbound, error) {
@@ -140,6 +153,7 @@ func decodeOutbound(o store.Outbound) Outbound {
 		return out
 	}
 	out.Pressed, out.Anchor, out.Messages, out.Document, out.Thread = p.Pressed, p.Anchor, p.Messages, p.Document, p.Thread
+	out.Relay = p.Relay
 	return out
 }
 
@@ -188,6 +202,25 @@ func (a *App) AnswerIn(ctx context.Context, updateID, chatID int64, thread int, 
 	return out, nil
 }
 
+// SaveRelay stores a manager's answer for its partner in the partner's
+// outbox and marks the manager's update done, in one write: a crash
+// before the send loses nothing, and a redelivered update gets
+// store.ErrAlreadyDone and is never relayed twice. The adapter sends it
+// (copying the manager's file when rel names one) and then calls Relayed.
+func (a *App) SaveRelay(ctx context.Context, updateID int64, rel Relay) (Outbound, error) {
+	from := &RelayFrom{FromChat: rel.CopyFrom, MessageID: rel.MessageID}
+	msgs := []dialogs.Message{rel.Message}
+	o, err := encodePayload(outboundPayload{Messages: msgs, Relay: from})
+	if err != nil {
+		return Outbound{}, err
+	}
+	o.ChatID = rel.Partner.ChatID
+	if err := a.DB.SaveAnswer(ctx, o, updateID); err != nil {
+		return Outbound{}, err
+	}
+	return Outbound{ID: o.ID, ChatID: o.ChatID, Messages: msgs, Relay: from, CreatedAt: o.CreatedAt}, nil
+}
+
 // ReplyBacklog is how many batches wait in the outbox to be sent.
 func (a *App) ReplyBacklog(ctx context.Context) (int, error) { return a.DB.CountPendingOutbound(ctx) }
 
@@ -205,11 +238,12 @@ func (a *App) SentLater(id int64, then func(error)) { a.DB.MarkSentLater(id, the
 
 // SendFailed counts a failed attempt at a reply batch, which stays unsent
 // with only what is left from delivered on (the messages before, and the
-// document after them, reached Telegram).
+// document after them, reached Telegram). A relay is stored again as o
+// has it: with nothing left to copy once its file went.
 func (a *App) SendFailed(ctx context.Context, o Outbound, delivered int) error {
 	var data []byte
-	if delivered > 0 && delivered <= len(o.Messages) {
-		rest, err := encodePayload(outboundPayload{Anchor: o.Anchor, Messages: o.Messages[delivered:], Document: o.Document})
+	if delivered > 0 && delivered <= len(o.Messages) || o.Relay != nil {
+		rest, err := encodePayload(outboundPayload{Anchor: o.Anchor, Messages: o.Messages[delivered:], Document: o.Document, Thread: o.Thread, Relay: o.Relay})
 		if err != nil {
 			return err
 		}

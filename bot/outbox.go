@@ -35,7 +35,9 @@ func (b *Bot) deliver(ctx context.Context, o app.Outbound, anchor int, forgotten
 		ctx = withClaim(ctx, cl)
 	}
 	var n int
-	if o.Thread != 0 && b.isManagersChat(o.ChatID) {
+	if o.Relay != nil {
+		n = b.sendRelay(ctx, &o)
+	} else if o.Thread != 0 && b.isManagersChat(o.ChatID) {
 		n = b.replyInTopic(ctx, o.Thread, o.Messages)
 	} else {
 		n = b.reply(ctx, o.ChatID, o.Messages, o.Pressed, anchor, forgotten)
@@ -187,7 +189,10 @@ func (b *Bot) resendList(ctx context.Context, unsent []app.Outbound) int {
 			b.markSent(ctx, o)
 			continue
 		}
-		unseen++
+		if o.Relay == nil {
+			// A manager's answer is no screen the partner answers.
+			unseen++
+		}
 		if !b.resendOne(ctx, o) {
 			break
 		}

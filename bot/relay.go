@@ -11,6 +11,7 @@ import (
 	"specbot/app"
 	"specbot/dialogs"
 	"specbot/locales"
+	"specbot/store"
 )
 
 // The two-way relay. In the managers' chat, a manager's reply to one of the
@@ -76,35 +77,59 @@ func (b *Bot) onManagersMessage(ctx context.Context, u *models.Update, cmd, args
 		// A photo or document goes as it is, its caption signed.
 		rel.CopyFrom, rel.MessageID = m.Chat.ID, m.ID
 	}
-	b.relay(ctx, rel)
-	return b.done(ctx, u.ID)
+	// Stored with the update's done mark, then sent through the partner's
+	// outbox: a crash before the send loses nothing, and a redelivered
+	// update is not relayed twice.
+	o, err := b.app.SaveRelay(ctx, u.ID, rel)
+	if errors.Is(err, store.ErrAlreadyDone) {
+		b.log.Info("update relayed before; skipped", "update_id", u.ID, "chat_id", m.Chat.ID)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	b.resendUnsent(ctx, o.ChatID)
+	return nil
 }
 
 // maxCaptionRunes is Telegram's limit on a media caption.
 const maxCaptionRunes = 1024
 
-// relay sends a manager's answer to the partner. A partner who blocked the
-// bot is marked so, and the managers are told in its topic.
-func (b *Bot) relay(ctx context.Context, rel app.Relay) {
-	chatID := rel.Partner.ChatID
+// sendRelay sends a manager's answer stored in the partner's outbox and
+// returns how many of its messages are settled (0 or all): sent, or
+// refused for good. Once sent, the topic waits for the partner; a partner
+// who blocked the bot is marked so, and the managers are told in its
+// topic. When the file went but the text after it did not, o is left with
+// the text alone for the next attempt.
+func (b *Bot) sendRelay(ctx context.Context, o *app.Outbound) int {
+	chatID := o.ChatID
+	if len(o.Messages) == 0 {
+		return 0
+	}
+	text := o.Messages[0].Text
 	var err error
-	if rel.MessageID != 0 {
-		params := &tgbot.CopyMessageParams{ChatID: chatID, FromChatID: rel.CopyFrom, MessageID: rel.MessageID,
-			Caption: rel.Message.Text, ParseMode: models.ParseModeHTML}
-		long := units(rel.Message.Text) > maxCaptionRunes
+	if o.Relay.MessageID != 0 {
+		params := &tgbot.CopyMessageParams{ChatID: chatID, FromChatID: o.Relay.FromChat, MessageID: o.Relay.MessageID,
+			Caption: text, ParseMode: models.ParseModeHTML}
+		long := units(text) > maxCaptionRunes
 		if long {
 			// Too long for a caption: the file as it is, then the text.
 			params.Caption, params.ParseMode = "", ""
 		}
 		err = b.call(ctx, "copyMessage", func(ctx context.Context) error {
+			if err := b.pace.wait(ctx, chatID); err != nil {
+				return err
+			}
 			_, err := b.tg.CopyMessage(ctx, params)
 			return err
 		})
 		if err == nil && long {
-			_, err = b.sendText(ctx, chatID, rel.Message.Text, nil, true)
+			if _, err = b.sendText(ctx, chatID, text, nil, true); err != nil {
+				o.Relay = &app.RelayFrom{} // the file went: the text is left
+			}
 		}
 	} else {
-		_, err = b.sendText(ctx, chatID, rel.Message.Text, nil, true)
+		_, err = b.sendText(ctx, chatID, text, nil, true)
 	}
 	if err == nil {
 		b.metrics.Relayed.WithLabelValues("to_partner").Inc()
@@ -112,16 +137,25 @@ func (b *Bot) relay(ctx context.Context, rel app.Relay) {
 			b.log.Warn("mark the topic waiting for the partner", "chat_id", chatID, "err", err)
 		}
 		b.wakeGroup()
-		return
+		return len(o.Messages)
 	}
 	b.log.Warn("relay to partner", "chat_id", chatID, "err", b.redact(err))
-	if apiCode(err) != "403" {
-		return
+	switch apiCode(err) {
+	case "403":
+		// Final: the partner is unreachable until it writes again.
+		if err := b.app.Blocked(ctx, chatID, b.managersChat(), b.cfg.ManagersLang); err != nil {
+			b.log.Warn("mark a partner who blocked the bot", "chat_id", chatID, "err", err)
+		}
+		b.wakeGroup()
+		return len(o.Messages)
+	case "400":
+		return len(o.Messages) // refused as it is: sending it again would not help
 	}
-	if err := b.app.Blocked(ctx, chatID, b.managersChat(), b.cfg.ManagersLang); err != nil {
-		b.log.Warn("mark a partner who blocked the bot", "chat_id", chatID, "err", err)
+	if ambiguous(err) {
+		// It may have arrived: sending it again could show it twice.
+		return len(o.Messages)
 	}
-	b.wakeGroup()
+	return 0
 }
 
 // noteToManagers answers a manager in the managers' chat at once (in the
