@@ -43,6 +43,15 @@ func (s *Server) QueueUpdate(u models.Update) int64 {
 	return s.queueLocked(&u)
 }
 
+// LastUpdateID is the update_id of the newest update queued, 0 before
+// any: the id of a message SendUserMessage (or a helper built on it) just
+// queued, for Redeliver.
+func (s *Server) LastUpdateID() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.lastUpdateID
+}
+
 func (s *Server) queueLocked(u *models.Update) int64 {
 	if u.ID == 0 {
 		u.ID = s.lastUpdateID + 1
