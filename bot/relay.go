@@ -88,7 +88,9 @@ func (b *Bot) onManagersMessage(ctx context.Context, u *models.Update, cmd, args
 	if err != nil {
 		return err
 	}
-	b.resendUnsent(ctx, o.ChatID)
+	unlock, _ := b.chatLocks.lock(o.ChatID, true)
+	b.resendChat(ctx, o.ChatID)
+	unlock()
 	return nil
 }
 
