@@ -15,7 +15,12 @@ type App struct {
 	Engine *dialogs.Engine
 	// ContactConfigured is set when a managers' chat receives handoffs.
 	ContactConfigured bool
-	Log               *slog.Logger
+	// ManagersChat, when set, is the managers' chat's id as it is now (0:
+	// none; it changes when the group is upgraded). With it, a new check
+	// of a partner with a request queues the managers' note in the
+	// check's own write. Without it (the terminal chat), there is none.
+	ManagersChat func() int64
+	Log          *slog.Logger
 	// BotUsername is the bot's Telegram username, for invitation links;
 	// "" where there is none (the terminal chat).
 	BotUsername string

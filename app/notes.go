@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html"
@@ -33,7 +34,22 @@ func (a *App) Recheck(ctx context.Context, chatID, managersChatID int64, lang st
 	if len(rs) < 2 {
 		return false, nil
 	}
-	now, prev := rs[0], rs[1]
+	posts, err := a.recheckPosts(h, rs[1], rs[0], managersChatID, lang)
+	if err != nil {
+		return false, err
+	}
+	for i, o := range posts {
+		if err := a.DB.AddOutbound(ctx, o); err != nil {
+			return i > 0, err
+		}
+	}
+	return len(posts) > 0, nil
+}
+
+// recheckPosts are what Recheck queues for handoff h when a check went
+// from prev to now: the notes, then the card's sync, in the managers'
+// chat; none when nothing is to be said.
+func (a *App) recheckPosts(h store.Handoff, prev, now store.Report, managersChatID int64, lang string) ([]*store.Outbound, error) {
 	p := locales.For(lang)
 	var better, worse []string
 	for _, s := range a.Engine.Catalog.Specializations {
@@ -47,28 +63,29 @@ func (a *App) Recheck(ctx context.Context, chatID, managersChatID int64, lang st
 			worse = append(worse, name)
 		}
 	}
-	queued := false
-	if len(better) > 0 {
-		if err := a.queueItem(ctx, managersChatID, h.ID, GroupItem{Kind: store.PostNote, Partner: chatID,
-			Text: p.T("note.eligible", "Specs", html.EscapeString(strings.Join(better, ", ")))}); err != nil {
-			return false, err
+	var posts []*store.Outbound
+	note := func(text string) error {
+		data, err := json.Marshal(groupPayload{Group: &GroupItem{Kind: store.PostNote, Partner: h.ChatID, Text: text}})
+		if err != nil {
+			return fmt.Errorf("encode group item: %w", err)
 		}
-		queued = true
+		posts = append(posts, &store.Outbound{ChatID: managersChatID, HandoffID: h.ID, Payload: data})
+		return nil
+	}
+	if len(better) > 0 {
+		if err := note(p.T("note.eligible", "Specs", html.EscapeString(strings.Join(better, ", ")))); err != nil {
+			return nil, err
+		}
 	}
 	if len(worse) > 0 && h.State == store.HandoffTaken {
-		if err := a.queueItem(ctx, managersChatID, h.ID, GroupItem{Kind: store.PostNote, Partner: chatID,
-			Text: p.T("note.worse", "Specs", html.EscapeString(strings.Join(worse, ", ")))}); err != nil {
-			return false, err
+		if err := note(p.T("note.worse", "Specs", html.EscapeString(strings.Join(worse, ", ")))); err != nil {
+			return nil, err
 		}
-		queued = true
 	}
 	if h.State != store.HandoffDone && h.CardMessageID != 0 {
-		if err := a.QueueCard(ctx, h.ID, managersChatID); err != nil {
-			return queued, err
-		}
-		queued = true
+		posts = append(posts, &store.Outbound{ChatID: managersChatID, HandoffID: h.ID})
 	}
-	return queued, nil
+	return posts, nil
 }
 
 // Nudge queues, once per handoff, a reminder in the managers' chat of each

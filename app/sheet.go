@@ -21,12 +21,17 @@ type Sheet struct {
 }
 
 // SheetResult is what a submitted sheet did. With Errors nothing was
-// stored; otherwise Messages (the verdict) are for the partner's chat.
+// stored; otherwise Messages (the verdict) are for the partner's chat,
+// stored in its outbox with the sheet (OutboxID) for the adapter to send.
 type SheetResult struct {
 	Errors   []dialogs.SheetError
 	ChatID   int64
 	Messages []dialogs.Message
 	ReportID int64
+	OutboxID int64
+	// Queued is set when notes for the managers were queued with the
+	// sheet (the partner has a request, and the check changed something).
+	Queued bool
 }
 
 // sheetChat is a chat as the sheet needs it: the partner (new when the
@@ -177,14 +182,57 @@ func (a *App) SubmitSheet(ctx context.Context, who Who, in dialogs.SheetInput) (
 			out.Report.Base = past.Facts
 		}
 		st.Report = storedReport(out.Report)
+		// The managers hear what the new check changed, as after a check
+		// in the chat (Recheck), in the same write.
+		if st.Queue, err = a.sheetRecheck(ctx, who.ChatID, *st.Report); err != nil {
+			a.log().Warn("recheck note", "chat_id", who.ChatID, "err", err)
+		}
+	}
+	if len(out.Messages) > 0 {
+		// The verdict is stored with the sheet: the adapter sends it at
+		// the chat's pace, and again after a crash.
+		if st.Outbox, err = encodeOutbound(0, 0, out.Messages); err != nil {
+			return SheetResult{}, fmt.Errorf("submit sheet %d: %w", who.ChatID, err)
+		}
 	}
 	if err := a.DB.SaveTurn(ctx, st); err != nil {
 		return SheetResult{}, fmt.Errorf("submit sheet %d: %w", who.ChatID, err)
 	}
-	res := SheetResult{ChatID: who.ChatID, Messages: out.Messages}
+	res := SheetResult{ChatID: who.ChatID, Messages: out.Messages, Queued: len(st.Queue) > 0}
+	if st.Outbox != nil {
+		res.OutboxID = st.Outbox.ID
+	}
 	if st.Report != nil {
 		res.ReportID = st.Report.ID
 	}
 	a.log().Info("fact sheet submitted", "chat_id", who.ChatID, "report_id", res.ReportID, "specs", len(out.Report.Specs))
 	return res, nil
+}
+
+// sheetRecheck is what Recheck would queue once a sheet's report now is
+// stored, for a partner with a request and a managers' chat: the notes
+// and the card's sync, to save with the sheet.
+func (a *App) sheetRecheck(ctx context.Context, chatID int64, now store.Report) ([]*store.Outbound, error) {
+	if a.ManagersChat == nil {
+		return nil, nil
+	}
+	managers := a.ManagersChat()
+	if managers == 0 {
+		return nil, nil
+	}
+	h, err := a.DB.LatestHandoff(ctx, chatID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("recheck %d: %w", chatID, err)
+	}
+	rs, err := a.DB.RecentReports(ctx, chatID, 1)
+	if err != nil {
+		return nil, fmt.Errorf("recheck %d: %w", chatID, err)
+	}
+	if len(rs) == 0 {
+		return nil, nil
+	}
+	return a.recheckPosts(h, rs[0], now, managers, a.ManagersLang)
 }

@@ -79,6 +79,7 @@ func New(ctx context.Context, cfg Config, db *store.DB, engine *dialogs.Engine, 
 	}
 	b.anchors, b.apologies = newAnchorCache(b.app, log), newApologyThrottle(cfg.Now)
 	b.managersID.Store(cfg.ManagersChatID)
+	b.app.ManagersChat = b.managersChat
 	if cfg.ManagersChatID != 0 {
 		if to, err := b.app.MovedChat(ctx, cfg.ManagersChatID); err != nil {
 			log.Warn("read the managers' chat's new id", "err", err)

@@ -24,6 +24,11 @@ const minSupergroupID = -1_000_000_000_000
 // managersChat is the managers' chat's id as it is now, 0 when none.
 func (b *Bot) managersChat() int64 { return b.managersID.Load() }
 
+// ManagersChat is the managers' chat's id as it is now (it follows the
+// group's upgrade to a supergroup), 0 when none: for the Mini App's
+// app.App, which queues the managers' notes of a partner's new check.
+func (b *Bot) ManagersChat() int64 { return b.managersChat() }
+
 // isManagersChat reports whether chatID is the managers' chat, under its
 // configured id or the one it moved to.
 func (b *Bot) isManagersChat(chatID int64) bool {

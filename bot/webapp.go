@@ -7,7 +7,6 @@ import (
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
-	"specbot/dialogs"
 	"specbot/locales"
 )
 
@@ -20,22 +19,21 @@ func (b *Bot) Mount(pattern string, h http.Handler) {
 	b.cfg.Extra[pattern] = h
 }
 
-// SendMessages sends messages made outside a chat update (the Mini App's
-// verdict) into a partner's chat, through the outbox: a Bot API outage
-// delays them, never loses them. The chat's current question loses its
-// keyboard first: the check it belonged to is over.
-func (b *Bot) SendMessages(ctx context.Context, chatID int64, msgs []dialogs.Message) {
+// Deliver sends what waits in a partner's outbox that was stored outside
+// a chat update (the Mini App's verdict, saved with the sheet), paced like
+// any reply; what does not go through stays there for the timed retries
+// and the next start. The chat's current question loses its keyboard
+// first: the check it belonged to is over. The group sender is woken for
+// the managers' notes stored with it.
+func (b *Bot) Deliver(ctx context.Context, chatID int64) {
 	if anchor := b.anchors.get(ctx, chatID); anchor != 0 {
 		b.clearKeyboard(ctx, chatID, anchor)
 		b.anchors.drop(chatID)
 	}
-	o, err := b.app.Answer(ctx, 0, chatID, msgs, nil)
-	if err != nil {
-		b.log.Warn("messages not stored; sent directly", "chat_id", chatID, "err", err)
-		b.reply(ctx, chatID, msgs, 0, 0, false)
-		return
-	}
-	b.deliver(ctx, o, 0, false)
+	b.wakeGroup()
+	unlock, _ := b.chatLocks.lock(chatID, true)
+	defer unlock()
+	b.resendChat(ctx, chatID)
 }
 
 // setMenuButton makes the chat menu button open the Mini App, when its URL

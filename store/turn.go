@@ -29,6 +29,10 @@ type Turn struct {
 	// added to the outbox in the same transaction. SaveTurn fills in its
 	// ID, ChatID and CreatedAt.
 	Outbox *Outbound
+	// Queue are other entries added to the outbox as they are, in the same
+	// transaction (the managers' notes about the check this turn stored).
+	// SaveTurn fills in their ID and CreatedAt.
+	Queue []*Outbound
 }
 
 func (t *Turn) validate() error {
@@ -65,6 +69,7 @@ func (db *DB) SaveTurn(ctx context.Context, t *Turn) error {
 		now                time.Time
 		created            time.Time
 		reportID, outboxID int64
+		queueIDs           []int64
 	)
 	err := db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		// The time of the transaction that saves it, as when every turn
@@ -84,6 +89,13 @@ func (db *DB) SaveTurn(ctx context.Context, t *Turn) error {
 		}
 		if t.Report != nil {
 			if reportID, err = insertReport(ctx, tx, chatID, t.Report, now); err != nil {
+				return err
+			}
+		}
+		queueIDs = make([]int64, len(t.Queue))
+		for i, q := range t.Queue {
+			o := *q
+			if queueIDs[i], err = insertOutbound(ctx, tx, &o, now); err != nil {
 				return err
 			}
 		}
@@ -107,6 +119,9 @@ func (db *DB) SaveTurn(ctx context.Context, t *Turn) error {
 	}
 	if t.Outbox != nil {
 		t.Outbox.ID, t.Outbox.ChatID, t.Outbox.CreatedAt = outboxID, chatID, now
+	}
+	for i, q := range t.Queue {
+		q.ID, q.CreatedAt = queueIDs[i], now
 	}
 	return nil
 }

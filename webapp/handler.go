@@ -33,9 +33,12 @@ const maxBody = 64 << 10
 const csp = "default-src 'none'; script-src 'self' https://telegram.org; style-src 'self'; img-src 'self' data:; " +
 	"connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors https://web.telegram.org"
 
-// Notifier sends messages into a partner's chat; bot.Bot implements it.
+// Notifier wakes the delivery of a partner's chat: a submitted sheet's
+// verdict is stored in the chat's outbox with the sheet, and the bot sends
+// it from there (at the chat's pace, again after a crash); bot.Bot
+// implements it.
 type Notifier interface {
-	SendMessages(ctx context.Context, chatID int64, msgs []dialogs.Message)
+	Deliver(ctx context.Context, chatID int64)
 }
 
 // Config is the adapter's configuration, validated by cmd/specbot.
@@ -225,11 +228,11 @@ func (h *Handler) submit(ctx context.Context, who app.Who, body []byte) (any, er
 	if len(res.Errors) > 0 {
 		return submitReply{Errors: res.Errors}, nil
 	}
-	if h.cfg.Notifier != nil && len(res.Messages) > 0 {
+	if h.cfg.Notifier != nil && (res.OutboxID != 0 || res.Queued) {
 		// The verdict goes out even if the Mini App closes at once.
 		send, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 		defer cancel()
-		h.cfg.Notifier.SendMessages(send, res.ChatID, res.Messages)
+		h.cfg.Notifier.Deliver(send, res.ChatID)
 	}
 	return submitReply{OK: true, Errors: []dialogs.SheetError{}}, nil
 }

@@ -39,19 +39,19 @@ func sheetNow() time.Time {
 	return time.Date(2026, time.November, 25, 12, 0, 0, 0, loc)
 }
 
-// sentMessages records what the handler asked the bot to send.
-type sentMessages struct {
-	mu   sync.Mutex
-	sent map[int64][]dialogs.Message
+// woken records the chats whose delivery the handler woke.
+type woken struct {
+	mu    sync.Mutex
+	chats map[int64]int
 }
 
-func (s *sentMessages) SendMessages(_ context.Context, chatID int64, msgs []dialogs.Message) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.sent == nil {
-		s.sent = map[int64][]dialogs.Message{}
+func (w *woken) Deliver(_ context.Context, chatID int64) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.chats == nil {
+		w.chats = map[int64]int{}
 	}
-	s.sent[chatID] = append(s.sent[chatID], msgs...)
+	w.chats[chatID]++
 }
 
 func newHandler(t *testing.T, n webapp.Notifier) (*webapp.Handler, *app.App) {
@@ -144,7 +144,7 @@ func TestHandlerLimitsBodies(t *testing.T) {
 }
 
 func TestHandlerSubmit(t *testing.T) {
-	sent := &sentMessages{}
+	sent := &woken{}
 	h, a := newHandler(t, sent)
 	init := signed(token, sheetNow().Add(-time.Minute), oleg)
 
@@ -164,14 +164,18 @@ func TestHandlerSubmit(t *testing.T) {
 	require.Equal(t, http.StatusOK, w.Code)
 	assert.Contains(t, w.Body.String(), `"ok":false`)
 	assert.Contains(t, w.Body.String(), "12.5 mln")
-	assert.Empty(t, sent.sent)
+	assert.Empty(t, sent.chats)
 
 	in = `{"specs":["devops"],"answers":{"f:partner_agreement":"yes","f:consumption_rub_year.devops":"2.5 mln"},"employees":[{"name":"Anna","certs":["cloud_service_engineer"]}]}`
 	w = do(t, h, "POST", "/app/api/submit", init, in)
 	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
 	assert.Contains(t, w.Body.String(), `"ok":true`)
-	require.NotEmpty(t, sent.sent[77], "the verdict goes to the user's own chat")
-	assert.Contains(t, sent.sent[77][0].Text, "DevOps")
+	assert.Equal(t, 1, sent.chats[77], "the delivery of the user's own chat is woken")
+	unsent, err := a.Unsent(context.Background(), 77, 0)
+	require.NoError(t, err)
+	require.Len(t, unsent, 1, "the verdict waits in the user's own chat's outbox, stored with the sheet")
+	require.NotEmpty(t, unsent[0].Messages)
+	assert.Contains(t, unsent[0].Messages[0].Text, "DevOps")
 
 	p, err := a.DB.Partner(context.Background(), 77)
 	require.NoError(t, err)
@@ -190,7 +194,7 @@ func TestHandlerSubmit(t *testing.T) {
 // to come, is refused with the field named and nothing sent; a good one
 // is stored with the register.
 func TestHandlerMonthEarned(t *testing.T) {
-	sent := &sentMessages{}
+	sent := &woken{}
 	h, a := newHandler(t, sent)
 	init := signed(token, sheetNow().Add(-time.Minute), oleg)
 	w := do(t, h, "GET", "/app/api/sheet", init, "")
@@ -214,7 +218,7 @@ func TestHandlerMonthEarned(t *testing.T) {
 		assert.Contains(t, w.Body.String(), `"field":"employees.0.earned.cloud_service_engineer"`, month)
 		assert.Contains(t, w.Body.String(), want, month)
 	}
-	assert.Empty(t, sent.sent, "nothing sent for a bad month")
+	assert.Empty(t, sent.chats, "nothing sent for a bad month")
 
 	w = do(t, h, "POST", "/app/api/submit", init, body("2025-04"))
 	require.Equal(t, http.StatusOK, w.Code, w.Body.String())

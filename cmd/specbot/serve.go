@@ -62,7 +62,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	// The Mini App is served whenever the bot runs; only its buttons wait
 	// for a public URL.
 	b.Mount(webapp.Prefix, webapp.New(webapp.Config{
-		App:   &app.App{DB: db, Engine: engine, ContactConfigured: cfg.ManagersChatID != 0, Log: log},
+		App: &app.App{DB: db, Engine: engine, ContactConfigured: cfg.ManagersChatID != 0, Log: log,
+			ManagersChat: b.ManagersChat, ManagersLang: cfg.ManagersLang},
 		Token: cfg.Token, MaxAge: cfg.WebAppMaxAge, Notifier: b, Log: log,
 	}))
 	log.Info("specbot starting", "db", cfg.DB, "catalog", cfg.Catalog.ID, "webhook", cfg.WebhookURL != "")
