@@ -69,15 +69,18 @@ func (b *Bot) deliver(ctx context.Context, o app.Outbound, anchor int, forgotten
 				// again meanwhile.
 				b.sentOnly.add(o.ID)
 			}
-			b.app.SentLater(o.ID, func(err error) {
+			// Only the ids outlive this call: a batch's texts are not
+			// kept for the mark, nor for the minute after it.
+			id, chat, marked := o.ID, o.ChatID, cl.marked
+			b.app.SentLater(id, func(err error) {
 				if err != nil && !isNotFound(err) {
-					b.log.Warn("mark replies sent", "chat_id", o.ChatID, "outbox_id", o.ID, "err", err)
+					b.log.Warn("mark replies sent", "chat_id", chat, "outbox_id", id, "err", err)
 					return
 				}
-				if !cl.marked {
+				if !marked {
 					// A read begun before the mark landed may still list
 					// it as pending for a moment: it stays known as sent.
-					time.AfterFunc(time.Minute, func() { b.sentOnly.remove(o.ID) })
+					time.AfterFunc(time.Minute, func() { b.sentOnly.remove(id) })
 				}
 			})
 			return true

@@ -119,7 +119,7 @@ func (db *DB) open(ctx context.Context, path string) error {
 
 	// The reader pool opens after the migrations, when the file is already in
 	// WAL mode, which persists in the file.
-	if db.ro, err = sql.Open("sqlite3", path+"?"+common+"&_txlock=deferred&_query_only=on"); err != nil {
+	if db.ro, err = sql.Open("sqlite3", path+"?"+common+"&_txlock=deferred&_query_only=on&_cache_size=-1024"); err != nil {
 		return err
 	}
 	n := max(4, runtime.GOMAXPROCS(0))
