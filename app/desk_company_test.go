@@ -10,6 +10,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"specbot/dialogs"
+	"specbot/locales"
 	"specbot/store"
 )
 
@@ -162,4 +164,134 @@ func TestCompanyRequestsAtOnce(t *testing.T) {
 	assert.Equal(t, 1, all)
 	_, err = a.DB.SaveRequest(ctx, &store.Handoff{ChatID: 10}, "again", a.now().Add(-time.Hour), nil)
 	assert.ErrorIs(t, err, store.ErrRequestRaced, "a second open handoff for the company is refused")
+}
+
+// TestContactSavedWithTheTurn: a member's request for a manager is saved
+// by the turn that asks: the handoff with the member's ask, its card's
+// post (and, for a taken request, the note of the new comment in the
+// managers' language) for the managers' chat, and the confirmation as the
+// last reply of the turn's own batch, in the partner's language. Without
+// a managers' chat the partner is told so and nothing is saved.
+func TestContactSavedWithTheTurn(t *testing.T) {
+	for _, tc := range []struct{ lang, managersLang string }{{"en", "ru"}, {"ru", "en"}} {
+		t.Run(tc.lang, func(t *testing.T) {
+			ctx := context.Background()
+			a := deskApp(t)
+			const managers int64 = -1_000_000_000_700
+			a.ManagersChat, a.ManagersLang = func() int64 { return managers }, tc.managersLang
+			joinCompany(t, a, 7, store.Partner{ChatID: 10, UserID: 100, Username: "vera", Name: "Vera", Lang: tc.lang})
+			ask := func(chatID int64, comment string) Turn {
+				t.Helper()
+				who := Who{ChatID: chatID}
+				_, err := a.Handle(ctx, who, dialogs.Input{Command: "manager"}, 0, 0)
+				require.NoError(t, err)
+				turn, err := a.Handle(ctx, who, dialogs.Input{Text: comment}, 0, 0)
+				require.NoError(t, err)
+				return turn
+			}
+			lastReply := func(turn Turn) string {
+				t.Helper()
+				unsent, err := a.Unsent(ctx, turn.Partner.ChatID, 0)
+				require.NoError(t, err)
+				for _, o := range unsent {
+					if o.ID == turn.OutboxID {
+						return o.Messages[len(o.Messages)-1].Text
+					}
+				}
+				t.Fatalf("the turn's batch %d is not stored", turn.OutboxID)
+				return ""
+			}
+			posts := func() []store.Outbound {
+				t.Helper()
+				os, err := a.DB.PendingOutbound(ctx, managers, 0)
+				require.NoError(t, err)
+				return os
+			}
+
+			turn := ask(10, "call me")
+			require.NotNil(t, turn.Handoff)
+			assert.False(t, turn.Handoff.Updated)
+			assert.Equal(t, dialogs.ContactSent(tc.lang, false).Text, lastReply(turn), "told in the turn's own batch")
+			h, err := a.DB.LatestHandoff(ctx, 10)
+			require.NoError(t, err)
+			assert.Equal(t, turn.Handoff.ID, h.ID)
+			assert.Equal(t, int64(10), h.ChatID)
+			ps := posts()
+			require.Len(t, ps, 1, "the card's post, with the request")
+			assert.Equal(t, h.ID, ps[0].HandoffID)
+
+			// The card went out and a manager took it; Anna asks too.
+			hh := Handoff{Handoff: h}
+			require.NoError(t, a.CardPosted(ctx, &hh, managers, 555))
+			_, _, err = a.HandoffButton(ctx, fmt.Sprintf("t:%d", h.ID), Manager{UserID: 500, Name: "Maria (@maria)", Allowed: true}, tc.managersLang)
+			require.NoError(t, err)
+			turn = ask(7, "me <too>")
+			require.NotNil(t, turn.Handoff)
+			assert.True(t, turn.Handoff.Updated)
+			assert.Equal(t, h.ID, turn.Handoff.ID, "the company's one request")
+			assert.Equal(t, dialogs.ContactSent("ru", true).Text, lastReply(turn), "in Anna's language")
+			h, err = a.DB.LatestHandoff(ctx, 10)
+			require.NoError(t, err)
+			assert.Equal(t, int64(7), h.ChatID, "the member who asked last")
+			assert.Equal(t, "call me\nme <too>", h.Comment)
+			asks, err := a.DB.HandoffAsks(ctx, h.ID)
+			require.NoError(t, err)
+			assert.Len(t, asks, 2)
+			ps = posts()
+			require.Len(t, ps, 3, "the card's update and the note of the new comment")
+			note := decodeOutbound(ps[2])
+			require.NotNil(t, note.Group)
+			assert.Equal(t, locales.For(tc.managersLang).T("note.new_comment", "Name", "Maria", "ID", 500, "Comment", "me &lt;too&gt;"), note.Group.Text)
+
+			// No managers' chat: told so, nothing saved.
+			a.ManagersChat = func() int64 { return 0 }
+			turn = ask(8, "hello")
+			assert.Nil(t, turn.Handoff)
+			assert.Equal(t, locales.For("en").T("contact.not_configured"), lastReply(turn))
+			_, err = a.DB.LatestHandoff(ctx, 8)
+			assert.ErrorIs(t, err, store.ErrNotFound)
+			assert.Len(t, posts(), 3)
+		})
+	}
+}
+
+// TestCompanyTurnsAskAtOnce: two members whose turns ask for a manager at
+// the same moment open one handoff for their company, both asks on it, and
+// both are told their request is sent.
+func TestCompanyTurnsAskAtOnce(t *testing.T) {
+	ctx := context.Background()
+	for range 5 {
+		a := deskApp(t)
+		const managers int64 = -1_000_000_000_800
+		a.ManagersChat, a.ManagersLang = func() int64 { return managers }, "en"
+		joinCompany(t, a, 7, store.Partner{ChatID: 10, UserID: 100, Username: "vera", Name: "Vera", Lang: "en"})
+		for _, chat := range []int64{7, 10} {
+			_, err := a.Handle(ctx, Who{ChatID: chat}, dialogs.Input{Command: "manager"}, 0, 0)
+			require.NoError(t, err)
+		}
+		turns := make(chan Turn, 2)
+		errs := make(chan error, 2)
+		for _, chat := range []int64{7, 10} {
+			go func() {
+				turn, err := a.Handle(ctx, Who{ChatID: chat}, dialogs.Input{Text: fmt.Sprintf("from %d", chat)}, 0, 0)
+				turns <- turn
+				errs <- err
+			}()
+		}
+		for range 2 {
+			require.NoError(t, <-errs)
+			turn := <-turns
+			require.NotNil(t, turn.Handoff, "both requests saved")
+			msgs := turn.Outcome.Messages
+			assert.NotEqual(t, dialogs.ContactFailed(turn.Partner.Lang).Text, msgs[len(msgs)-1].Text)
+		}
+		n, err := a.DB.CountOpenHandoffs(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, 1, n)
+		h, err := a.DB.LatestHandoff(ctx, 7)
+		require.NoError(t, err)
+		asks, err := a.DB.HandoffAsks(ctx, h.ID)
+		require.NoError(t, err)
+		assert.Len(t, asks, 2, "both requests on the one handoff")
+	}
 }

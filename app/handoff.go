@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html"
@@ -68,6 +69,26 @@ func (a *App) requestHandoff(ctx context.Context, chatID int64, comment, lang st
 	if err != nil {
 		return Handoff{}, fmt.Errorf("request handoff %d: %w", chatID, err)
 	}
+	var managers int64
+	if len(postTo) > 0 {
+		managers = postTo[0]
+	}
+	h, r := a.planRequest(desk, chatID, comment, lang, managers, since)
+	if err := a.DB.SaveRequestPosts(ctx, r); err != nil {
+		return Handoff{}, fmt.Errorf("request handoff %d: %w", chatID, err)
+	}
+	h.Handoff = r.Handoff
+	a.renderRequest(&h, desk, r.Ask, lang)
+	return h, nil
+}
+
+// planRequest is a member's request for contact as desk (read with the
+// handoff window opened at since) makes it: the company's open handoff
+// updated with the comment, or a new one, and, with managersChatID set,
+// what to queue with it there: the card's post and, for a request already
+// taken, a note of the new comment for the manager who took it, in lang.
+// Nothing is saved.
+func (a *App) planRequest(desk store.Desk, chatID int64, comment, lang string, managersChatID int64, since time.Time) (Handoff, *store.Request) {
 	h := Handoff{Partner: desk.Partner, Handoff: store.Handoff{ChatID: chatID, State: store.HandoffOpen}}
 	if desk.Handoff != nil {
 		h.Handoff, h.Updated = *desk.Handoff, true
@@ -82,34 +103,39 @@ func (a *App) requestHandoff(ctx context.Context, chatID int64, comment, lang st
 		h.Comment += "\n" + comment
 	}
 	h.ReportID = desk.ReportID
-	var post *store.Outbound
-	if len(postTo) > 0 && postTo[0] != 0 {
-		post = &store.Outbound{ChatID: postTo[0]}
-	}
 	// The request is the company's: a second member's updates the open
 	// one, and is the one a manager's answer now reaches.
 	h.ChatID = chatID
-	ask, err := a.DB.SaveRequest(ctx, &h.Handoff, comment, since, post)
-	if err != nil {
-		return Handoff{}, fmt.Errorf("request handoff %d: %w", chatID, err)
+	r := &store.Request{Handoff: h.Handoff, Comment: comment, OpenSince: since}
+	if managersChatID == 0 {
+		return h, r
 	}
+	r.Posts = []*store.Outbound{{ChatID: managersChatID}}
+	if h.Updated && comment != "" && h.State == store.HandoffTaken {
+		// The manager who took the request hears of the new comment in
+		// the partner's topic.
+		p := locales.For(lang)
+		note := p.T("note.new_comment", "Name", html.EscapeString(firstName(h.TakenName)), "ID", h.TakenBy,
+			"Comment", html.EscapeString(comment))
+		data, err := json.Marshal(groupPayload{Group: &GroupItem{Kind: store.PostNote, Partner: chatID, Text: note}})
+		if err != nil {
+			a.log().Warn("note of a new comment", "handoff", h.ID, "err", err)
+		} else {
+			r.Posts = append(r.Posts, &store.Outbound{ChatID: managersChatID, Payload: data})
+		}
+	}
+	return h, r
+}
+
+// renderRequest renders the card and the topic name of a saved request in
+// lang, from desk (read before it) and the request's ask.
+func (a *App) renderRequest(h *Handoff, desk store.Desk, ask store.Ask, lang string) {
 	desk.Asks = append(desk.Asks, ask)
 	if len(desk.Company.Members) == 0 {
 		// The request made a one-member company of a partner that had none.
 		desk.Company.Members = []store.Member{{Partner: desk.Partner, Role: store.RoleOwner}}
 	}
 	h.Card, h.TopicName = a.card(h.Handoff, desk, lang), a.TopicName(h.Handoff, desk, lang)
-	if h.Updated && comment != "" && h.State == store.HandoffTaken && post != nil {
-		// The manager who took the request hears of the new comment in
-		// the partner's topic.
-		p := locales.For(lang)
-		note := p.T("note.new_comment", "Name", html.EscapeString(firstName(h.TakenName)), "ID", h.TakenBy,
-			"Comment", html.EscapeString(comment))
-		if err := a.queueItem(ctx, post.ChatID, h.ID, GroupItem{Kind: store.PostNote, Partner: chatID, Text: note}); err != nil {
-			a.log().Warn("note of a new comment", "handoff", h.ID, "err", err)
-		}
-	}
-	return h, nil
 }
 
 // CardPosted records where a handoff's card was posted, so that Take, Done

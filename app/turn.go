@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"specbot/dialogs"
+	"specbot/locales"
 	"specbot/store"
 )
 
@@ -26,6 +27,10 @@ type Turn struct {
 	// Notes are messages to other chats this input stored (a removed
 	// member told), in the outbox already, for the adapter to send.
 	Notes []Outbound
+	// Handoff is the request for contact the turn saved, its card's post
+	// queued for the managers' chat with it (see App.ManagersChat); nil
+	// when none. Its card is rendered by whoever posts it (CardOf).
+	Handoff *Handoff
 }
 
 // ErrUnsent is returned by HandleAfterUnsent, with nothing applied, when
@@ -153,17 +158,45 @@ func (a *App) handle(ctx context.Context, unsentFirst bool, who Who, in dialogs.
 	if out.Report != nil {
 		st.Report = storedReport(out.Report)
 	}
-	if len(out.Messages) > 0 {
-		p := 0
-		if len(pressed) > 0 {
-			p = pressed[0]
+	p := 0
+	if len(pressed) > 0 {
+		p = pressed[0]
+	}
+	// A request for contact, its card's post and what the partner is told
+	// of it are saved with the turn: a crash after it loses none of them.
+	// Without a managers' chat func (the terminal chat), the adapter
+	// handles the request.
+	contact := out.Contact != nil && a.ManagersChat != nil
+	replies := out.Messages
+	for try := 0; ; try++ {
+		out.Messages, st.Request, turn.Handoff, st.Outbox = replies, nil, nil, nil
+		if contact {
+			// A colleague's request that opened the company's handoff
+			// meanwhile refuses the planned one: planned again from a
+			// fresh read, the request updates it. A third try tells the
+			// partner it failed rather than lose the turn.
+			msg, h, r := a.contact(ctx, who.ChatID, out.Contact.Comment, out.Session.Lang, try < 2)
+			out.Messages = append(replies[:len(replies):len(replies)], msg)
+			st.Request, turn.Handoff = r, h
 		}
-		if st.Outbox, err = encodeOutbound(p, anchor, out.Messages); err != nil {
+		if len(out.Messages) > 0 {
+			if st.Outbox, err = encodeOutbound(p, anchor, out.Messages); err != nil {
+				return Turn{}, err
+			}
+		}
+		err = a.DB.SaveTurn(ctx, st)
+		if contact && try < 2 && errors.Is(err, store.ErrRequestRaced) {
+			a.log().Info("handoff raced a colleague's; planned again", "chat_id", who.ChatID)
+			continue
+		}
+		if err != nil {
 			return Turn{}, err
 		}
+		break
 	}
-	if err := a.DB.SaveTurn(ctx, st); err != nil {
-		return Turn{}, err
+	turn.Outcome.Messages = out.Messages
+	if turn.Handoff != nil {
+		turn.Handoff.Handoff = st.Request.Handoff
 	}
 	if len(out.ToldSetAside) > 0 {
 		// Told once: a failure here only means being told again.
@@ -179,4 +212,32 @@ func (a *App) handle(ctx context.Context, unsentFirst bool, who Who, in dialogs.
 	}
 	turn.Partner = st.Partner
 	return turn, nil
+}
+
+// contact plans the request for contact a turn asked for, from the
+// company's open request of the handoff window, if any: what to tell the
+// partner in lang, and the handoff and its request (its posts for the
+// managers' chat, in ManagersLang) to save with the turn; nil when there
+// is none to save (no managers' chat, or, with !plan or a failed read,
+// the partner is told the request failed).
+func (a *App) contact(ctx context.Context, chatID int64, comment, lang string, plan bool) (dialogs.Message, *Handoff, *store.Request) {
+	managers := a.ManagersChat()
+	if managers == 0 {
+		return dialogs.Message{Text: locales.For(lang).T("contact.not_configured")}, nil, nil
+	}
+	if !plan {
+		return dialogs.ContactFailed(lang), nil, nil
+	}
+	since := a.now().Add(-handoffWindow)
+	desk, err := a.DB.Desk(ctx, chatID, since)
+	if errors.Is(err, store.ErrNotFound) {
+		// A partner this very turn creates: no report, no request yet.
+		desk, err = store.Desk{Partner: store.Partner{ChatID: chatID}}, nil
+	}
+	if err != nil {
+		a.log().Error("handoff", "chat_id", chatID, "err", err)
+		return dialogs.ContactFailed(lang), nil, nil
+	}
+	h, r := a.planRequest(desk, chatID, comment, a.ManagersLang, managers, since)
+	return dialogs.ContactSent(lang, h.Updated && h.CardMessageID != 0), &h, r
 }

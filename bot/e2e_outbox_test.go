@@ -230,3 +230,45 @@ func TestOutboxEditsAreSentAgainHarmlessly(t *testing.T) {
 		})
 	}
 }
+
+// TestHandoffUnsentSurvivesAStop: a partner asks for a manager; the
+// Bot API fails both the partner's confirmation and the card through a
+// whole round of retries, and the bot stops. The request was saved with
+// the turn, its card and confirmation with it: after the restart the card
+// arrives once in the managers' chat, in their language, and the partner
+// is told once, in its own.
+func TestHandoffUnsentSurvivesAStop(t *testing.T) {
+	for _, tc := range []struct{ managersLang, partnerLang string }{{"ru", "en"}, {"en", "ru"}} {
+		t.Run("partner_"+tc.partnerLang, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t, withManagers(tc.managersLang))
+			g := h.managers(t)
+			p := askingForManager(t, h, 42, 1, tc.partnerLang)[0]
+
+			// More failures than the two rounds of retries take: the stop's
+			// last attempt at the card fails too, as a crash would cut it.
+			h.srv.FailNext("sendMessage", 20, http.StatusInternalServerError, 0)
+			msg, d := p.button(p.T("button.send_without_comment"))
+			h.srv.PressButton(p.chat, p.user, msg.ID, d)
+			eventually(t, "both kept for a later attempt", func() bool {
+				logs := h.logs.String()
+				return strings.Contains(logs, "replies kept for a later attempt") && strings.Contains(logs, "post handoff card")
+			})
+			h.stop()
+			h.srv.FailNext("sendMessage", 0, 0, 0) // the Bot API is back
+			require.Zero(t, g.posts(), "no card went out")
+			require.Empty(t, p.find(p.T("contact.sent")), "the partner was not told")
+
+			m := p.mark()
+			h.start()
+			p.waitText(m, p.T("contact.sent"))
+			h.srv.WaitFor(t, waitFor, func([]telegramtest.Call) bool { return g.posts() >= 1 })
+			h.settle()
+			time.Sleep(100 * time.Millisecond)
+			assert.Equal(t, 1, g.posts(), "the card once")
+			assert.Contains(t, g.cards()[0].Text, g.T("card.state.open"))
+			assert.Len(t, p.find(p.T("contact.sent")), 1, "the partner told once")
+			eventually(t, "nothing left unsent", func() bool { return unsent(t, h) == 0 })
+		})
+	}
+}

@@ -15,26 +15,24 @@ import (
 	"specbot/store"
 )
 
-// handoff records a partner's request with its card's post queued in the
-// same write, wakes the group sender and returns what to tell the partner:
-// the request is safe once stored, whenever the group's slot comes.
-func (b *Bot) handoff(ctx context.Context, turn app.Turn, who app.Who, comment string) []dialogs.Message {
-	lang := turn.Outcome.Session.Lang
-	if b.cfg.ManagersChatID == 0 {
+// handedOff follows a turn that asked for a manager. The request, its
+// card's post and what the partner is told were saved with the turn
+// (app.Handle): the group sender is woken to post the card at the group's
+// pace, and the partner's confirmation goes out with the turn's replies.
+func (b *Bot) handedOff(turn app.Turn, chatID int64) {
+	if b.managersChat() == 0 {
 		b.configGapOnce.Do(func() { b.log.Warn("a partner asked for a manager, but SPECBOT_MANAGERS_CHAT_ID is not set") })
-		return []dialogs.Message{{Text: locales.For(lang).T("contact.not_configured")}}
+		return
 	}
-	h, err := b.app.RequestHandoff(ctx, who.ChatID, comment, b.cfg.ManagersLang, b.managersChat())
-	if err != nil {
-		b.log.Error("handoff", "chat_id", who.ChatID, "err", err)
-		return []dialogs.Message{dialogs.ContactFailed(lang)}
+	h := turn.Handoff
+	if h == nil {
+		return // not prepared: the partner is told it failed
 	}
 	if !h.Updated {
 		b.metrics.Handoffs.WithLabelValues("requested").Inc()
 	}
 	b.wakeGroup()
-	b.log.Info("handoff", "chat_id", who.ChatID, "handoff", h.ID, "updated", h.Updated)
-	return []dialogs.Message{dialogs.ContactSent(lang, h.Updated && h.CardMessageID != 0)}
+	b.log.Info("handoff", "chat_id", chatID, "handoff", h.ID, "updated", h.Updated)
 }
 
 // cardMarkup is a card's keyboard; a card without buttons removes the old ones.

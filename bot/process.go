@@ -344,28 +344,16 @@ func (b *Bot) converse(ctx context.Context, updateID int64, who app.Who, in dial
 		ctx = afterAnswer(ctx, &answered)
 	}
 	defer answered.Wait()
-	// What the handoff says is stored as a batch of its own, behind the
-	// turn's: a crash before it went out does not lose it.
-	var told app.Outbound
 	if out.Contact != nil {
-		msgs := b.handoff(ctx, turn, who, out.Contact.Comment)
-		var err error
-		if told, err = b.app.Answer(ctx, 0, who.ChatID, msgs, nil); err != nil {
-			b.log.Warn("handoff note not stored; sent with the turn's replies", "chat_id", who.ChatID, "err", err)
-			out.Messages = append(out.Messages, msgs...)
-		}
+		b.handedOff(turn, who.ChatID)
 	} else if out.Report != nil {
 		b.recheck(ctx, who.ChatID)
 	}
-	sent := true
 	if len(out.Messages) > 0 {
-		sent = b.deliver(ctx, app.Outbound{ID: turn.OutboxID, ChatID: who.ChatID, Pressed: pressed, Anchor: anchor, Messages: out.Messages}, anchor, turn.Forgotten)
+		b.deliver(ctx, app.Outbound{ID: turn.OutboxID, ChatID: who.ChatID, Pressed: pressed, Anchor: anchor, Messages: out.Messages}, anchor, turn.Forgotten)
 	} else if turn.Forgotten {
 		b.anchors.forget(who.ChatID)
 	}
-	if told.ID != 0 && sent {
-		b.deliver(ctx, told, 0, false)
-	} // else it waits behind the kept replies, and goes out after them
 	// What this input tells other chats (a member removed, the owner that
 	// a member left) goes out behind whatever those chats wait for.
 	// Never waiting for another chat's lock while holding this one's: a

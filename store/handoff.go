@@ -67,7 +67,7 @@ func findHandoff(ctx context.Context, tx *sql.Tx, id int64) (Handoff, error) {
 // SaveHandoff inserts a handoff (ID 0) or updates its comment, report and
 // card; it fills in ID and the times.
 func (db *DB) SaveHandoff(ctx context.Context, h *Handoff) error {
-	return db.saveHandoff(ctx, h, nil, nil)
+	return db.saveHandoff(ctx, h, nil)
 }
 
 // Ask is one request a handoff gathered: the member who asked and its
@@ -92,39 +92,102 @@ type Ask struct {
 // has one not done created after openSince: another member's request came
 // first, and this one is to update it.
 func (db *DB) SaveRequest(ctx context.Context, h *Handoff, comment string, openSince time.Time, post *Outbound) (Ask, error) {
-	ask := Ask{ChatID: h.ChatID, Comment: comment, CreatedAt: openSince}
-	err := db.saveHandoff(ctx, h, &ask, post)
-	return ask, err
+	r := Request{Handoff: *h, Comment: comment, OpenSince: openSince}
+	if post != nil {
+		r.Posts = []*Outbound{post}
+	}
+	err := db.SaveRequestPosts(ctx, &r)
+	if err == nil {
+		*h = r.Handoff
+	}
+	return r.Ask, err
+}
+
+// SaveRequestPosts is SaveRequest of r, with all its posts, in one
+// transaction; it fills in r's handoff, ask and posts once saved.
+func (db *DB) SaveRequestPosts(ctx context.Context, r *Request) error {
+	return db.saveHandoff(ctx, &r.Handoff, r)
+}
+
+// Request is a member's request for contact, as SaveRequestPosts and
+// SaveTurn save it.
+type Request struct {
+	// Handoff is the company's open handoff it updates, or a new one (ID
+	// 0); its ChatID is the member who asks.
+	Handoff Handoff
+	// Comment is this request's own comment (Handoff.Comment is all of
+	// them).
+	Comment string
+	// OpenSince: a new handoff is refused with ErrRequestRaced when the
+	// company has one not done created after it (zero: never refused).
+	OpenSince time.Time
+	// Posts are queued for the handoff in the managers' chat with it, in
+	// order (the card's post, a note): their HandoffID is the handoff's.
+	Posts []*Outbound
+	// Ask is the request as recorded, filled in once saved.
+	Ask Ask
 }
 
 // ErrRequestRaced: a request would open a second handoff for a company
 // that has one open.
 var ErrRequestRaced = errors.New("the company's request was opened meanwhile")
 
-func (db *DB) saveHandoff(ctx context.Context, h *Handoff, ask *Ask, post *Outbound) error {
+// saveHandoff saves h, and the request r when non-nil, in a transaction of
+// its own; h (and r) are filled in only once it committed.
+func (db *DB) saveHandoff(ctx context.Context, h *Handoff, r *Request) error {
 	tx, err := db.beginWrite(ctx)
 	if err != nil {
 		return fmt.Errorf("save handoff: %w", err)
 	}
 	defer tx.Rollback()
 	now := db.now()
+	saved := *h
+	var ask *Ask
+	var posts []*Outbound
+	if r != nil {
+		ask, posts = &Ask{ChatID: h.ChatID, Comment: r.Comment, CreatedAt: r.OpenSince}, r.Posts
+	}
+	ids, err := saveHandoffTx(ctx, tx, &saved, ask, posts, now)
+	if err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("save handoff %d: %w", saved.ID, err)
+	}
+	*h = saved
+	if r != nil {
+		r.Ask = *ask
+		for i, o := range posts {
+			o.HandoffID, o.ID, o.CreatedAt = h.ID, ids[i], now
+		}
+	}
+	return nil
+}
 
+// saveHandoffTx inserts h (ID 0) or updates its report, comment and card
+// in tx; with ask, it is the request ask of the member h.ChatID (see
+// SaveRequest; ask.CreatedAt is the openSince), and posts are queued for
+// it. It fills in h's ID, CompanyID, State and times, and ask as
+// recorded, and returns the posts' ids, leaving the posts as they were:
+// the caller fills them in once the transaction committed.
+func saveHandoffTx(ctx context.Context, tx *sql.Tx, h *Handoff, ask *Ask, posts []*Outbound, now time.Time) ([]int64, error) {
 	var report any
 	if h.ReportID > 0 {
 		report = h.ReportID
 	}
+	var err error
 	if ask != nil {
 		if h.CompanyID, err = ensureCompany(ctx, tx, h.ChatID, "", now); err != nil {
-			return fmt.Errorf("save handoff of %d: %w", h.ChatID, err)
+			return nil, fmt.Errorf("save handoff of %d: %w", h.ChatID, err)
 		}
 		if h.ID == 0 && !ask.CreatedAt.IsZero() {
 			var open bool
 			if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM handoffs WHERE company_id = ? AND state <> ? AND created_at > ?)`,
 				h.CompanyID, HandoffDone, formatTime(ask.CreatedAt)).Scan(&open); err != nil {
-				return fmt.Errorf("save handoff of %d: %w", h.ChatID, err)
+				return nil, fmt.Errorf("save handoff of %d: %w", h.ChatID, err)
 			}
 			if open {
-				return fmt.Errorf("save handoff of %d: %w", h.ChatID, ErrRequestRaced)
+				return nil, fmt.Errorf("save handoff of %d: %w", h.ChatID, ErrRequestRaced)
 			}
 		}
 	}
@@ -133,45 +196,41 @@ func (db *DB) saveHandoff(ctx context.Context, h *Handoff, ask *Ask, post *Outbo
 			VALUES (?, COALESCE(NULLIF(?, 0), (SELECT company_id FROM members WHERE chat_id = ?), 0), ?, ?, ?, ?, ?, ?)`,
 			h.ChatID, h.CompanyID, h.ChatID, report, formatTime(now), formatTime(now), h.Comment, h.CardChatID, h.CardMessageID)
 		if err != nil {
-			return fmt.Errorf("save handoff of %d: %w", h.ChatID, err)
+			return nil, fmt.Errorf("save handoff of %d: %w", h.ChatID, err)
 		}
 		if h.ID, err = res.LastInsertId(); err != nil {
-			return fmt.Errorf("save handoff of %d: %w", h.ChatID, err)
+			return nil, fmt.Errorf("save handoff of %d: %w", h.ChatID, err)
 		}
 		h.State, h.CreatedAt = HandoffOpen, now
 	} else if _, err := tx.ExecContext(ctx, `UPDATE handoffs SET report_id = ?, comment = ?, card_chat_id = ?, card_message_id = ?, updated_at = ?
 			WHERE id = ?`, report, h.Comment, h.CardChatID, h.CardMessageID, formatTime(now), h.ID); err != nil {
-		return fmt.Errorf("save handoff %d: %w", h.ID, err)
+		return nil, fmt.Errorf("save handoff %d: %w", h.ID, err)
 	}
 	if ask != nil {
 		// The member who asked last is the one a manager's answer reaches.
 		if _, err := tx.ExecContext(ctx, `UPDATE handoffs SET chat_id = ?, company_id = ? WHERE id = ?`, h.ChatID, h.CompanyID, h.ID); err != nil {
-			return fmt.Errorf("save handoff %d: %w", h.ID, err)
+			return nil, fmt.Errorf("save handoff %d: %w", h.ID, err)
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO handoff_asks (handoff_id, chat_id, comment, created_at) VALUES (?, ?, ?, ?)`,
 			h.ID, ask.ChatID, ask.Comment, formatTime(now)); err != nil {
-			return fmt.Errorf("save handoff %d: %w", h.ID, err)
+			return nil, fmt.Errorf("save handoff %d: %w", h.ID, err)
 		}
 		ask.CreatedAt = now
 		if err := tx.QueryRowContext(ctx, `SELECT name, username FROM partners WHERE chat_id = ?`, ask.ChatID).
 			Scan(&ask.Name, &ask.Username); err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("save handoff %d: %w", h.ID, err)
+			return nil, fmt.Errorf("save handoff %d: %w", h.ID, err)
 		}
 	}
 	h.UpdatedAt = now
-	if post != nil {
-		post.HandoffID = h.ID
-		id, err := insertOutbound(ctx, tx, post, now)
-		if err != nil {
-			return fmt.Errorf("save handoff %d: %w", h.ID, err)
+	ids := make([]int64, len(posts))
+	for i, post := range posts {
+		o := *post
+		o.HandoffID = h.ID
+		if ids[i], err = insertOutbound(ctx, tx, &o, now); err != nil {
+			return nil, fmt.Errorf("save handoff %d: %w", h.ID, err)
 		}
-		if err := tx.Commit(); err != nil {
-			return fmt.Errorf("save handoff %d: %w", h.ID, err)
-		}
-		post.ID, post.CreatedAt = id, now
-		return nil
 	}
-	return tx.Commit()
+	return ids, nil
 }
 
 // HandoffAsks returns the requests a handoff gathered, oldest first.

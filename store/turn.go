@@ -33,6 +33,12 @@ type Turn struct {
 	// transaction (the managers' notes about the check this turn stored).
 	// SaveTurn fills in their ID and CreatedAt.
 	Queue []*Outbound
+	// Request, when non-nil, is the member's request for contact the turn
+	// made, saved as SaveRequest saves it (ErrRequestRaced included), with
+	// its posts, in the same transaction: the handoff is the member's
+	// (Partner's), and points at the report this turn stores when it
+	// stores one. SaveTurn fills in the handoff, the ask and the posts.
+	Request *Request
 }
 
 func (t *Turn) validate() error {
@@ -50,8 +56,8 @@ func (t *Turn) validate() error {
 	return nil
 }
 
-// SaveTurn saves the partner, its session, a new report, the turn's replies
-// (the outbox) and the inbox mark
+// SaveTurn saves the partner, its session, a new report, a request for
+// contact with its posts, the turn's replies (the outbox) and the inbox mark
 // in one transaction: either all of it is saved or none. Turns of other
 // chats saved at the same moment may share that transaction (see
 // commit.go); each is saved or not on its own. It returns ErrNotFound,
@@ -70,6 +76,9 @@ func (db *DB) SaveTurn(ctx context.Context, t *Turn) error {
 		created            time.Time
 		reportID, outboxID int64
 		queueIDs           []int64
+		handoff            Handoff
+		ask                Ask
+		postIDs            []int64
 	)
 	err := db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		// The time of the transaction that saves it, as when every turn
@@ -99,6 +108,19 @@ func (db *DB) SaveTurn(ctx context.Context, t *Turn) error {
 				return err
 			}
 		}
+		if r := t.Request; r != nil {
+			// From the request as given each time: an op may be applied
+			// again in a transaction of its own.
+			handoff = r.Handoff
+			handoff.ChatID = chatID
+			if reportID != 0 {
+				handoff.ReportID = reportID
+			}
+			ask = Ask{ChatID: chatID, Comment: r.Comment, CreatedAt: r.OpenSince}
+			if postIDs, err = saveHandoffTx(ctx, tx, &handoff, &ask, r.Posts, now); err != nil {
+				return err
+			}
+		}
 		if t.Outbox != nil {
 			o := *t.Outbox
 			o.ChatID = chatID
@@ -122,6 +144,12 @@ func (db *DB) SaveTurn(ctx context.Context, t *Turn) error {
 	}
 	for i, q := range t.Queue {
 		q.ID, q.CreatedAt = queueIDs[i], now
+	}
+	if r := t.Request; r != nil {
+		r.Handoff, r.Ask = handoff, ask
+		for i, o := range r.Posts {
+			o.HandoffID, o.ID, o.CreatedAt = handoff.ID, postIDs[i], now
+		}
 	}
 	return nil
 }

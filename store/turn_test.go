@@ -289,3 +289,87 @@ func TestStoredUnderAnotherEdition(t *testing.T) {
 	assert.Nil(t, cands[0].Session, "a reminder says nothing of a session it cannot resume")
 	assert.Nil(t, cands[0].Report)
 }
+
+// TestSaveTurn_Handoff: a turn that asks for a manager saves the request
+// (the company's handoff, pointing at the report it stores, and the ask),
+// its card's post and the partner's reply in one transaction; a turn whose
+// save fails keeps none of them, and a second member's turn that would
+// open a second handoff for the company is refused whole.
+func TestSaveTurn_Handoff(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	const managers int64 = -100
+	since := time.Now().Add(-24 * time.Hour)
+	turn := &Turn{
+		Partner: Partner{ChatID: 3, Lang: "en", Name: "Ann"}, Session: session("en", 1), Report: &Report{},
+		Request: &Request{Handoff: Handoff{Comment: "call me"}, Comment: "call me", OpenSince: since,
+			Posts: []*Outbound{{ChatID: managers}}},
+		Outbox: &Outbound{Payload: []byte(`{"messages":[]}`)},
+	}
+	require.NoError(t, db.SaveTurn(ctx, turn))
+	r := turn.Request
+	require.NotZero(t, r.Handoff.ID)
+	assert.Equal(t, int64(3), r.Handoff.ChatID)
+	assert.NotZero(t, r.Handoff.CompanyID, "the request is the company's")
+	assert.Equal(t, HandoffOpen, r.Handoff.State)
+	assert.Equal(t, turn.Report.ID, r.Handoff.ReportID, "the request points at the check of its turn")
+	assert.Equal(t, "Ann", r.Ask.Name)
+	assert.Equal(t, r.Handoff.ID, r.Posts[0].HandoffID)
+	assert.NotZero(t, r.Posts[0].ID)
+	h, err := db.LatestHandoff(ctx, 3)
+	require.NoError(t, err)
+	assert.Equal(t, "call me", h.Comment)
+	asks, err := db.HandoffAsks(ctx, h.ID)
+	require.NoError(t, err)
+	require.Len(t, asks, 1)
+	assert.Equal(t, "call me", asks[0].Comment)
+	posts, err := db.PendingOutbound(ctx, managers, 0)
+	require.NoError(t, err)
+	require.Len(t, posts, 1)
+	assert.Equal(t, h.ID, posts[0].HandoffID)
+
+	// The same turn again, for an update not in the inbox: nothing saved.
+	again := &Turn{
+		Partner: Partner{ChatID: 4, Lang: "en"}, Session: session("en", 1), UpdateID: 77,
+		Request: &Request{OpenSince: since, Posts: []*Outbound{{ChatID: managers}}},
+	}
+	require.Error(t, db.SaveTurn(ctx, again))
+	assert.Zero(t, again.Request.Handoff.ID, "a failed save fills in nothing")
+	assert.Zero(t, again.Request.Posts[0].ID)
+	_, err = db.LatestHandoff(ctx, 4)
+	assert.ErrorIs(t, err, ErrNotFound)
+	posts, err = db.PendingOutbound(ctx, managers, 0)
+	require.NoError(t, err)
+	assert.Len(t, posts, 1, "no post of a request not saved")
+
+	// A colleague asks while the company's request is open, as if it had
+	// read no open one: the turn is refused, none of it saved.
+	joined(t, db, 3, 5, "hash5")
+	raced := &Turn{
+		Partner: Partner{ChatID: 5, Lang: "ru"}, Session: session("ru", 7),
+		Request: &Request{Comment: "me too", OpenSince: since, Posts: []*Outbound{{ChatID: managers}}},
+		Outbox:  &Outbound{Payload: []byte(`{"messages":[]}`)},
+	}
+	require.ErrorIs(t, db.SaveTurn(ctx, raced), ErrRequestRaced)
+	assert.Zero(t, raced.Outbox.ID)
+	chat, err := db.Chat(ctx, 5)
+	require.NoError(t, err)
+	assert.Nil(t, chat.Session, "the refused turn's session is not saved")
+	posts, err = db.PendingOutbound(ctx, managers, 0)
+	require.NoError(t, err)
+	assert.Len(t, posts, 1)
+
+	// Planned on the open one, it updates it: the colleague is the one
+	// who asked last, with its own ask.
+	raced.Request.Handoff = h
+	raced.Request.Handoff.Comment = "call me\nme too"
+	require.NoError(t, db.SaveTurn(ctx, raced))
+	assert.Equal(t, h.ID, raced.Request.Handoff.ID)
+	h, err = db.LatestHandoff(ctx, 3)
+	require.NoError(t, err)
+	assert.Equal(t, int64(5), h.ChatID, "the member who asked last")
+	assert.Equal(t, "call me\nme too", h.Comment)
+	asks, err = db.HandoffAsks(ctx, h.ID)
+	require.NoError(t, err)
+	assert.Len(t, asks, 2)
+}
