@@ -17,8 +17,10 @@ import (
 
 // The reply outbox, as the Telegram adapter drains it. Whatever the bot
 // says is stored before it is sent: a turn's replies with the turn
-// (app.Handle), a command's answer with the update's done mark (answer),
-// a note of our own on its own (tell). The sender claims a batch, sends it
+// (app.Handle, a request for a manager and its confirmation included), a
+// command's answer or a manager's relayed answer with the update's done
+// mark (answer, onManagersMessage), the Mini App's verdict with the sheet
+// (Deliver), a note of our own on its own (tell). The sender claims a batch, sends it
 // and marks it sent. What a crash, a restart or a Bot API outage left
 // unsent is sent at the next start, by a timer (retry.go), or before the
 // chat's next input is applied, whichever comes first, in order per chat:

@@ -6,8 +6,9 @@
 // JavaScript, no build step). The script only draws what the server
 // describes: the form comes from the catalogue through app.Sheet, every
 // change is evaluated by app.PreviewSheet (the same parsers and verdict as
-// the chat), and Submit goes through app.SubmitSheet, after which the bot
-// sends the verdict into the chat through a Notifier.
+// the chat), and Submit goes through app.SubmitSheet, which stores the
+// verdict in the chat's outbox with the sheet; a Notifier (the bot) then
+// sends it from there.
 //
 // Every API call carries Telegram.WebApp.initData in an "Authorization:
 // tma <initData>" header; Verify checks it as the Bot API documents and the
