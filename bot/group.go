@@ -120,7 +120,8 @@ func (b *Bot) postQueuedCard(ctx context.Context, o app.Outbound) bool {
 		return true // another sender has it
 	}
 	if id == 0 {
-		if ctx.Err() == nil {
+		// Claimed and not taken, it goes back to wait, even at a stop.
+		if cl.marked || ctx.Err() == nil {
 			_ = b.app.SendFailed(context.WithoutCancel(ctx), o, 0)
 		}
 		return false
