@@ -297,3 +297,71 @@ func TestServeCardsBehindThePacerSurviveSIGKILL(t *testing.T) {
 		})
 	}
 }
+
+// TestServeManyHandoffsDoNotDelayAPartnerAfterSIGKILL: forty partners ask
+// for a manager at once and are told; the program is SIGKILLed with their
+// cards waiting behind the group's pace (one post per 3 s) and started
+// again. With 39 cards still to post, a partner who has nothing to do with
+// them gets its welcome within a second, in its language.
+func TestServeManyHandoffsDoNotDelayAPartnerAfterSIGKILL(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the program")
+	}
+	const managersChat, manager, partners = -1001, 77, 40
+	bin := specbotBinary(t)
+	for i, lang := range []string{"en", "ru"} {
+		t.Run(lang, func(t *testing.T) {
+			srv := telegramtest.NewServer(t, serveToken)
+			vars := map[string]string{
+				"TELEGRAM_BOT_TOKEN": serveToken, "TELEGRAM_API_URL": srv.URL(),
+				"SPECBOT_DB": filepath.Join(t.TempDir(), "specbot.db"), "SPECBOT_HTTP_ADDR": "127.0.0.1:0",
+				"SPECBOT_MANAGERS_CHAT_ID": fmt.Sprint(managersChat), "SPECBOT_MANAGER_IDS": fmt.Sprint(manager),
+				"SPECBOT_MANAGERS_LANG": lang,
+			}
+			first := startServe(t, bin, vars)
+			first.addr(t)
+			p := locales.For(lang)
+			var cs []*chat
+			for n := range partners {
+				c := &chat{t: t, srv: srv, user: models.User{ID: int64(8000 + 100*i + n), FirstName: fmt.Sprintf("P%d", n), LanguageCode: lang}, p: p}
+				c.say("/manager")
+				cs = append(cs, c)
+			}
+			for _, c := range cs {
+				c.waitFor(p.T("contact.ask_comment"))
+			}
+			posts := func() int {
+				n := 0
+				for _, call := range srv.Calls("sendMessage") {
+					if call.ChatID() == managersChat && strings.HasPrefix(call.Params["text"], "📨") {
+						n++
+					}
+				}
+				return n
+			}
+			for _, c := range cs {
+				c.press(p.T("button.send_without_comment"))
+			}
+			for _, c := range cs {
+				c.waitFor(p.T("contact.sent"))
+			}
+			srv.WaitFor(t, serveWait, func([]telegramtest.Call) bool { return posts() >= 1 })
+			first.kill(t)
+
+			second := startServe(t, bin, vars)
+			second.addr(t)
+			other := &chat{t: t, srv: srv, user: models.User{ID: 42, FirstName: "Alice", LanguageCode: lang}, p: p}
+			asked := time.Now()
+			other.say("/start")
+			other.waitFor(p.T("button.start_check")[:0])
+			took := time.Since(asked)
+			t.Logf("the unrelated partner's welcome after %v, %d of %d cards posted", took.Round(time.Millisecond), posts(), partners)
+			assert.Less(t, took, time.Second, "the unrelated partner is not held by the cards")
+			assert.Less(t, posts(), partners, "cards still wait for the group's slots")
+			welcome := other.messages()[0]
+			buttonOf(t, welcome, p.T("button.start_check"))
+			require.NoError(t, second.cmd.Process.Signal(syscall.SIGTERM))
+			<-second.waited
+		})
+	}
+}
