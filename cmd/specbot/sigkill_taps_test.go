@@ -223,3 +223,72 @@ func TestServeSlowBotAPISendsNoDuplicateAfterSIGKILL(t *testing.T) {
 		})
 	}
 }
+
+// TestServeDoubleTapOnSendSurvivesSIGKILL: "Send without a comment" is
+// tapped; the partner's confirmation is taken by Telegram and the program
+// is SIGKILLed before it hears back; the second tap arrives while it is
+// down. After the restart the managers get one card, the partner one
+// confirmation, and the second tap only the short notice, in the
+// partner's language.
+func TestServeDoubleTapOnSendSurvivesSIGKILL(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the program")
+	}
+	const managersChat, manager = -1001, 77
+	bin := specbotBinary(t)
+	for i, lang := range []string{"en", "ru"} {
+		t.Run(lang, func(t *testing.T) {
+			srv := telegramtest.NewServer(t, serveToken)
+			vars := map[string]string{
+				"TELEGRAM_BOT_TOKEN": serveToken, "TELEGRAM_API_URL": srv.URL(),
+				"SPECBOT_DB": filepath.Join(t.TempDir(), "specbot.db"), "SPECBOT_HTTP_ADDR": "127.0.0.1:0",
+				"SPECBOT_MANAGERS_CHAT_ID": fmt.Sprint(managersChat), "SPECBOT_MANAGER_IDS": fmt.Sprint(manager),
+				"SPECBOT_MANAGERS_LANG": lang,
+			}
+			first := startServe(t, bin, vars)
+			first.addr(t)
+			id := int64(7601 + i)
+			c := &chat{t: t, srv: srv, user: models.User{ID: id, FirstName: "Alice", LanguageCode: lang}, p: locales.For(lang)}
+			c.say("/manager")
+			ask := c.waitFor(c.p.T("contact.ask_comment"))
+			d := buttonOf(t, ask, c.p.T("button.send_without_comment"))
+			sent := c.p.T("contact.sent")
+			h := holdCalls(srv, 1, func(call telegramtest.Call) bool {
+				return call.ChatID() == id && strings.Contains(call.Params["text"], sent[:20])
+			})
+			srv.PressButton(id, c.user, ask.ID, d)
+			srv.WaitFor(t, serveWait, func([]telegramtest.Call) bool { return h.held.Load() == 1 })
+			first.kill(t)
+			h.release()
+			answers := len(srv.Calls("answerCallbackQuery"))
+			srv.PressButton(id, c.user, ask.ID, d)
+
+			second := c.restart(vars)
+			srv.WaitFor(t, serveWait, func([]telegramtest.Call) bool {
+				return len(srv.Calls("answerCallbackQuery")) > answers
+			})
+			cards := func() int {
+				n := 0
+				for _, call := range srv.Calls("sendMessage") {
+					if call.ChatID() == managersChat && strings.HasPrefix(call.Params["text"], "📨") {
+						n++
+					}
+				}
+				return n
+			}
+			srv.WaitFor(t, serveWait, func([]telegramtest.Call) bool { return cards() >= 1 })
+			time.Sleep(3500 * time.Millisecond) // a slot of the group's pace: no second card
+			assert.Equal(t, 1, cards(), "one card")
+			n := 0
+			for _, m := range c.messages() {
+				if strings.Contains(m.Text, sent) {
+					n++
+				}
+			}
+			assert.Equal(t, 1, n, "one confirmation")
+			calls := srv.Calls("answerCallbackQuery")
+			assert.Equal(t, c.p.T("button.already"), calls[len(calls)-1].Params["text"], "the second tap's notice")
+			stopServe(t, second)
+		})
+	}
+}
