@@ -20,7 +20,8 @@ import (
 // TestNewEditionSetsAsideOnce: under a new catalogue edition that renamed a
 // fact, the company's answers that still read are the new check's
 // defaults, the one that no longer does is set aside (kept in the
-// database), and the member is told in one line, once, in its language.
+// database), and the member is told in one line, once, in its language,
+// naming the answer as the partner read it.
 func TestNewEditionSetsAsideOnce(t *testing.T) {
 	for _, lang := range []string{"en", "ru"} {
 		t.Run(lang, func(t *testing.T) {
@@ -51,7 +52,9 @@ func TestNewEditionSetsAsideOnce(t *testing.T) {
 			a := &App{DB: db, Engine: &dialogs.Engine{Catalog: c, Now: func() time.Time { return now }}}
 			who := Who{ChatID: 7, Name: "Olga"}
 
-			want := locales.For(lang).N("check.set_aside", 1, "Facts", "business_plan")
+			plan, ok := old.Fact("business_plan")
+			require.True(t, ok)
+			want := locales.For(lang).N("check.set_aside", 1, "Facts", plan.Name.Get(lang))
 			turn, err := a.Handle(ctx, who, dialogs.Input{Command: "check"}, 0, 0)
 			require.NoError(t, err)
 			require.NotEmpty(t, turn.Outcome.Messages)

@@ -111,9 +111,17 @@ func (b *Bot) postQueuedCard(ctx context.Context, o app.Outbound) bool {
 		}
 		return false
 	}
-	id := b.postCard(ctx, thread, text, markup)
+	// A new post is claimed once its slot has come, right before the
+	// request: a card found claimed after a crash may be in the group
+	// already, and is not posted twice.
+	cl := &claim{b: b, o: o}
+	id := b.postCard(withClaim(ctx, cl), thread, text, markup)
+	if cl.taken {
+		return true // another sender has it
+	}
 	if id == 0 {
-		if ctx.Err() == nil {
+		// Claimed and not taken, it goes back to wait, even at a stop.
+		if cl.marked || ctx.Err() == nil {
 			_ = b.app.SendFailed(context.WithoutCancel(ctx), o, 0)
 		}
 		return false

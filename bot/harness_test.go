@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -73,6 +74,10 @@ type harness struct {
 	// test delivers them.
 	webhook bool
 
+	// catalog is the edition the bot runs (nil: the default); a test
+	// switches editions between a stop and a start.
+	catalog *eligibility.Catalog
+
 	// movedGroup is the supergroup the managers' group was upgraded to, 0 if none.
 	movedGroup int64
 
@@ -129,8 +134,16 @@ func newHarness(t *testing.T, opts ...option) *harness {
 	return h
 }
 
+// edition is the catalogue the bot runs.
+func (h *harness) edition() *eligibility.Catalog {
+	if h.catalog != nil {
+		return h.catalog
+	}
+	return eligibility.DefaultCatalog()
+}
+
 func (h *harness) engine() *dialogs.Engine {
-	e := dialogs.NewEngine(eligibility.DefaultCatalog(), testNow().Location())
+	e := dialogs.NewEngine(h.edition(), testNow().Location())
 	e.Now = testNow
 	return e
 }
@@ -141,7 +154,7 @@ func (h *harness) start() {
 	ctx, cancel := context.WithCancel(context.Background())
 	db, err := store.Open(ctx, h.dbPath)
 	require.NoError(h.t, err)
-	db.Catalog = eligibility.DefaultCatalog()
+	db.Catalog = h.edition()
 	db.Now = func() time.Time { return time.Now().Add(time.Duration(h.skew.Load())) }
 	log := slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	b, err := bot.New(ctx, h.cfg, db, h.engine(), log)
@@ -200,6 +213,20 @@ func (h *harness) settle() {
 	}
 }
 
+// sendingCards counts the group posts claimed for sending and not yet
+// marked sent.
+func (h *harness) sendingCards() (int, error) {
+	db, err := sql.Open("sqlite3", "file:"+h.dbPath+"?mode=ro")
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	n := 0
+	err = db.QueryRow(`SELECT COUNT(*) FROM outbox WHERE chat_id IN (?, ?, ?) AND state = ?`,
+		managersChat, h.cfg.ManagersChatID, h.movedGroup, store.OutboxSending).Scan(&n)
+	return n, err
+}
+
 func (h *harness) idle() bool {
 	if !h.webhook && h.srv.Pending() > 0 {
 		return false
@@ -216,6 +243,10 @@ func (h *harness) idle() bool {
 		if cards, err := h.db.PendingOutbound(context.Background(), chat, 1); err != nil || len(cards) > 0 {
 			return false
 		}
+	}
+	// A card claimed for its slot is on its way (a 429 may hold it).
+	if n, err := h.sendingCards(); err != nil || n > 0 {
+		return false
 	}
 	n, err := h.metric("specbot_chats_in_flight")
 	return err == nil && n == 0

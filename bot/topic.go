@@ -187,6 +187,11 @@ func (b *Bot) sendGroup(ctx context.Context, thread, replyTo int, text string, m
 	if err := b.managers.Wait(ctx); err != nil {
 		return 0, err
 	}
+	// A stored batch or card is claimed once its slot has come, not
+	// before: one waiting for the slot at a stop is still pending.
+	if err := claimFrom(ctx).before(ctx); err != nil {
+		return 0, err
+	}
 	// Once the request is on its way, shutting down does not cut it off: a
 	// post cut off may still have reached the group, and would be posted
 	// again after the restart. The shutdown grace bounds the wait.

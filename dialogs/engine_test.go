@@ -788,6 +788,21 @@ func TestDecodeOutdatedSession(t *testing.T) {
 			assert.Contains(t, out.Messages[0].Text, "Условия программы обновились")
 		})
 	}
+	t.Run("nothing in progress starts afresh, with nothing to apologise for", func(t *testing.T) {
+		for _, data := range []string{
+			`{"v":1,"lang":"ru","company":"Acme","seq":7,"checks":1,"specs":["quantum"],"facts":{"old_fact":true}}`,
+			`{"v":2,"lang":"ru","company":"Acme","seq":7,"checks":1}`,
+		} {
+			s, err := DecodeSession(eligibility.DefaultCatalog(), []byte(data))
+			require.NoError(t, err, data)
+			assert.Equal(t, "Acme", s.Company)
+			assert.Equal(t, SessionVersion, s.Version)
+			assert.Empty(t, s.Specs)
+			assert.Greater(t, s.Seq, 7)
+		}
+		_, err := DecodeSession(eligibility.DefaultCatalog(), []byte(`{"v":1,"lang":"ru","state":"contact","resume":"check","seq":7,"specs":["quantum"]}`))
+		assert.ErrorIs(t, err, ErrSessionOutdated, "a check paused by /manager is in progress")
+	})
 	t.Run("not JSON is an error, not outdated", func(t *testing.T) {
 		_, err := DecodeSession(eligibility.DefaultCatalog(), []byte("{"))
 		require.Error(t, err)

@@ -31,7 +31,7 @@ func (t *turn) startCheck() {
 			s.Facts = past.Facts.Clone()
 		}
 		if len(past.SetAside) > 0 {
-			t.say(Message{Text: "ℹ️ " + t.p.N("check.set_aside", int64(len(past.SetAside)), "Facts", esc(strings.Join(past.SetAside, ", ")))})
+			t.say(Message{Text: "ℹ️ " + t.p.N("check.set_aside", int64(len(past.SetAside)), "Facts", esc(setAsideNames(t.e.Catalog, s.Lang, past.SetAside)))})
 			t.out.ToldSetAside = slices.Clone(past.SetAside)
 		}
 		if len(specs) == 0 {
@@ -652,4 +652,54 @@ func (t *turn) matchValue(f *eligibility.Fact, txt string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// setAsideNames names the answers a new edition set aside as the partner
+// read them: by the new catalogue's names, or the embedded default
+// edition's for a fact the new one dropped; the id when neither knows it.
+// A keyed answer is its fact's name with the key's ("Brand Voice projects:
+// Premium"); the keys of one fact are named once.
+func setAsideNames(c *eligibility.Catalog, lang string, ids []string) string {
+	var names []string
+	seen := map[string]bool{}
+	add := func(n string) {
+		if !seen[n] {
+			seen[n] = true
+			names = append(names, n)
+		}
+	}
+	editions := []*eligibility.Catalog{c}
+	for _, id := range ids {
+		fid, key, _ := strings.Cut(id, ".")
+		name := ""
+		for i := 0; name == "" && i < 2; i++ {
+			if i == len(editions) {
+				editions = append(editions, eligibility.DefaultCatalog())
+			}
+			ed := editions[i]
+			f, ok := ed.Fact(fid)
+			if !ok {
+				continue
+			}
+			name = f.Name.Get(lang)
+			if key == "" {
+				break
+			}
+			keyName := key
+			for _, k := range f.Keys {
+				if k.ID == key {
+					keyName = k.Name.Get(lang)
+				}
+			}
+			if sp, ok := ed.Specialization(key); ok {
+				keyName = sp.Name.Get(lang)
+			}
+			name += ": " + keyName
+		}
+		if name == "" {
+			name = id
+		}
+		add(name)
+	}
+	return strings.Join(names, ", ")
 }

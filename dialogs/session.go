@@ -121,7 +121,9 @@ func (s Session) Encode() ([]byte, error) {
 
 // DecodeSession reads a stored session against the catalogue. When the
 // session cannot be resumed (ErrSessionOutdated), the returned session
-// still carries what is safe to keep: the language and the company.
+// still carries what is safe to keep: the language and the company. A
+// session with no check in progress or paused loses nothing: it starts
+// afresh without an error, and nobody is told a check starts again.
 func DecodeSession(c *eligibility.Catalog, data []byte) (Session, error) {
 	var sj sessionJSON
 	if err := json.Unmarshal(data, &sj); err != nil {
@@ -132,13 +134,20 @@ func DecodeSession(c *eligibility.Catalog, data []byte) (Session, error) {
 		s.Answered = map[string]bool{}
 	}
 	s.Facts = eligibility.NewFacts()
+	unfinished := InProgress(s) || s.Resume == Checking || s.Resume == Summary
+	outdated := func(err error) (Session, error) {
+		if !unfinished {
+			return fresh(s), nil
+		}
+		return fresh(s), err
+	}
 	if s.Version != SessionVersion {
-		return fresh(s), fmt.Errorf("decode session v%d: %w", s.Version, ErrSessionOutdated)
+		return outdated(fmt.Errorf("decode session v%d: %w", s.Version, ErrSessionOutdated))
 	}
 	if len(sj.Facts) > 0 {
 		f, err := eligibility.ParseFacts(c, sj.Facts)
 		if err != nil {
-			return fresh(s), fmt.Errorf("decode session facts: %w: %w", ErrSessionOutdated, err)
+			return outdated(fmt.Errorf("decode session facts: %w: %w", ErrSessionOutdated, err))
 		}
 		s.Facts = f
 	}
@@ -151,7 +160,7 @@ func DecodeSession(c *eligibility.Catalog, data []byte) (Session, error) {
 	}
 	for _, id := range append(slices.Clone(s.Specs), s.Picking...) {
 		if _, ok := c.Specialization(id); !ok {
-			return fresh(s), fmt.Errorf("decode session: unknown specialization %q: %w", id, ErrSessionOutdated)
+			return outdated(fmt.Errorf("decode session: unknown specialization %q: %w", id, ErrSessionOutdated))
 		}
 	}
 	return s, nil

@@ -287,7 +287,9 @@ func (db *DB) MoveManagersChat(ctx context.Context, from, to int64) error {
 	}{
 		{`INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value`,
 			[]any{settingMovedChat + strconv.FormatInt(from, 10), strconv.FormatInt(to, 10)}},
-		{`UPDATE outbox SET chat_id = ? WHERE chat_id = ? AND state = ?`, []any{to, from, OutboxPending}},
+		// A batch claimed for sending moves too: the old chat refused it,
+		// and it goes back to pending to be sent to the new one.
+		{`UPDATE outbox SET chat_id = ? WHERE chat_id = ? AND state IN (?, ?)`, []any{to, from, OutboxPending, OutboxSending}},
 	} {
 		if _, err := tx.ExecContext(ctx, q.sql, q.args...); err != nil {
 			return fmt.Errorf("move managers chat: %w", err)

@@ -123,13 +123,19 @@ func TestMoveManagersChat(t *testing.T) {
 	require.NoError(t, err)
 	assert.Zero(t, id)
 	require.NoError(t, db.AddOutbound(ctx, &Outbound{ChatID: -5, Payload: []byte(`{}`)}))
+	// One claimed for sending when the old chat refused it moves too, and
+	// once put back it is sent to the new chat.
+	claimed := &Outbound{ChatID: -5, Payload: []byte(`{}`)}
+	require.NoError(t, db.AddOutbound(ctx, claimed))
+	require.NoError(t, db.MarkSending(ctx, claimed.ID))
 	require.NoError(t, db.MoveManagersChat(ctx, -5, -1000000000005))
+	require.NoError(t, db.CountAttempt(ctx, claimed.ID, nil))
 	id, err = db.MovedChat(ctx, -5)
 	require.NoError(t, err)
 	assert.Equal(t, int64(-1000000000005), id)
 	moved, err := db.PendingOutbound(ctx, -1000000000005, 0)
 	require.NoError(t, err)
-	assert.Len(t, moved, 1)
+	assert.Len(t, moved, 2)
 }
 
 // TestEachDeskRow: every partner once, in chat id order, with its latest

@@ -99,7 +99,7 @@ func TestChatLogLinesStayOffTheScreen(t *testing.T) {
 		require.NoError(t, err)
 		db.Catalog = eligibility.DefaultCatalog()
 		defer db.Close()
-		old := dialogs.Session{Version: 999, Lang: "en"}
+		old := dialogs.Session{Version: 999, Lang: "en", State: dialogs.Checking, Key: "f:business_plan"}
 		require.NoError(t, db.SaveTurn(context.Background(), &store.Turn{Partner: store.Partner{ChatID: terminalChatID, Lang: "en"}, Session: &old}))
 	}
 	outdate()
