@@ -27,9 +27,11 @@
 // before a 429's retry_after), at the next start, or before the chat's next
 // input, and a typed answer that arrives while the partner's screen is
 // behind shows the current question again instead of answering one the
-// partner never saw. A batch is "sending" once claimed, so one that a crash
-// left in flight (it may have arrived) is not sent again, and a send whose
-// answer did not come back within Config.RequestTimeout is not repeated.
+// partner never saw. A batch is claimed ("sending") right before its first
+// send (claim.go), so one that a crash left in flight (it may have
+// arrived) is not sent again, and a send whose answer did not come back
+// within Config.RequestTimeout is not repeated; a batch of edits only is
+// never claimed, since sending it again changes nothing.
 // Handoff cards are stored in the outbox with their handoff and drained by
 // one group sender at the group's pace: no partner's turn waits for the
 // group's slot.
