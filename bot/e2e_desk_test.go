@@ -87,7 +87,7 @@ func TestCompanyDesk(t *testing.T) {
 			}
 			require.NotZero(t, copyOf.ID, "Olga's message is copied into the company's topic")
 			assert.Equal(t, f.T("note.from_member", "Name", "Olga (@olga)"), before, "the copy is attributed to Olga")
-			om, pm = olga.mark(), petr.mark()
+			om = olga.mark()
 			h.srv.ReplyText(forumChat, ivan, copyOf.ID, "Thanks for the deck")
 			olga.waitText(om, "Thanks for the deck")
 			h.settle()
