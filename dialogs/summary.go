@@ -113,23 +113,35 @@ func (t *turn) verdict() {
 	}
 }
 
-// changedBy is " · Olga, 25 November 2026" after an answer of the company
-// that a member changed last and is still the answer given; "" otherwise,
-// and always for a partner alone in its company.
-func (t *turn) changedBy(st Step) string {
+// lastChange is the company's answers as this check found them, the fact
+// key of step st and the member who changed that answer last; false for a
+// partner alone in its company, a step that is no fact, or an answer no
+// named member changed.
+func (t *turn) lastChange(st Step) (*Past, string, Attribution, bool) {
 	past := t.previous()
 	if past == nil || len(past.ChangedBy) == 0 {
-		return ""
+		return nil, "", Attribution{}, false
 	}
 	key := st.Ref.String()
 	switch st.Key {
 	case stepEmployees:
 		key = eligibility.EmployeesFactID
 	case stepCompany, stepSpecs:
-		return ""
+		return nil, "", Attribution{}, false
 	}
 	a, ok := past.ChangedBy[key]
 	if !ok || a.Name == "" {
+		return nil, "", Attribution{}, false
+	}
+	return past, key, a, true
+}
+
+// changedBy is " · Olga, 25 November 2026" after an answer of the company
+// that a member changed last and is still the answer given; "" otherwise,
+// and always for a partner alone in its company.
+func (t *turn) changedBy(st Step) string {
+	past, key, a, ok := t.lastChange(st)
+	if !ok {
 		return ""
 	}
 	now, was := t.s().Facts.Values()[key], past.Facts.Values()[key]
@@ -146,19 +158,8 @@ func (t *turn) changedBy(st Step) string {
 // the verdict: replaced), what it was and when it was changed. "" for any
 // other answer, and always for a partner alone in its company.
 func (t *turn) replaced(st Step) string {
-	past := t.previous()
-	if past == nil || len(past.ChangedBy) == 0 {
-		return ""
-	}
-	key := st.Ref.String()
-	switch st.Key {
-	case stepEmployees:
-		key = eligibility.EmployeesFactID
-	case stepCompany, stepSpecs:
-		return ""
-	}
-	a, ok := past.ChangedBy[key]
-	if !ok || a.Name == "" {
+	past, key, a, ok := t.lastChange(st)
+	if !ok {
 		return ""
 	}
 	s := t.s()
