@@ -48,8 +48,7 @@ func (b *Bot) onManagersMessage(ctx context.Context, u *models.Update, cmd, args
 	case cmd == "r":
 		text = args
 		if text == "" {
-			b.noteToManagers(ctx, thread, m.ID, locales.For(b.cfg.ManagersLang).T("relay.usage"))
-			return b.done(ctx, u.ID)
+			return b.answerIn(ctx, u.ID, m.Chat.ID, thread, []dialogs.Message{{Text: locales.For(b.cfg.ManagersLang).T("relay.usage")}}, nil)
 		}
 	case cmd != "" || replyTo == 0:
 		return b.done(ctx, u.ID) // an internal note
@@ -66,7 +65,7 @@ func (b *Bot) onManagersMessage(ctx context.Context, u *models.Update, cmd, args
 	rel, err := b.app.RelayTo(ctx, b.managersChat(), thread, replyTo, name, text)
 	if errors.Is(err, app.ErrNoPartner) {
 		if cmd == "r" {
-			b.noteToManagers(ctx, thread, m.ID, locales.For(b.cfg.ManagersLang).T("relay.no_partner"))
+			return b.answerIn(ctx, u.ID, m.Chat.ID, thread, []dialogs.Message{{Text: locales.For(b.cfg.ManagersLang).T("relay.no_partner")}}, nil)
 		}
 		return b.done(ctx, u.ID)
 	}
@@ -160,14 +159,6 @@ func (b *Bot) sendRelay(ctx context.Context, o *app.Outbound) int {
 	return 0
 }
 
-// noteToManagers answers a manager in the managers' chat at once (in the
-// thread, as a reply): a short service answer, not a post about a partner.
-func (b *Bot) noteToManagers(ctx context.Context, thread, replyTo int, text string) {
-	if _, err := b.sendGroup(ctx, thread, replyTo, text, nil); err != nil {
-		b.log.Warn("answer in the managers' chat", "err", b.redact(err))
-	}
-}
-
 // recheck tells the managers what a partner's new check changed.
 func (b *Bot) recheck(ctx context.Context, chatID int64) {
 	if b.managersChat() == 0 {
@@ -196,8 +187,8 @@ func (b *Bot) passOn(ctx context.Context, u *models.Update) (bool, error) {
 		return false, err
 	}
 	b.wakeGroup()
-	// The confirmation goes now, whatever the group's pace.
+	// The confirmation goes now, whatever the group's pace, stored with
+	// the update's done mark like any answer.
 	lang := b.langOf(ctx, m.Chat.ID, langCode(m.From))
-	b.send(ctx, m.Chat.ID, dialogs.Message{Text: locales.For(lang).T("relay.passed_on")})
-	return true, b.done(ctx, u.ID)
+	return true, b.answer(ctx, u.ID, m.Chat.ID, []dialogs.Message{{Text: locales.For(lang).T("relay.passed_on")}}, nil)
 }

@@ -156,17 +156,12 @@ func (b *Bot) reply(ctx context.Context, chatID int64, msgs []dialogs.Message, p
 	return len(msgs)
 }
 
-// send posts a message, split at paragraph boundaries when it is too long
-// for Telegram; the buttons go with the last part. It returns the id of the
-// last part, 0 on failure (a 403 marks the partner unreachable).
-func (b *Bot) send(ctx context.Context, chatID int64, m dialogs.Message) int {
-	id, _ := b.sendOK(ctx, chatID, m)
-	return id
-}
-
-// sendOK is send that also tells whether the message is settled: sent, or
-// refused for good (the partner blocked the bot, or Telegram rejects the
-// request as malformed); false means worth another attempt later.
+// sendOK posts a message, split at paragraph boundaries when it is too long
+// for Telegram (the buttons go with the last part), and returns the id of
+// the last part (0 on failure; a 403 marks the partner unreachable) and
+// whether the message is settled: sent, or refused for good (the partner
+// blocked the bot, or Telegram rejects the request as malformed); false
+// means worth another attempt later.
 func (b *Bot) sendOK(ctx context.Context, chatID int64, m dialogs.Message) (int, bool) {
 	id, err := b.sendText(ctx, chatID, m.Text, keyboard(m.Buttons), true)
 	if err != nil {
