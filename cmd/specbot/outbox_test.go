@@ -1,7 +1,6 @@
 package main
 
 import (
-	"path/filepath"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -28,10 +27,7 @@ func TestServeLostReplyArrivesOnceAfterSIGKILL(t *testing.T) {
 	for i, lang := range []string{"en", "ru"} {
 		t.Run(lang, func(t *testing.T) {
 			srv := telegramtest.NewServer(t, serveToken)
-			vars := map[string]string{
-				"TELEGRAM_BOT_TOKEN": serveToken, "TELEGRAM_API_URL": srv.URL(),
-				"SPECBOT_DB": filepath.Join(t.TempDir(), "specbot.db"), "SPECBOT_HTTP_ADDR": "127.0.0.1:0",
-			}
+			vars := serveVars(t, srv)
 			first := startServe(t, bin, vars)
 			first.addr(t)
 

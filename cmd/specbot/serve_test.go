@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net"
 	"net/http"
 	"os"
@@ -120,6 +121,25 @@ func (b *lockedBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// serveVars is the environment of a serve against srv on a fresh database
+// in t's temporary directory, listening on a free loopback port.
+func serveVars(t *testing.T, srv *telegramtest.Server) map[string]string {
+	return map[string]string{
+		"TELEGRAM_BOT_TOKEN": serveToken, "TELEGRAM_API_URL": srv.URL(),
+		"SPECBOT_DB": filepath.Join(t.TempDir(), "specbot.db"), "SPECBOT_HTTP_ADDR": "127.0.0.1:0",
+	}
+}
+
+// managersVars is serveVars with the managers' chat, one manager and the
+// managers' language.
+func managersVars(t *testing.T, srv *telegramtest.Server, managersChat, manager int64, lang string) map[string]string {
+	vars := serveVars(t, srv)
+	vars["SPECBOT_MANAGERS_CHAT_ID"] = fmt.Sprint(managersChat)
+	vars["SPECBOT_MANAGER_IDS"] = fmt.Sprint(manager)
+	vars["SPECBOT_MANAGERS_LANG"] = lang
+	return vars
 }
 
 // startServe runs `specbot serve` with a clean environment plus vars.

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -117,10 +116,7 @@ func TestServePausedCheckSurvivesSIGKILL(t *testing.T) {
 	for i, lang := range []string{"en", "ru"} {
 		t.Run(lang, func(t *testing.T) {
 			srv := telegramtest.NewServer(t, serveToken)
-			vars := map[string]string{
-				"TELEGRAM_BOT_TOKEN": serveToken, "TELEGRAM_API_URL": srv.URL(),
-				"SPECBOT_DB": filepath.Join(t.TempDir(), "specbot.db"), "SPECBOT_HTTP_ADDR": "127.0.0.1:0",
-			}
+			vars := serveVars(t, srv)
 			id := int64(7101 + i)
 			c := &chat{t: t, srv: srv, user: models.User{ID: id, FirstName: "Alice", LanguageCode: lang}, p: locales.For(lang)}
 			yes := c.p.T("answer.yes")
@@ -231,12 +227,7 @@ func TestServeCardsBehindThePacerSurviveSIGKILL(t *testing.T) {
 	for i, lang := range []string{"en", "ru"} {
 		t.Run(lang, func(t *testing.T) {
 			srv := telegramtest.NewServer(t, serveToken)
-			vars := map[string]string{
-				"TELEGRAM_BOT_TOKEN": serveToken, "TELEGRAM_API_URL": srv.URL(),
-				"SPECBOT_DB": filepath.Join(t.TempDir(), "specbot.db"), "SPECBOT_HTTP_ADDR": "127.0.0.1:0",
-				"SPECBOT_MANAGERS_CHAT_ID": fmt.Sprint(managersChat), "SPECBOT_MANAGER_IDS": fmt.Sprint(manager),
-				"SPECBOT_MANAGERS_LANG": lang,
-			}
+			vars := managersVars(t, srv, managersChat, manager, lang)
 			first := startServe(t, bin, vars)
 			first.addr(t)
 			var cs []*chat
@@ -312,12 +303,7 @@ func TestServeManyHandoffsDoNotDelayAPartnerAfterSIGKILL(t *testing.T) {
 	for i, lang := range []string{"en", "ru"} {
 		t.Run(lang, func(t *testing.T) {
 			srv := telegramtest.NewServer(t, serveToken)
-			vars := map[string]string{
-				"TELEGRAM_BOT_TOKEN": serveToken, "TELEGRAM_API_URL": srv.URL(),
-				"SPECBOT_DB": filepath.Join(t.TempDir(), "specbot.db"), "SPECBOT_HTTP_ADDR": "127.0.0.1:0",
-				"SPECBOT_MANAGERS_CHAT_ID": fmt.Sprint(managersChat), "SPECBOT_MANAGER_IDS": fmt.Sprint(manager),
-				"SPECBOT_MANAGERS_LANG": lang,
-			}
+			vars := managersVars(t, srv, managersChat, manager, lang)
 			first := startServe(t, bin, vars)
 			first.addr(t)
 			p := locales.For(lang)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -21,10 +20,7 @@ func serveChat(t *testing.T, id int64, lang string) (*chat, map[string]string, *
 	t.Helper()
 	bin := specbotBinary(t)
 	srv := telegramtest.NewServer(t, serveToken)
-	vars := map[string]string{
-		"TELEGRAM_BOT_TOKEN": serveToken, "TELEGRAM_API_URL": srv.URL(),
-		"SPECBOT_DB": filepath.Join(t.TempDir(), "specbot.db"), "SPECBOT_HTTP_ADDR": "127.0.0.1:0",
-	}
+	vars := serveVars(t, srv)
 	p := startServe(t, bin, vars)
 	p.addr(t)
 	c := &chat{t: t, srv: srv, user: models.User{ID: id, FirstName: "Alice", LanguageCode: lang}, p: locales.For(lang)}
@@ -239,12 +235,7 @@ func TestServeDoubleTapOnSendSurvivesSIGKILL(t *testing.T) {
 	for i, lang := range []string{"en", "ru"} {
 		t.Run(lang, func(t *testing.T) {
 			srv := telegramtest.NewServer(t, serveToken)
-			vars := map[string]string{
-				"TELEGRAM_BOT_TOKEN": serveToken, "TELEGRAM_API_URL": srv.URL(),
-				"SPECBOT_DB": filepath.Join(t.TempDir(), "specbot.db"), "SPECBOT_HTTP_ADDR": "127.0.0.1:0",
-				"SPECBOT_MANAGERS_CHAT_ID": fmt.Sprint(managersChat), "SPECBOT_MANAGER_IDS": fmt.Sprint(manager),
-				"SPECBOT_MANAGERS_LANG": lang,
-			}
+			vars := managersVars(t, srv, managersChat, manager, lang)
 			first := startServe(t, bin, vars)
 			first.addr(t)
 			id := int64(7601 + i)

@@ -212,12 +212,7 @@ func TestServeRedeliveredAnswerAfterSIGKILL(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := telegramtest.NewServer(t, serveToken)
-			vars := map[string]string{
-				"TELEGRAM_BOT_TOKEN": serveToken, "TELEGRAM_API_URL": srv.URL(),
-				"SPECBOT_DB": filepath.Join(t.TempDir(), "specbot.db"), "SPECBOT_HTTP_ADDR": "127.0.0.1:0",
-				"SPECBOT_MANAGERS_CHAT_ID": fmt.Sprint(managersChat), "SPECBOT_MANAGER_IDS": fmt.Sprint(manager),
-				"SPECBOT_MANAGERS_LANG": tt.lang,
-			}
+			vars := managersVars(t, srv, managersChat, manager, tt.lang)
 			first := startServe(t, bin, vars)
 			first.addr(t)
 			answers := func() int {
