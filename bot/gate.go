@@ -50,6 +50,10 @@ func newGate(client *http.Client, flush func(context.Context, []*models.Update) 
 
 // Do implements the library's HttpClient.
 func (g *gate) Do(req *http.Request) (*http.Response, error) {
+	req, err := sized(req)
+	if err != nil {
+		return nil, err
+	}
 	if !strings.HasSuffix(req.URL.Path, "/getUpdates") {
 		if g.calls != nil {
 			return g.calls.Do(req)

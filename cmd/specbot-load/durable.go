@@ -115,13 +115,13 @@ func runDurableEcho(ctx context.Context, partners, msgs int, callsPerUpdate floa
 	go func() { b.Start(bctx); close(done) }()
 	defer func() { stop(); <-done }()
 
-	elapsed, lost := echoRound(srv, w, chats, msgs)
+	elapsed, lost, cpu := echoRound(srv, w, chats, msgs)
 	errs.Add(int64(lost))
 	var stored int
 	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM updates`).Scan(&stored); err != nil {
 		return nil, err
 	}
-	res := &result{updates: partners * msgs, elapsed: elapsed, latencies: w.latencies(), errors: int(errs.Load()), calls: w.apiCalls()}
+	res := &result{updates: partners * msgs, elapsed: elapsed, latencies: w.latencies(), errors: int(errs.Load()), calls: w.apiCalls(), loadCPU: cpu}
 	res.lost = partners*msgs - stored
 	return res, nil
 }

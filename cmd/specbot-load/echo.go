@@ -37,15 +37,17 @@ func runEcho(ctx context.Context, partners, msgs int) (*result, error) {
 	go func() { b.Start(bctx); close(done) }()
 	defer func() { stop(); <-done }()
 
-	elapsed, errs := echoRound(srv, w, chats, msgs)
-	return &result{updates: partners * msgs, elapsed: elapsed, latencies: w.latencies(), errors: errs}, nil
+	elapsed, errs, cpu := echoRound(srv, w, chats, msgs)
+	return &result{updates: partners * msgs, elapsed: elapsed, latencies: w.latencies(), errors: errs, loadCPU: cpu}, nil
 }
 
 // echoRound has every partner send msgs numbered texts, each once the
 // echo of the previous one came back, and returns how long that took and
-// how many partners gave up waiting for an echo.
-func echoRound(srv *telegramtest.Server, w *watcher, chats []int64, msgs int) (time.Duration, int) {
+// how many partners gave up waiting for an echo, and the CPU this process
+// (the echo bot with the fake Bot API and the partners) used meanwhile.
+func echoRound(srv *telegramtest.Server, w *watcher, chats []int64, msgs int) (time.Duration, int, time.Duration) {
 	var errs atomic.Int64
+	meter := startCPU(0)
 	start := time.Now()
 	var wg sync.WaitGroup
 	for _, chat := range chats {
@@ -68,7 +70,10 @@ func echoRound(srv *telegramtest.Server, w *watcher, chats []int64, msgs int) (t
 		}()
 	}
 	wg.Wait()
-	return time.Since(start), int(errs.Load())
+	elapsed := time.Since(start)
+	var cpu result
+	meter.stop(&cpu)
+	return elapsed, int(errs.Load()), cpu.loadCPU
 }
 
 func chatIDs(n int) []int64 {

@@ -2,7 +2,10 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -20,6 +23,10 @@ type result struct {
 	calls     int           // Bot API calls but the polls
 	stats     time.Duration // /stats, from the command to its answer
 	export    time.Duration // /export, likewise
+	// CPU used during the round by the load tool's process (the fake Bot
+	// API server, the partners and, for the echo bots, the bot itself)
+	// and by the bot's process.
+	loadCPU, botCPU time.Duration
 }
 
 // callsPerUpdate is the Bot API calls the run made per update.
@@ -48,6 +55,14 @@ func (r *result) print(title string) {
 		r.percentile(50).Round(10*time.Microsecond), r.percentile(95).Round(10*time.Microsecond), r.percentile(99).Round(10*time.Microsecond), r.errors)
 	if r.calls > 0 {
 		fmt.Printf("  Bot API calls per update: %.2f\n", r.callsPerUpdate())
+	}
+	if r.loadCPU > 0 && r.updates > 0 {
+		perUpdate := func(d time.Duration) time.Duration { return (d / time.Duration(r.updates)).Round(time.Microsecond) }
+		if r.botCPU > 0 {
+			fmt.Printf("  CPU per update: bot %v, load tool (fake Bot API and partners) %v\n", perUpdate(r.botCPU), perUpdate(r.loadCPU))
+		} else {
+			fmt.Printf("  CPU per update: %v (bot, fake Bot API and partners in one process)\n", perUpdate(r.loadCPU))
+		}
 	}
 	if r.stats > 0 {
 		fmt.Printf("  /stats answered in %v, /export in %v\n", r.stats.Round(time.Millisecond), r.export.Round(time.Millisecond))
@@ -137,4 +152,49 @@ func (w *watcher) latencies() []time.Duration {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return slices.Clone(w.lat)
+}
+
+// clockTick is the unit of /proc's CPU times (USER_HZ, 100 on Linux).
+const clockTick = 10 * time.Millisecond
+
+// procCPU is the CPU time (user and system) a process has used so far.
+func procCPU(pid int) time.Duration {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The command name, in parentheses, may hold spaces: the fields
+	// counted from 1 start after it, utime and stime being 14 and 15.
+	s := string(data)
+	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	if len(fields) < 13 {
+		return 0
+	}
+	utime, _ := strconv.ParseInt(fields[11], 10, 64)
+	stime, _ := strconv.ParseInt(fields[12], 10, 64)
+	return time.Duration(utime+stime) * clockTick
+}
+
+// cpuMeter measures the CPU that the load tool itself (the fake Bot API
+// server and the simulated partners, plus the echo bots that run in it) and
+// the bot's process use during a round.
+type cpuMeter struct {
+	bot             int // the bot's pid; 0 when the bot runs in this process
+	self, botBefore time.Duration
+}
+
+func startCPU(botPid int) cpuMeter {
+	m := cpuMeter{bot: botPid, self: procCPU(os.Getpid())}
+	if botPid != 0 {
+		m.botBefore = procCPU(botPid)
+	}
+	return m
+}
+
+// stop records the round's CPU in r.
+func (m cpuMeter) stop(r *result) {
+	r.loadCPU = procCPU(os.Getpid()) - m.self
+	if m.bot != 0 {
+		r.botCPU = procCPU(m.bot) - m.botBefore
+	}
 }

@@ -116,6 +116,7 @@ func runSpecbot(ctx context.Context, botPath string, partners int, think time.Du
 
 	var errs atomic.Int64
 	var updates atomic.Int64
+	meter := startCPU(cmd.Process.Pid)
 	start := time.Now()
 	var wg sync.WaitGroup
 	for _, chat := range chats {
@@ -131,6 +132,8 @@ func runSpecbot(ctx context.Context, botPath string, partners int, think time.Du
 	wg.Wait()
 	elapsed := time.Since(start)
 	calls := w.apiCalls()
+	var cpu result
+	meter.stop(&cpu)
 	var stats, export time.Duration
 	if seed > 0 {
 		// The managers' figures and export read every partner: the
@@ -142,7 +145,7 @@ func runSpecbot(ctx context.Context, botPath string, partners int, think time.Du
 	}
 
 	res := &result{updates: int(updates.Load()), elapsed: elapsed, latencies: w.latencies(), errors: int(errs.Load()),
-		calls: calls, stats: stats, export: export}
+		calls: calls, stats: stats, export: export, loadCPU: cpu.loadCPU, botCPU: cpu.botCPU}
 	res.peakRSS = peak.Load()
 	stopRSS()
 	_ = cmd.Process.Signal(os.Interrupt)
