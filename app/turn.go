@@ -155,6 +155,9 @@ func (a *App) handle(ctx context.Context, unsentFirst bool, who Who, in dialogs.
 		partner.Reminders = store.Consent(out.Reminders)
 	}
 	st := &store.Turn{Partner: partner, Session: &out.Session, UpdateID: updateID, Anchor: anchor}
+	if chat.Found {
+		st.Stored = &chat.Partner
+	}
 	if out.Report != nil {
 		st.Report = storedReport(out.Report)
 	}

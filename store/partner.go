@@ -170,6 +170,23 @@ func upsertPartner(ctx context.Context, tx *sql.Tx, p *Partner, now time.Time) (
 	return created, nil
 }
 
+// PartnerTouch is how stale a partner's updated_at may grow while its turns
+// change nothing about it: it stays the time of the partner's last activity
+// to within this.
+const PartnerTouch = time.Hour
+
+// unchanged reports whether p, as stored, has every field of next and was
+// written less than PartnerTouch before now. A nil p (a new partner) is
+// never unchanged.
+func (p *Partner) unchanged(next *Partner, now time.Time) bool {
+	if p == nil || p.CreatedAt.IsZero() || now.Sub(p.UpdatedAt) >= PartnerTouch || now.Before(p.UpdatedAt) {
+		return false
+	}
+	a, b := *p, *next
+	a.CreatedAt, a.UpdatedAt, b.CreatedAt, b.UpdatedAt = time.Time{}, time.Time{}, time.Time{}, time.Time{}
+	return a == b
+}
+
 // partnerColumns lists a partner's columns in partnerDest's order, qualified
 // by the alias p.
 const partnerColumns = `p.chat_id, p.user_id, p.username, p.name, p.lang, p.company,

@@ -14,6 +14,12 @@ type Turn struct {
 	// Partner is inserted, or updated in every field but CreatedAt. SaveTurn
 	// fills in its CreatedAt and UpdatedAt.
 	Partner Partner
+	// Stored, when non-nil, is the partner as the chat's read found it.
+	// When Partner differs from it in no field and it was written less
+	// than PartnerTouch ago, its row is not written again: most turns
+	// change nothing about the partner, and its upsert was the dearest
+	// statement of a turn.
+	Stored *Partner
 	// Session replaces the partner's session; nil deletes it.
 	Session *dialogs.Session
 	// Report, when non-nil, is added to the partner's history. SaveTurn
@@ -73,7 +79,7 @@ func (db *DB) SaveTurn(ctx context.Context, t *Turn) error {
 	}
 	var (
 		now                time.Time
-		created            time.Time
+		created, updated   time.Time
 		reportID, outboxID int64
 		queueIDs           []int64
 		handoff            Handoff
@@ -90,8 +96,12 @@ func (db *DB) SaveTurn(ctx context.Context, t *Turn) error {
 			}
 		}
 		var err error
-		if created, err = upsertPartner(ctx, tx, &t.Partner, now); err != nil {
+		if t.Stored.unchanged(&t.Partner, now) {
+			created, updated = t.Stored.CreatedAt, t.Stored.UpdatedAt
+		} else if created, err = upsertPartner(ctx, tx, &t.Partner, now); err != nil {
 			return err
+		} else {
+			updated = now
 		}
 		if err := putSession(ctx, tx, chatID, t.Session, t.Anchor, now); err != nil {
 			return err
@@ -135,7 +145,7 @@ func (db *DB) SaveTurn(ctx context.Context, t *Turn) error {
 	}
 
 	// Only after the commit, so a failed save leaves t as it was.
-	t.Partner.CreatedAt, t.Partner.UpdatedAt = created, now
+	t.Partner.CreatedAt, t.Partner.UpdatedAt = created, updated
 	if t.Report != nil {
 		t.Report.ID, t.Report.ChatID, t.Report.CreatedAt = reportID, chatID, now
 	}

@@ -375,3 +375,51 @@ func TestSaveTurn_Handoff(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, asks, 2)
 }
+
+func TestSaveTurn_UnchangedPartnerIsNotWrittenAgain(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	clk := useClock(db)
+	created := clk.Now()
+	first := &Turn{Partner: Partner{ChatID: 7, UserID: 70, Name: "Oleg", Lang: "ru"}, Session: session("ru", 1)}
+	require.NoError(t, db.SaveTurn(ctx, first))
+
+	stored := func() Partner {
+		p, err := db.Partner(ctx, 7)
+		require.NoError(t, err)
+		return p
+	}
+	turn := func(p Partner) *Turn {
+		was := stored()
+		return &Turn{Partner: p, Stored: &was, Session: session(p.Lang, 2)}
+	}
+
+	// The same partner a minute later: its row keeps the first write's time.
+	clk.Add(time.Minute)
+	same := turn(first.Partner)
+	require.NoError(t, db.SaveTurn(ctx, same))
+	assert.Equal(t, created, stored().UpdatedAt)
+	assert.Equal(t, created, same.Partner.UpdatedAt, "SaveTurn tells the time the row has")
+	assert.Equal(t, created, same.Partner.CreatedAt)
+
+	// A changed field is written at once.
+	clk.Add(time.Minute)
+	renamed := first.Partner
+	renamed.Name = "Oleg P"
+	require.NoError(t, db.SaveTurn(ctx, turn(renamed)))
+	assert.Equal(t, "Oleg P", stored().Name)
+	assert.Equal(t, clk.Now(), stored().UpdatedAt)
+
+	// Unchanged for PartnerTouch, it is written again: updated_at stays the
+	// partner's last activity to within it.
+	clk.Add(PartnerTouch)
+	require.NoError(t, db.SaveTurn(ctx, turn(renamed)))
+	assert.Equal(t, clk.Now(), stored().UpdatedAt)
+	assert.Equal(t, created, stored().CreatedAt)
+
+	// Without what was stored (a new partner, or a caller that does not
+	// know), every turn writes it.
+	clk.Add(time.Minute)
+	require.NoError(t, db.SaveTurn(ctx, &Turn{Partner: renamed, Session: session("ru", 3)}))
+	assert.Equal(t, clk.Now(), stored().UpdatedAt)
+}
