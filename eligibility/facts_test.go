@@ -287,3 +287,31 @@ func TestRefString(t *testing.T) {
 	assert.Equal(t, "partner_agreement", Ref{Fact: "partner_agreement"}.String())
 	assert.Equal(t, "consumption_rub_year.devops", Ref{Fact: "consumption_rub_year", Key: "devops"}.String())
 }
+
+func TestParseStoredFactsChecksTheCatalogueButNotKeysTwice(t *testing.T) {
+	c := DefaultCatalog()
+	want, err := ParseFacts(c, []byte(`{"partner_agreement":true,"consumption_rub_year":{"devops":1500000}}`))
+	require.NoError(t, err)
+	got, err := ParseStoredFacts(c, []byte(`{"partner_agreement":true,"consumption_rub_year":{"devops":1500000}}`))
+	require.NoError(t, err)
+	assert.Equal(t, want, got)
+
+	// What an edition no longer has is refused, as a session stored under
+	// another edition must be.
+	_, err = ParseStoredFacts(c, []byte(`{"no_such_fact":true}`))
+	var fe *FactError
+	require.ErrorAs(t, err, &fe)
+	assert.Equal(t, "no_such_fact", fe.Field)
+	_, err = ParseStoredFacts(c, []byte(`{"consumption_rub_year":{"devops":"many"}}`))
+	require.ErrorAs(t, err, &fe)
+	assert.Equal(t, "consumption_rub_year.devops", fe.Field)
+
+	// A key twice, which only a person's file can hold, is ParseFacts's
+	// to refuse.
+	twice := []byte(`{"partner_agreement":true,"partner_agreement":false}`)
+	_, err = ParseFacts(c, twice)
+	require.ErrorAs(t, err, &fe)
+	assert.Equal(t, "given twice", fe.Problem)
+	_, err = ParseStoredFacts(c, twice)
+	assert.NoError(t, err)
+}

@@ -88,6 +88,10 @@ func fzCheckFacts(t *testing.T, c *Catalog, data []byte) {
 	if err != nil {
 		t.Fatalf("%s: %s was accepted, but what MarshalJSON wrote of it is refused: %v\n%s", c.ID, fzShow(data), err, out)
 	}
+	stored, err := ParseStoredFacts(c, out)
+	if err != nil || !reflect.DeepEqual(again, stored) {
+		t.Fatalf("%s: %s: ParseStoredFacts reads what MarshalJSON wrote otherwise than ParseFacts: %v\n%#v\n%#v", c.ID, fzShow(data), err, again, stored)
+	}
 	if !reflect.DeepEqual(facts, again) {
 		t.Fatalf("%s: %s: the facts change through MarshalJSON → ParseFacts:\n%#v\n%#v\n%s", c.ID, fzShow(data), facts, again, out)
 	}

@@ -60,7 +60,7 @@ func (f Facts) Changes(base Facts) map[string]json.RawMessage {
 // validates, is set aside: left out of the facts and its key returned, in
 // order.
 func FactsFromValues(c *Catalog, values map[string]json.RawMessage) (Facts, []string) {
-	if f, err := ParseFacts(c, valuesDoc(values)); err == nil {
+	if f, err := ParseStoredFacts(c, valuesDoc(values)); err == nil {
 		return f, nil
 	}
 	keys := make([]string, 0, len(values))
@@ -71,13 +71,13 @@ func FactsFromValues(c *Catalog, values map[string]json.RawMessage) (Facts, []st
 	good := map[string]json.RawMessage{}
 	var aside []string
 	for _, k := range keys {
-		if _, err := ParseFacts(c, valuesDoc(map[string]json.RawMessage{k: values[k]})); err != nil {
+		if _, err := ParseStoredFacts(c, valuesDoc(map[string]json.RawMessage{k: values[k]})); err != nil {
 			aside = append(aside, k)
 			continue
 		}
 		good[k] = values[k]
 	}
-	f, err := ParseFacts(c, valuesDoc(good))
+	f, err := ParseStoredFacts(c, valuesDoc(good))
 	if err != nil {
 		return NewFacts(), keys
 	}
