@@ -307,16 +307,17 @@ func pieces(para string, limit int) []string {
 // entity one character and an emoji outside the Basic Multilingual Plane
 // two.
 func units(s string) int {
+	n := 0
 	if !strings.ContainsAny(s, "<&") {
-		n := 0
 		for _, r := range s {
 			n += utf16.RuneLen(r)
 		}
 		return n
 	}
-	n := 0
-	for _, t := range tokenize(s) {
+	for len(s) > 0 {
+		t, end := nextToken(s)
 		n += t.n
+		s = s[end:]
 	}
 	return n
 }
@@ -332,34 +333,43 @@ type token struct {
 func tokenize(line string) []token {
 	var out []token
 	for len(line) > 0 {
-		end := 0
-		switch line[0] {
-		case '<':
-			end = strings.IndexByte(line, '>') + 1
-		case '&':
-			if i := strings.IndexByte(line, ';'); i > 0 && i < 12 {
-				end = i + 1
-			}
-		}
-		if end <= 0 {
-			_, end = utf8.DecodeRuneInString(line)
-		}
-		t := token{s: line[:end]}
-		switch {
-		case line[0] == '<' && end > 2:
-			name := strings.TrimPrefix(t.s[1:end-1], "/")
-			name, _, _ = strings.Cut(name, " ")
-			t.tag, t.closing = name, t.s[1] == '/'
-		case line[0] == '&' && end > 2:
-			t.n = entityUnits(t.s)
-		default:
-			r, _ := utf8.DecodeRuneInString(t.s)
-			t.n = max(utf16.RuneLen(r), 1)
-		}
+		t, end := nextToken(line)
 		out = append(out, t)
 		line = line[end:]
 	}
 	return out
+}
+
+// nextToken is the token line starts with and its length in bytes.
+func nextToken(line string) (token, int) {
+	end := 0
+	switch line[0] {
+	case '<':
+		end = strings.IndexByte(line, '>') + 1
+	case '&':
+		if i := strings.IndexByte(line, ';'); i > 0 && i < 12 {
+			end = i + 1
+		}
+	}
+	if end <= 0 {
+		var r rune
+		r, end = utf8.DecodeRuneInString(line)
+		// Plain text, the most of any message, needs no more look.
+		return token{s: line[:end], n: max(utf16.RuneLen(r), 1)}, end
+	}
+	t := token{s: line[:end]}
+	switch {
+	case line[0] == '<' && end > 2:
+		name := strings.TrimPrefix(t.s[1:end-1], "/")
+		name, _, _ = strings.Cut(name, " ")
+		t.tag, t.closing = name, t.s[1] == '/'
+	case line[0] == '&' && end > 2:
+		t.n = entityUnits(t.s)
+	default:
+		r, _ := utf8.DecodeRuneInString(t.s)
+		t.n = max(utf16.RuneLen(r), 1)
+	}
+	return t, end
 }
 
 // openAfter is the stack of opening tags still open after toks.
