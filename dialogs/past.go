@@ -16,7 +16,7 @@ var ErrPastUnreadable = errors.New("stored check unreadable under this catalogue
 // shows the window from today. specs are the specializations it covered
 // (the keys of its stored statuses).
 func (e *Engine) PastFrom(factsJSON []byte, specs map[string]string, at time.Time) (*Past, error) {
-	facts, err := eligibility.ParseFacts(e.Catalog, factsJSON)
+	facts, err := eligibility.ParseStoredFacts(e.Catalog, factsJSON)
 	if err != nil {
 		return nil, ErrPastUnreadable
 	}

@@ -145,7 +145,7 @@ func DecodeSession(c *eligibility.Catalog, data []byte) (Session, error) {
 		return outdated(fmt.Errorf("decode session v%d: %w", s.Version, ErrSessionOutdated))
 	}
 	if len(sj.Facts) > 0 {
-		f, err := eligibility.ParseFacts(c, sj.Facts)
+		f, err := eligibility.ParseStoredFacts(c, sj.Facts)
 		if err != nil {
 			return outdated(fmt.Errorf("decode session facts: %w: %w", ErrSessionOutdated, err))
 		}
@@ -154,7 +154,7 @@ func DecodeSession(c *eligibility.Catalog, data []byte) (Session, error) {
 	if len(sj.Base) > 0 {
 		// A base that no longer reads only makes the check's changes
 		// larger; it never stops the check.
-		if f, err := eligibility.ParseFacts(c, sj.Base); err == nil {
+		if f, err := eligibility.ParseStoredFacts(c, sj.Base); err == nil {
 			s.Base = f
 		}
 	}

@@ -57,7 +57,7 @@ func encodeReport(r *Report) (facts, verdict []byte, err error) {
 // under another edition): such a report is treated as absent rather than
 // shown with a wrong verdict.
 func (db *DB) decodeReport(r *Report, raw rawReport) bool {
-	facts, err := eligibility.ParseFacts(db.Catalog, raw.facts)
+	facts, err := eligibility.ParseStoredFacts(db.Catalog, raw.facts)
 	if err != nil {
 		return false
 	}

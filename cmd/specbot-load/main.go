@@ -29,6 +29,7 @@ func main() {
 	think := flag.Duration("think", time.Second, "pause between a partner's actions in the latency run (people read and tap)")
 	echoCalls := flag.Float64("echo-calls", 0, "Bot API calls per update of the durable echo bot; 0: as many as specbot made in the saturated run")
 	cpuProfile := flag.String("cpuprofile", "", "write the bot's CPU profile of the saturated run to this file")
+	allocProfile := flag.String("allocprofile", "", "write the bot's allocations in the saturated run to this file")
 	paced := flag.Bool("paced", true, "run the paced latency round")
 	pacedOnly := flag.Bool("paced-only", false, "run only the paced latency round (with --cpuprofile, profile it)")
 	flag.Parse()
@@ -38,7 +39,7 @@ func main() {
 
 	fmt.Printf("specbot load test: %d partners at once\n\n", *partners)
 	if *pacedOnly {
-		res, err := runSpecbot(ctx, *botPath, *partners, *think, 0, *keep, *cpuProfile)
+		res, err := runSpecbot(ctx, *botPath, *partners, *think, 0, *keep, *cpuProfile, *allocProfile)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "specbot paced run:", err)
 			os.Exit(1)
@@ -56,7 +57,7 @@ func main() {
 	}
 	echo.print("echo bot (go-telegram/bot, no storage)")
 
-	full, err := runSpecbot(ctx, *botPath, *partners, 0, *seed, *keep, *cpuProfile)
+	full, err := runSpecbot(ctx, *botPath, *partners, 0, *seed, *keep, *cpuProfile, *allocProfile)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "specbot run:", err)
 		os.Exit(1)
@@ -76,7 +77,7 @@ func main() {
 
 	var pacedRes *result
 	if *paced {
-		pacedRes, err = runSpecbot(ctx, *botPath, *partners, *think, 0, *keep, "")
+		pacedRes, err = runSpecbot(ctx, *botPath, *partners, *think, 0, *keep, "", "")
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "specbot paced run:", err)
 			os.Exit(1)

@@ -59,7 +59,7 @@ var script = []step{
 }
 
 // runSpecbot runs the real binary against the fake server.
-func runSpecbot(ctx context.Context, botPath string, partners int, think time.Duration, seed int, keep bool, cpuProfile string) (*result, error) {
+func runSpecbot(ctx context.Context, botPath string, partners int, think time.Duration, seed int, keep bool, cpuProfile, allocProfile string) (*result, error) {
 	if _, err := os.Stat(botPath); err != nil {
 		return nil, fmt.Errorf("%s: build it first (make build): %w", botPath, err)
 	}
@@ -95,12 +95,15 @@ func runSpecbot(ctx context.Context, botPath string, partners int, think time.Du
 		// The load measures the bot, not Telegram's limits on it.
 		"SPECBOT_PACING=off",
 		fmt.Sprintf("SPECBOT_MANAGERS_CHAT_ID=%d", managersChat), fmt.Sprintf("SPECBOT_MANAGER_IDS=%d", managerID))
-	if cpuProfile != "" {
-		abs, err := filepath.Abs(cpuProfile)
+	for name, path := range map[string]string{"SPECBOT_CPU_PROFILE": cpuProfile, "SPECBOT_ALLOC_PROFILE": allocProfile} {
+		if path == "" {
+			continue
+		}
+		abs, err := filepath.Abs(path)
 		if err != nil {
 			return nil, err
 		}
-		cmd.Env = append(cmd.Env, "SPECBOT_CPU_PROFILE="+abs)
+		cmd.Env = append(cmd.Env, name+"="+abs)
 	}
 	cmd.Stdout, cmd.Stderr = logf, logf
 	if err := cmd.Start(); err != nil {
