@@ -1,7 +1,6 @@
 package dialogs
 
 import (
-	"encoding/json"
 	"strings"
 	"time"
 
@@ -151,11 +150,12 @@ type turn struct {
 	out Outcome
 	p   *locales.Printer
 
-	// evalKey and eval remember the last evaluation of the session's facts:
-	// one step asks for it several times (which steps remain, the common
-	// conditions, the verdict), and facts change at most once per input.
-	evalKey string
-	eval    *eligibility.Report
+	// evalFacts and eval remember the last evaluation of the session's
+	// facts: one step asks for it several times (which steps remain, the
+	// common conditions, the verdict), and facts change at most once per
+	// input. evalFacts is a copy, compared value by value.
+	evalFacts eligibility.Facts
+	eval      *eligibility.Report
 
 	// byButton is set when the input is a pressed button; onQuestion when
 	// that button belongs to the question on screen, so that the message
@@ -174,14 +174,11 @@ func (t *turn) s() *Session { return &t.out.Session }
 // for each distinct set of facts within a turn.
 func (t *turn) evaluate() eligibility.Report {
 	s := t.s()
-	key, err := json.Marshal(s.Facts)
-	if err == nil && t.eval != nil && string(key) == t.evalKey {
+	if t.eval != nil && s.Facts.Equal(t.evalFacts) {
 		return *t.eval
 	}
 	r := eligibility.Evaluate(t.e.Catalog, s.Facts, t.e.Now())
-	if err == nil {
-		t.evalKey, t.eval = string(key), &r
-	}
+	t.evalFacts, t.eval = s.Facts.Clone(), &r
 	return r
 }
 

@@ -1,7 +1,10 @@
 package dialogs
 
 import (
+	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"specbot/eligibility"
 )
@@ -26,7 +29,38 @@ type Step struct {
 // steps lists the questions the chosen specializations need, in order:
 // company, specializations, the facts common to all of them, then per
 // specialization its own facts, then the employees.
+//
+// The list depends only on the catalogue and the specializations, and a
+// turn asks for it several times: it is made once per catalogue and list
+// of specializations and shared, so callers must not change it.
 func steps(c *eligibility.Catalog, specs []string) []Step {
+	key := stepsKey{c, strings.Join(specs, ",")}
+	if v, ok := stepLists.Load(key); ok {
+		return v.([]Step)
+	}
+	out := slices.Clip(makeSteps(c, specs))
+	// A catalogue has a few specializations, so a few lists; the bound
+	// only guards against specializations that are no catalogue's.
+	if stepListCount.Add(1) <= maxStepLists {
+		stepLists.Store(key, out)
+	}
+	return out
+}
+
+// stepsKey names a list of steps: the catalogue and the specializations.
+type stepsKey struct {
+	c     *eligibility.Catalog
+	specs string
+}
+
+const maxStepLists = 4096
+
+var (
+	stepLists     sync.Map // stepsKey -> []Step
+	stepListCount atomic.Int64
+)
+
+func makeSteps(c *eligibility.Catalog, specs []string) []Step {
 	out := []Step{{Key: stepCompany}, {Key: stepSpecs}}
 	seen := map[string]bool{}
 	add := func(ref eligibility.Ref, spec string) {

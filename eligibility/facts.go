@@ -80,6 +80,22 @@ func (f Facts) Clone() Facts {
 	return c
 }
 
+// Equal reports whether f and g hold the same values (an empty list of
+// employees and none are the same, as MarshalJSON writes them).
+func (f Facts) Equal(g Facts) bool {
+	if !maps.Equal(f.Bools, g.Bools) || !maps.Equal(f.Numbers, g.Numbers) || !maps.Equal(f.Enums, g.Enums) ||
+		f.EmployeesKnown != g.EmployeesKnown || len(f.Employees) != len(g.Employees) {
+		return false
+	}
+	for i, e := range f.Employees {
+		o := g.Employees[i]
+		if e.Name != o.Name || !slices.Equal(e.Certs, o.Certs) || !maps.Equal(e.Earned, o.Earned) {
+			return false
+		}
+	}
+	return true
+}
+
 // Known reports whether the value at r is known.
 func (f Facts) Known(r Ref) bool {
 	if _, ok := f.Bools[r]; ok {

@@ -315,3 +315,27 @@ func TestParseStoredFactsChecksTheCatalogueButNotKeysTwice(t *testing.T) {
 	_, err = ParseStoredFacts(c, twice)
 	assert.NoError(t, err)
 }
+
+func TestFactsEqual(t *testing.T) {
+	c := DefaultCatalog()
+	f, err := ParseFacts(c, []byte(`{"partner_agreement":true,"consumption_rub_year":{"devops":1500000},
+		"employees":[{"name":"Anna","certs":["cloud_service_engineer"]}]}`))
+	require.NoError(t, err)
+	g := f.Clone()
+	assert.True(t, f.Equal(g))
+
+	g.Numbers[Ref{Fact: "consumption_rub_year", Key: "devops"}] = 1500001
+	assert.False(t, f.Equal(g), "a number changed")
+	g = f.Clone()
+	g.Employees[0].Certs = append(g.Employees[0].Certs, "infrastructure_protection")
+	assert.False(t, f.Equal(g), "a certificate added")
+	g = f.Clone()
+	g.Employees[0].Earned = map[string]string{"cloud_service_engineer": "2026-01"}
+	assert.False(t, f.Equal(g), "a month earned")
+
+	none, empty := NewFacts(), NewFacts()
+	none.EmployeesKnown, empty.EmployeesKnown, empty.Employees = true, true, []Employee{}
+	assert.True(t, none.Equal(empty), "no employees known is an empty list")
+	empty.EmployeesKnown = false
+	assert.False(t, none.Equal(empty), "known and unknown differ")
+}
