@@ -33,6 +33,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	if cfg.TokenOnCommandLine {
 		log.Warn("--token on the command line can be read by other local users (ps, /proc): prefer TELEGRAM_BOT_TOKEN_FILE or TELEGRAM_BOT_TOKEN")
 	}
+	tuneMemory(getenv)
 	stopProfile, err := startProfiles(getenv("SPECBOT_CPU_PROFILE"), getenv("SPECBOT_ALLOC_PROFILE"))
 	if err != nil {
 		return fail(stderr, exitUsage, "serve: %v", err)
