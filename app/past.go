@@ -41,9 +41,9 @@ func (a *App) pastOf(r store.Report) *dialogs.Past {
 // earlier edition) still has its answers: they are evaluated afresh.
 func (a *App) pastOfChat(chat store.Chat) *dialogs.Past {
 	var p *dialogs.Past
-	switch {
-	case chat.Report != nil:
-		p = a.pastOf(*chat.Report)
+	switch latest := chat.LatestReport(); {
+	case latest != nil:
+		p = a.pastOf(*latest)
 	case chat.Facts != nil:
 		var at time.Time
 		for _, ch := range chat.Facts.Changed {

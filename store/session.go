@@ -37,7 +37,9 @@ type Chat struct {
 	Partner Partner // zero with Found false for a chat never seen
 	Found   bool
 	Session *dialogs.Session // nil when none
-	Report  *Report          // the latest report, nil when none (or unreadable)
+	// latest is the company's latest report, read but not decoded: see
+	// LatestReport.
+	latest *latestReport
 	// Facts are the company's current answers, nil when it has none yet.
 	Facts *CompanyFacts
 	// Members counts the members of the chat's company, 0 without one.
@@ -45,6 +47,50 @@ type Chat struct {
 	// Unsent are the chat's reply batches still waiting to be sent, oldest
 	// first.
 	Unsent []Outbound
+}
+
+// latestReport is a report as read, decoded on first use.
+type latestReport struct {
+	db      *DB
+	r       Report
+	raw     rawReport
+	decoded bool
+	ok      bool
+}
+
+// LatestReport is the latest report of the chat's company, nil when it has
+// none or it no longer reads (one stored under an earlier edition). It is
+// decoded when first asked for: a report's verdict is tens of kilobytes of
+// JSON, and most turns never look at it.
+func (c Chat) LatestReport() *Report {
+	l := c.latest
+	if l == nil {
+		return nil
+	}
+	if !l.decoded {
+		l.ok, l.decoded = l.db.decodeReport(&l.r, l.raw), true
+	}
+	if !l.ok {
+		return nil
+	}
+	r := l.r
+	return &r
+}
+
+// findLatestReport reads the latest report of chat chatID's company
+// without decoding it.
+func (db *DB) findLatestReport(ctx context.Context, tx *sql.Tx, chatID int64) (*latestReport, error) {
+	l := &latestReport{db: db}
+	err := tx.QueryRowContext(ctx, `SELECT `+reportColumns+` FROM reports r
+		WHERE r.company_id = (SELECT company_id FROM members WHERE chat_id = ?)
+		ORDER BY r.id DESC LIMIT 1`, chatID).Scan(reportDest(&l.r, &l.raw)...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return l, nil
 }
 
 // Chat reads a chat's partner, session and latest report in one read
@@ -71,12 +117,8 @@ func (db *DB) Chat(ctx context.Context, chatID int64) (Chat, error) {
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return Chat{}, fmt.Errorf("chat %d: %w", chatID, err)
 	}
-	rs, err := db.findReports(ctx, tx, chatID, 1)
-	if err != nil {
+	if c.latest, err = db.findLatestReport(ctx, tx, chatID); err != nil {
 		return Chat{}, fmt.Errorf("chat %d: %w", chatID, err)
-	}
-	if len(rs) > 0 {
-		c.Report = &rs[0]
 	}
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM members WHERE company_id =
 		(SELECT company_id FROM members WHERE chat_id = ?)`, chatID).Scan(&c.Members); err != nil {

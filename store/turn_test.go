@@ -277,7 +277,7 @@ func TestStoredUnderAnotherEdition(t *testing.T) {
 	require.NotNil(t, chat.Session)
 	assert.Equal(t, "Acme", chat.Session.Company)
 	assert.Equal(t, "ru", chat.Session.Lang)
-	assert.Nil(t, chat.Report, "a report unreadable under this catalogue is absent")
+	assert.Nil(t, chat.LatestReport(), "a report unreadable under this catalogue is absent")
 	_, err = db.LatestReport(ctx, 1)
 	assert.ErrorIs(t, err, ErrNotFound)
 	desk, err := db.Desk(ctx, 1, time.Time{})

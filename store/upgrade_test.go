@@ -153,10 +153,10 @@ func TestUpgradeFromSchema7ToCompanies(t *testing.T) {
 	assert.Equal(t, ConsentOn, chat.Partner.Reminders)
 	assert.Equal(t, "ru", chat.Partner.Lang)
 	require.NotNil(t, chat.Session)
-	require.NotNil(t, chat.Report)
-	f := chat.Report.Facts
+	require.NotNil(t, chat.LatestReport())
+	f := chat.LatestReport().Facts
 	assert.True(t, f.Bools[eligibility.Ref{Fact: "business_plan"}], "the latest facts are the company's")
-	assert.Equal(t, map[string]eligibility.Status{"devops": "eligible"}, chat.Report.Statuses)
+	assert.Equal(t, map[string]eligibility.Status{"devops": "eligible"}, chat.LatestReport().Statuses)
 
 	desk, err := db.Desk(ctx, 7, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	require.NoError(t, err)
