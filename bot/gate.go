@@ -84,7 +84,8 @@ func (g *gate) Do(req *http.Request) (*http.Response, error) {
 			RetryAfter int `json:"retry_after"`
 		} `json:"parameters"`
 	}
-	if json.Unmarshal(body, &batch) == nil && batch.Parameters.RetryAfter > 0 {
+	decoded := json.Unmarshal(body, &batch) == nil
+	if decoded && batch.Parameters.RetryAfter > 0 {
 		// The library retries a failed poll after 100 ms, doubling up to
 		// 5 s, whatever Telegram asked: the next poll waits here instead.
 		g.mu.Lock()
@@ -94,7 +95,7 @@ func (g *gate) Do(req *http.Request) (*http.Response, error) {
 			g.limited(time.Duration(batch.Parameters.RetryAfter) * time.Second)
 		}
 	}
-	if json.Unmarshal(body, &batch) == nil {
+	if decoded {
 		g.mu.Lock()
 		for _, u := range batch.Result {
 			g.delivered = max(g.delivered, u.UpdateID)

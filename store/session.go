@@ -104,24 +104,21 @@ func (db *DB) Chat(ctx context.Context, chatID int64) (Chat, error) {
 	}
 	defer tx.Rollback()
 	var c Chat
-	p, err := findPartner(ctx, tx, `WHERE chat_id = ?`, chatID)
+	// The partner, its session and how many members its company has, in
+	// one statement.
+	var data []byte
+	err = tx.QueryRowContext(ctx, `SELECT `+partnerColumns+`,
+		(SELECT data FROM sessions WHERE chat_id = p.chat_id),
+		(SELECT COUNT(*) FROM members WHERE company_id = (SELECT company_id FROM members WHERE chat_id = p.chat_id))
+		FROM partners p WHERE p.chat_id = ?`, chatID).Scan(append(partnerDest(&c.Partner), &data, &c.Members)...)
 	switch {
-	case errors.Is(err, ErrNotFound):
-		return c, nil
+	case errors.Is(err, sql.ErrNoRows):
+		return Chat{}, nil
 	case err != nil:
 		return Chat{}, fmt.Errorf("chat %d: %w", chatID, err)
 	}
-	c.Partner, c.Found = p, true
-	var data []byte
-	err = tx.QueryRowContext(ctx, `SELECT data FROM sessions WHERE chat_id = ?`, chatID).Scan(&data)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return Chat{}, fmt.Errorf("chat %d: %w", chatID, err)
-	}
+	c.Found = true
 	if c.latest, err = db.findLatestReport(ctx, tx, chatID); err != nil {
-		return Chat{}, fmt.Errorf("chat %d: %w", chatID, err)
-	}
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM members WHERE company_id =
-		(SELECT company_id FROM members WHERE chat_id = ?)`, chatID).Scan(&c.Members); err != nil {
 		return Chat{}, fmt.Errorf("chat %d: %w", chatID, err)
 	}
 	if c.Facts, err = db.findCompanyFacts(ctx, tx, chatID); err != nil {
