@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -69,6 +70,7 @@ func main() {
 		if *rounds > 1 {
 			suffix = fmt.Sprintf(", round %d of %d", round, *rounds)
 		}
+		settle()
 		echo, err := runEcho(ctx, *partners, *echoMsgs)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "echo run:", err)
@@ -76,6 +78,7 @@ func main() {
 		}
 		echo.print("echo bot (go-telegram/bot, no storage)" + suffix)
 
+		settle()
 		full, err := runSpecbot(ctx, *botPath, *partners, 0, *seed, *keep, profileOf(*cpuProfile, round), profileOf(*allocProfile, round))
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "specbot run:", err)
@@ -86,6 +89,7 @@ func main() {
 		if calls <= 0 {
 			calls = max(1, full.callsPerUpdate())
 		}
+		settle()
 		durable, err := runDurableEcho(ctx, *partners, *echoMsgs, calls, *keep)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "durable echo run:", err)
@@ -98,6 +102,7 @@ func main() {
 	var pacedRes *result
 	if *paced {
 		var err error
+		settle()
 		pacedRes, err = runSpecbot(ctx, *botPath, *partners, *think, 0, *keep, "", "")
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "specbot paced run:", err)
@@ -172,4 +177,12 @@ func profileOf(path string, round int) string {
 	}
 	ext := filepath.Ext(path)
 	return fmt.Sprintf("%s.%d%s", strings.TrimSuffix(path, ext), round, ext)
+}
+
+// settle writes out what earlier runs left in the page cache (their
+// databases, tens of megabytes each, written and removed) before the next
+// run starts: left to the kernel's writeback, it lands during the next
+// run and slows its commits' syncs, the paced round's latency most.
+func settle() {
+	syscall.Sync()
 }
