@@ -30,9 +30,16 @@ func (a *App) Failed(ctx context.Context, updateID int64, maxAttempts int) (atte
 	return a.DB.RecordFailure(ctx, updateID, maxAttempts)
 }
 
-// PruneInbox forgets applied updates received before before.
-func (a *App) PruneInbox(ctx context.Context, before time.Time) (int64, error) {
-	return a.DB.PruneUpdates(ctx, before)
+// Prune forgets the applied updates received before before and the replies
+// sent before it, and returns how many of each it forgot. Neither is read
+// again: what was said is in the reports, and a redelivered update older
+// than Telegram's 24 hours cannot come.
+func (a *App) Prune(ctx context.Context, before time.Time) (updates, replies int64, err error) {
+	if updates, err = a.DB.PruneUpdates(ctx, before); err != nil {
+		return 0, 0, err
+	}
+	replies, err = a.DB.PruneSent(ctx, before)
+	return updates, replies, err
 }
 
 // Lang is the language to answer a chat in before its turn is loaded: the

@@ -158,22 +158,23 @@ func (d *dispatcher) run(ctx, work context.Context) {
 }
 
 // The inbox keeps done update ids for a week, long past any redelivery
-// (Telegram keeps unconfirmed updates for 24 hours), then forgets them.
+// (Telegram keeps unconfirmed updates for 24 hours), then forgets them; the
+// outbox forgets its sent batches after the same week.
 const (
 	pruneEvery = time.Hour
 	keepDone   = 7 * 24 * time.Hour
 )
 
 func (d *dispatcher) prune(ctx context.Context) {
-	n, err := d.b.app.PruneInbox(ctx, d.b.cfg.Now().Add(-keepDone))
+	updates, replies, err := d.b.app.Prune(ctx, d.b.cfg.Now().Add(-keepDone))
 	if err != nil {
 		if ctx.Err() == nil {
-			d.b.log.Warn("prune inbox", "err", err)
+			d.b.log.Warn("prune inbox and outbox", "err", err)
 		}
 		return
 	}
-	if n > 0 {
-		d.b.log.Info("inbox pruned", "rows", n)
+	if updates > 0 || replies > 0 {
+		d.b.log.Info("inbox and outbox pruned", "updates", updates, "replies", replies)
 	}
 }
 

@@ -164,17 +164,27 @@ func (db *DB) PendingOutbound(ctx context.Context, chatID int64, limit int) ([]O
 	return out, nil
 }
 
+// The pending batches, of one chat or of all, oldest first. The state is
+// written in the statements, not bound: SQLite uses the partial index
+// outbox_pending only for a WHERE that names its own condition, and would
+// otherwise read every batch ever sent on each turn.
+const (
+	pendingOutboxColumns = `SELECT id, chat_id, payload, COALESCE(handoff_id, 0), attempts, created_at FROM outbox `
+	pendingOutboxWhere   = `WHERE state = '` + string(OutboxPending) + `'`
+	// Left to itself, SQLite would walk the whole table in id order rather
+	// than sort the few pending batches.
+	pendingOutboxAll     = pendingOutboxColumns + `INDEXED BY outbox_pending ` + pendingOutboxWhere + ` ORDER BY id LIMIT ?`
+	pendingOutboxOfChat  = pendingOutboxColumns + pendingOutboxWhere + ` AND chat_id = ? ORDER BY id LIMIT ?`
+	countPendingOutbound = `SELECT COUNT(*) FROM outbox WHERE state = '` + string(OutboxPending) + `'`
+)
+
 // findPending lists the pending batches of chatID (0: every chat), oldest
 // first, at most limit (0: all).
 func findPending(ctx context.Context, tx *sql.Tx, chatID int64, limit int) ([]Outbound, error) {
-	q := `SELECT id, chat_id, payload, COALESCE(handoff_id, 0), attempts, created_at FROM outbox WHERE state = ?`
-	args := []any{OutboxPending}
+	q, args := pendingOutboxAll, []any{limitArg(limit)}
 	if chatID != 0 {
-		q += ` AND chat_id = ?`
-		args = append(args, chatID)
+		q, args = pendingOutboxOfChat, []any{chatID, limitArg(limit)}
 	}
-	q += ` ORDER BY id LIMIT ?`
-	args = append(args, limitArg(limit))
 	rows, err := tx.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
@@ -236,8 +246,31 @@ func (db *DB) CountPendingOutbound(ctx context.Context) (int, error) {
 	}
 	defer tx.Rollback()
 	n := 0
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM outbox WHERE state = ?`, OutboxPending).Scan(&n); err != nil {
+	if err := tx.QueryRowContext(ctx, countPendingOutbound).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count pending outbound: %w", err)
+	}
+	return n, nil
+}
+
+// PruneSent deletes the batches sent before before, and returns how many it
+// deleted. Pending and sending batches stay whatever their age: the first
+// wait for their turn, the second tell that a crash may have cut one short.
+func (db *DB) PruneSent(ctx context.Context, before time.Time) (int64, error) {
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("prune sent outbound: %w", err)
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE state = '`+string(OutboxSent)+`' AND sent_at < ?`, formatTime(before))
+	if err != nil {
+		return 0, fmt.Errorf("prune sent outbound: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("prune sent outbound: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("prune sent outbound: %w", err)
 	}
 	return n, nil
 }

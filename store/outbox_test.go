@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -103,4 +105,99 @@ func TestOutboxAnswerRidesTheDoneMark(t *testing.T) {
 	alone := &Outbound{ChatID: 2, Payload: []byte("apology")}
 	require.NoError(t, db.SaveAnswer(ctx, alone, 0))
 	assert.Positive(t, alone.ID)
+}
+
+// TestPruneSent: batches sent before the cut are deleted; newer sent ones,
+// pending ones and ones a crash left sending stay, whatever their age.
+func TestPruneSent(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	clk := useClock(db)
+	start := clk.Now()
+	ids := make([]int64, 4)
+	for i := range ids {
+		turn := &Turn{Partner: Partner{ChatID: int64(i + 1), Lang: "en"}, Outbox: &Outbound{Payload: []byte("hi")}}
+		require.NoError(t, db.SaveTurn(ctx, turn))
+		ids[i] = turn.Outbox.ID
+	}
+	require.NoError(t, db.MarkSent(ctx, ids[0]))
+	require.NoError(t, db.MarkSending(ctx, ids[2]))
+	clk.Add(2 * time.Hour)
+	require.NoError(t, db.MarkSent(ctx, ids[1]))
+
+	n, err := db.PruneSent(ctx, start.Add(time.Hour))
+	require.NoError(t, err)
+	assert.Equal(t, int64(1), n, "only the batch sent before the cut")
+	n, err = db.PruneSent(ctx, start.Add(time.Hour))
+	require.NoError(t, err)
+	assert.Zero(t, n)
+
+	var left []int64
+	rows, err := db.rw.Query(`SELECT id FROM outbox ORDER BY id`)
+	require.NoError(t, err)
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		require.NoError(t, rows.Scan(&id))
+		left = append(left, id)
+	}
+	require.NoError(t, rows.Err())
+	assert.Equal(t, ids[1:], left)
+	pending, err := db.PendingOutbound(ctx, 0, 0)
+	require.NoError(t, err)
+	require.Len(t, pending, 1)
+	assert.Equal(t, ids[3], pending[0].ID)
+}
+
+// TestHotStatementsUseTheirIndexes: the statements each turn, each reminder
+// claim and each outbox scan run read through an index, not the whole
+// table, which grows with every reply and reminder ever sent. A bound state
+// would make SQLite pass over the partial indexes.
+func TestHotStatementsUseTheirIndexes(t *testing.T) {
+	db := MustOpenDB(t)
+	for name, q := range map[string]string{
+		"a chat's pending batches": pendingOutboxOfChat,
+		"all pending batches":      pendingOutboxAll,
+		"pending batches counted":  countPendingOutbound,
+		"due reminders claimed":    claimRemindersQuery,
+	} {
+		t.Run(name, func(t *testing.T) {
+			stmt, err := db.rw.Prepare(`EXPLAIN QUERY PLAN ` + q)
+			require.NoError(t, err)
+			defer stmt.Close()
+			rows, err := stmt.Query(make([]any, strings.Count(q, "?"))...)
+			require.NoError(t, err)
+			defer rows.Close()
+			var plan []string
+			for rows.Next() {
+				var id, parent, unused int
+				var detail string
+				require.NoError(t, rows.Scan(&id, &parent, &unused, &detail))
+				plan = append(plan, detail)
+			}
+			require.NoError(t, rows.Err())
+			require.NotEmpty(t, plan)
+			for _, step := range plan {
+				assert.NotRegexp(t, `^SCAN (outbox|reminders)$`, step, "plan: %q", plan)
+			}
+			assert.Regexp(t, `USING (COVERING )?INDEX (outbox|reminders)_pending`, strings.Join(plan, "\n"))
+		})
+	}
+}
+
+// BenchmarkChatBesideSentOutbox reads a chat as each turn does, in a
+// database whose outbox holds a week of sent replies (100,000 batches).
+func BenchmarkChatBesideSentOutbox(b *testing.B) {
+	ctx := context.Background()
+	db := MustOpenDB(b)
+	require.NoError(b, db.SaveTurn(ctx, &Turn{Partner: Partner{ChatID: 1, Lang: "en"}, Session: session("en", 1)}))
+	_, err := db.rw.Exec(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000)
+		INSERT INTO outbox (chat_id, payload, state, created_at, sent_at)
+		SELECT i % 1000 + 1, x'', 'sent', '2026-03-01T09:00:00Z', '2026-03-01T09:00:00Z' FROM n`)
+	require.NoError(b, err)
+	for b.Loop() {
+		if _, err := db.Chat(ctx, 1); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -70,6 +70,13 @@ func (db *DB) EnqueueReminders(ctx context.Context, rs []Reminder) (int, error) 
 	return n, tx.Commit()
 }
 
+// claimRemindersQuery names the pending state in the statement, for SQLite
+// to use the partial index reminders_pending instead of reading every
+// reminder ever sent.
+const claimRemindersQuery = `UPDATE reminders SET state = ?, claimed_at = ?
+	WHERE rowid IN (SELECT rowid FROM reminders WHERE state = '` + string(ReminderPending) + `' AND due_at <= ? ORDER BY due_at, chat_id LIMIT ?)
+	RETURNING chat_id, window_opens, days_before, due_at, payload, state, attempts, last_error`
+
 // ClaimReminders takes up to limit pending reminders due by now for this
 // sender, atomically: two senders (serve and a cron remind) never claim the
 // same one.
@@ -79,10 +86,7 @@ func (db *DB) ClaimReminders(ctx context.Context, now time.Time, limit int) ([]R
 		return nil, fmt.Errorf("claim reminders: %w", err)
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `UPDATE reminders SET state = ?, claimed_at = ?
-		WHERE rowid IN (SELECT rowid FROM reminders WHERE state = ? AND due_at <= ? ORDER BY due_at, chat_id LIMIT ?)
-		RETURNING chat_id, window_opens, days_before, due_at, payload, state, attempts, last_error`,
-		ReminderSending, formatTime(db.now()), ReminderPending, formatTime(now), limit)
+	rows, err := tx.QueryContext(ctx, claimRemindersQuery, ReminderSending, formatTime(db.now()), formatTime(now), limit)
 	if err != nil {
 		return nil, fmt.Errorf("claim reminders: %w", err)
 	}
