@@ -156,10 +156,11 @@ func TestPruneSent(t *testing.T) {
 func TestHotStatementsUseTheirIndexes(t *testing.T) {
 	db := MustOpenDB(t)
 	for name, q := range map[string]string{
-		"a chat's pending batches": pendingOutboxOfChat,
-		"all pending batches":      pendingOutboxAll,
-		"pending batches counted":  countPendingOutbound,
-		"due reminders claimed":    claimRemindersQuery,
+		"a chat's pending batches":   pendingOutboxOfChat,
+		"a chat, as a turn reads it": chatQuery,
+		"all pending batches":        pendingOutboxAll,
+		"pending batches counted":    countPendingOutbound,
+		"due reminders claimed":      claimRemindersQuery,
 	} {
 		t.Run(name, func(t *testing.T) {
 			stmt, err := db.rw.Prepare(`EXPLAIN QUERY PLAN ` + q)
