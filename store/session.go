@@ -11,11 +11,12 @@ import (
 )
 
 // putSession replaces the session of chat chatID; nil deletes it.
-func putSession(ctx context.Context, tx *sql.Tx, chatID int64, s *dialogs.Session, anchor int, now time.Time) error {
+func (db *DB) putSession(ctx context.Context, tx *sql.Tx, chatID int64, s *dialogs.Session, anchor int, now time.Time) error {
 	data, err := encodeSession(s)
 	if err != nil {
 		return fmt.Errorf("put session: %w", err)
 	}
+	db.sessions.put(chatID, db.Catalog, data, s)
 	if len(data) == 0 {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE chat_id = ?`, chatID); err != nil {
 			return fmt.Errorf("delete session: %w", err)
@@ -135,7 +136,7 @@ func (db *DB) Chat(ctx context.Context, chatID int64) (Chat, error) {
 			return Chat{}, fmt.Errorf("chat %d: %w", chatID, err)
 		}
 	}
-	c.Session, err = db.decodeSession(data)
+	c.Session, err = db.chatSession(chatID, data)
 	if err != nil {
 		return c, fmt.Errorf("chat %d: %w", chatID, err)
 	}

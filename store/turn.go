@@ -103,7 +103,7 @@ func (db *DB) SaveTurn(ctx context.Context, t *Turn) error {
 		} else {
 			updated = now
 		}
-		if err := putSession(ctx, tx, chatID, t.Session, t.Anchor, now); err != nil {
+		if err := db.putSession(ctx, tx, chatID, t.Session, t.Anchor, now); err != nil {
 			return err
 		}
 		if t.Report != nil {
