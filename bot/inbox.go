@@ -42,6 +42,7 @@ func chatOf(u *models.Update) int64 {
 // Telegram before it is stored.
 func (b *Bot) store(ctx context.Context, batch ...*models.Update) error {
 	rows := make([]store.InboxUpdate, 0, len(batch))
+	decoded := make([]*models.Update, 0, len(batch))
 	for _, u := range batch {
 		if u.ID <= 0 {
 			// The inbox cannot take it, and refusing the batch would hold
@@ -54,6 +55,7 @@ func (b *Bot) store(ctx context.Context, batch ...*models.Update) error {
 			return fmt.Errorf("encode update %d: %w", u.ID, err)
 		}
 		rows = append(rows, store.InboxUpdate{UpdateID: u.ID, ChatID: chatOf(u), Payload: payload})
+		decoded = append(decoded, u)
 	}
 	if len(rows) == 0 {
 		return nil
@@ -64,7 +66,7 @@ func (b *Bot) store(ctx context.Context, batch ...*models.Update) error {
 		if err == nil {
 			// Stored: hand them to the dispatcher directly; the inbox scan
 			// is for retries and for what a previous run left.
-			b.dispatch.offer(rows)
+			b.dispatch.offer(rows, decoded)
 			return nil
 		}
 		b.metrics.Errors.WithLabelValues("inbox").Inc()
@@ -114,7 +116,7 @@ type dispatcher struct {
 	mu       sync.Mutex
 	inflight map[int64]bool                // update ids taken and not finished
 	finished map[int64]bool                // done here, maybe still in an older snapshot
-	queues   map[int64][]store.InboxUpdate // per chat, waiting
+	queues   map[int64][]queued // per chat, waiting
 	running  map[int64]bool                // chats with a worker
 	failures map[int64]int                 // update id -> failed attempts
 	blocked  map[int64]bool                // chats waiting for a retry: new updates wait behind it
@@ -125,7 +127,7 @@ type dispatcher struct {
 
 func newDispatcher(b *Bot) *dispatcher {
 	return &dispatcher{
-		b: b, inflight: map[int64]bool{}, finished: map[int64]bool{}, queues: map[int64][]store.InboxUpdate{},
+		b: b, inflight: map[int64]bool{}, finished: map[int64]bool{}, queues: map[int64][]queued{},
 		running: map[int64]bool{}, failures: map[int64]int{}, blocked: map[int64]bool{}, sem: make(chan struct{}, b.cfg.Workers),
 	}
 }
@@ -178,25 +180,34 @@ func (d *dispatcher) prune(ctx context.Context) {
 	}
 }
 
-// offer queues freshly stored updates without reading them back. Chats
-// waiting for a retry are skipped: the next scan takes their updates in order.
-func (d *dispatcher) offer(rows []store.InboxUpdate) {
+// queued is an update waiting in its chat's queue. decoded, when set, is
+// the update as it came, so that its turn need not decode the stored
+// payload again; a retry, or an update a previous run left, has none.
+type queued struct {
+	store.InboxUpdate
+	decoded *models.Update
+}
+
+// offer queues freshly stored updates without reading them back; decoded
+// holds each row's update as it came. Chats waiting for a retry are
+// skipped: the next scan takes their updates in order.
+func (d *dispatcher) offer(rows []store.InboxUpdate, decoded []*models.Update) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.work == nil {
 		return // not running (or shutting down): the scan at start takes them
 	}
-	for _, u := range rows {
+	for i, u := range rows {
 		if d.blocked[u.ChatID] {
 			continue
 		}
-		d.queueLocked(d.work, u)
+		d.queueLocked(d.work, queued{InboxUpdate: u, decoded: decoded[i]})
 	}
 }
 
 // queueLocked adds an update to its chat's queue and starts the chat's
 // worker when needed. d.mu must be held.
-func (d *dispatcher) queueLocked(work context.Context, u store.InboxUpdate) {
+func (d *dispatcher) queueLocked(work context.Context, u queued) {
 	if d.inflight[u.UpdateID] || d.finished[u.UpdateID] {
 		return
 	}
@@ -205,7 +216,7 @@ func (d *dispatcher) queueLocked(work context.Context, u store.InboxUpdate) {
 	// parallel, and a chat's later update can be stored before an earlier
 	// one.
 	q := d.queues[u.ChatID]
-	i, _ := slices.BinarySearchFunc(q, u.UpdateID, func(x store.InboxUpdate, id int64) int { return cmp.Compare(x.UpdateID, id) })
+	i, _ := slices.BinarySearchFunc(q, u.UpdateID, func(x queued, id int64) int { return cmp.Compare(x.UpdateID, id) })
 	d.queues[u.ChatID] = slices.Insert(q, i, u)
 	if !d.running[u.ChatID] {
 		d.running[u.ChatID] = true
@@ -239,7 +250,7 @@ func (d *dispatcher) feed(ctx, work context.Context) {
 	}
 	for _, u := range pending {
 		delete(d.blocked, u.ChatID)
-		d.queueLocked(work, u)
+		d.queueLocked(work, queued{InboxUpdate: u})
 	}
 }
 

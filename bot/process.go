@@ -29,11 +29,14 @@ const maxTextRunes = 2000
 const giveUpAfter = 5
 
 // process applies one stored update. An error leaves it pending for a retry.
-func (b *Bot) process(ctx context.Context, in store.InboxUpdate) error {
+func (b *Bot) process(ctx context.Context, q queued) error {
 	start := time.Now()
 	defer b.metrics.observe(start)
+	in := q.InboxUpdate
 	var u models.Update
-	if err := json.Unmarshal(in.Payload, &u); err != nil {
+	if q.decoded != nil {
+		u = *q.decoded
+	} else if err := json.Unmarshal(in.Payload, &u); err != nil {
 		b.log.Error("decode stored update", "update_id", in.UpdateID, "err", err)
 		return b.done(ctx, in.UpdateID)
 	}

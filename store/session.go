@@ -10,13 +10,9 @@ import (
 	"specbot/dialogs"
 )
 
-// putSession replaces the session of chat chatID; nil deletes it.
-func (db *DB) putSession(ctx context.Context, tx *sql.Tx, chatID int64, s *dialogs.Session, anchor int, now time.Time) error {
-	data, err := encodeSession(s)
-	if err != nil {
-		return fmt.Errorf("put session: %w", err)
-	}
-	db.sessions.put(chatID, db.Catalog, data, s)
+// putSession replaces the session of chat chatID with its encoding data;
+// none deletes it.
+func putSession(ctx context.Context, tx *sql.Tx, chatID int64, data []byte, anchor int, now time.Time) error {
 	if len(data) == 0 {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE chat_id = ?`, chatID); err != nil {
 			return fmt.Errorf("delete session: %w", err)

@@ -77,6 +77,13 @@ func (db *DB) SaveTurn(ctx context.Context, t *Turn) error {
 	if err := t.validate(); err != nil {
 		return fmt.Errorf("save turn %d: %w", chatID, err)
 	}
+	// Encoded before the write, by the caller's goroutine: the committer's
+	// is the one all chats' turns queue for.
+	session, err := encodeSession(t.Session)
+	if err != nil {
+		return fmt.Errorf("save turn %d: put session: %w", chatID, err)
+	}
+	db.sessions.put(chatID, db.Catalog, session, t.Session)
 	var (
 		now                time.Time
 		created, updated   time.Time
@@ -86,7 +93,7 @@ func (db *DB) SaveTurn(ctx context.Context, t *Turn) error {
 		ask                Ask
 		postIDs            []int64
 	)
-	err := db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err = db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		// The time of the transaction that saves it, as when every turn
 		// had one of its own.
 		now = db.now()
@@ -103,7 +110,7 @@ func (db *DB) SaveTurn(ctx context.Context, t *Turn) error {
 		} else {
 			updated = now
 		}
-		if err := db.putSession(ctx, tx, chatID, t.Session, t.Anchor, now); err != nil {
+		if err := putSession(ctx, tx, chatID, session, t.Anchor, now); err != nil {
 			return err
 		}
 		if t.Report != nil {
