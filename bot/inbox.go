@@ -114,13 +114,13 @@ type dispatcher struct {
 	b *Bot
 
 	mu       sync.Mutex
-	inflight map[int64]bool                // update ids taken and not finished
-	finished map[int64]bool                // done here, maybe still in an older snapshot
+	inflight map[int64]bool     // update ids taken and not finished
+	finished map[int64]bool     // done here, maybe still in an older snapshot
 	queues   map[int64][]queued // per chat, waiting
-	running  map[int64]bool                // chats with a worker
-	failures map[int64]int                 // update id -> failed attempts
-	blocked  map[int64]bool                // chats waiting for a retry: new updates wait behind it
-	work     context.Context               // set by run
+	running  map[int64]bool     // chats with a worker
+	failures map[int64]int      // update id -> failed attempts
+	blocked  map[int64]bool     // chats waiting for a retry: new updates wait behind it
+	work     context.Context    // set by run
 	sem      chan struct{}
 	wg       sync.WaitGroup
 }
