@@ -153,9 +153,11 @@ type turn struct {
 	// evalFacts and eval remember the last evaluation of the session's
 	// facts: one step asks for it several times (which steps remain, the
 	// common conditions, the verdict), and facts change at most once per
-	// input. evalFacts is a copy, compared value by value.
-	evalFacts eligibility.Facts
-	eval      *eligibility.Report
+	// input. evalFacts is a copy, compared value by value. statusFacts and
+	// status remember the last evaluation without gaps, which is all that
+	// which steps remain needs.
+	evalFacts, statusFacts eligibility.Facts
+	eval, status           *eligibility.Report
 
 	// byButton is set when the input is a pressed button; onQuestion when
 	// that button belongs to the question on screen, so that the message
@@ -179,6 +181,22 @@ func (t *turn) evaluate() eligibility.Report {
 	}
 	r := eligibility.Evaluate(t.e.Catalog, s.Facts, t.e.Now())
 	t.evalFacts, t.eval = s.Facts.Clone(), &r
+	return r
+}
+
+// statuses is evaluate without the gaps (eligibility.EvaluateStatuses): the
+// full evaluation when it is at hand, else the cheaper one, each computed
+// once for each distinct set of facts within a turn.
+func (t *turn) statuses() eligibility.Report {
+	s := t.s()
+	if t.eval != nil && s.Facts.Equal(t.evalFacts) {
+		return *t.eval
+	}
+	if t.status != nil && s.Facts.Equal(t.statusFacts) {
+		return *t.status
+	}
+	r := eligibility.EvaluateStatuses(t.e.Catalog, s.Facts, t.e.Now())
+	t.statusFacts, t.status = s.Facts.Clone(), &r
 	return r
 }
 

@@ -106,7 +106,7 @@ func (t *turn) steps() []Step {
 // needs evaluates what the chosen specializations still need.
 func (t *turn) needs() needs {
 	s := t.s()
-	return needed(t.e.Catalog, s.Specs, s.Facts, t.evaluate())
+	return needed(t.e.Catalog, s.Specs, s.Facts, t.statuses())
 }
 
 // has reports whether a step is needed.
@@ -204,7 +204,7 @@ func (t *turn) commonResults() []eligibility.ConditionResult {
 	if len(s.Specs) == 0 {
 		return nil
 	}
-	r := t.evaluate()
+	r := t.statuses() // their statuses and names: no gaps
 	res, ok := r.Result(s.Specs[0])
 	if !ok {
 		return nil

@@ -5,6 +5,18 @@ import "time"
 // Evaluate checks facts against every specialization of the catalogue as of
 // today (whose location is the program's time zone).
 func Evaluate(c *Catalog, f Facts, today time.Time) Report {
+	return evaluateAll(c, f, today, true)
+}
+
+// EvaluateStatuses is Evaluate without the gaps: every status, level and
+// nested result is the same, and no condition's Gap is set. It is for
+// asking what is still needed, which the statuses tell, at a third of the
+// cost.
+func EvaluateStatuses(c *Catalog, f Facts, today time.Time) Report {
+	return evaluateAll(c, f, today, false)
+}
+
+func evaluateAll(c *Catalog, f Facts, today time.Time, gaps bool) Report {
 	r := Report{
 		Catalog: c.ID,
 		Today:   today.Format(time.DateOnly),
@@ -19,7 +31,7 @@ func Evaluate(c *Catalog, f Facts, today time.Time) Report {
 	// for it; the report says which.
 	f.Employees, r.Lapsed = lapsed(c, f.Employees, r.Window.Opens)
 	for _, s := range c.Specializations {
-		r.Results = append(r.Results, evaluateSpecialization(c, s, f))
+		r.Results = append(r.Results, evaluateSpecialization(c, s, f, gaps))
 	}
 	for _, id := range r.Window.Levels {
 		r.Window.LevelNames = append(r.Window.LevelNames, levelNameIn(c, id))
@@ -43,17 +55,17 @@ func levelNameIn(c *Catalog, id string) Text {
 	return Text{"en": id}
 }
 
-func evaluateSpecialization(c *Catalog, s *Specialization, f Facts) Result {
+func evaluateSpecialization(c *Catalog, s *Specialization, f Facts, gaps bool) Result {
 	res := Result{Specialization: s.ID, Name: s.Name}
 	levels := s.AllLevels()
 	results := make([]LevelResult, len(levels))
 	for i, l := range levels {
 		conds := make([]ConditionResult, 0, len(c.Common)+len(l.Conditions))
 		for _, cond := range c.Common {
-			conds = append(conds, evaluateCondition(c, cond, s.ID, f))
+			conds = append(conds, evaluateCondition(c, cond, s.ID, f, gaps))
 		}
 		for _, cond := range l.Conditions {
-			conds = append(conds, evaluateCondition(c, cond, s.ID, f))
+			conds = append(conds, evaluateCondition(c, cond, s.ID, f, gaps))
 		}
 		results[i] = LevelResult{Level: l.ID, Name: l.Name, Status: verdict(conds), Conditions: conds}
 	}
@@ -126,13 +138,15 @@ func verdict(conds []ConditionResult) Status {
 	return Eligible
 }
 
-func evaluateCondition(c *Catalog, cond *Condition, spec string, f Facts) ConditionResult {
-	cr := evaluateBare(c, cond, spec, f)
-	cr.Gap = gapOf(c, cond, cr)
+func evaluateCondition(c *Catalog, cond *Condition, spec string, f Facts, gaps bool) ConditionResult {
+	cr := evaluateBare(c, cond, spec, f, gaps)
+	if gaps {
+		cr.Gap = gapOf(c, cond, cr)
+	}
 	return cr
 }
 
-func evaluateBare(c *Catalog, cond *Condition, spec string, f Facts) ConditionResult {
+func evaluateBare(c *Catalog, cond *Condition, spec string, f Facts, gaps bool) ConditionResult {
 	cr := ConditionResult{ID: cond.ID, Name: cond.Name, Fact: cond.Fact, Key: cond.Key, Condition: cond}
 	if cr.Key == SpecializationPlaceholder {
 		cr.Key = spec
@@ -185,7 +199,7 @@ func evaluateBare(c *Catalog, cond *Condition, spec string, f Facts) ConditionRe
 		cr.Children = make([]ConditionResult, len(cond.Any))
 		met, unknown := false, false
 		for i, k := range cond.Any {
-			cr.Children[i] = evaluateCondition(c, k, spec, f)
+			cr.Children[i] = evaluateCondition(c, k, spec, f, gaps)
 			met = met || cr.Children[i].Status == Met
 			unknown = unknown || cr.Children[i].Status == Unknown
 		}
@@ -201,7 +215,7 @@ func evaluateBare(c *Catalog, cond *Condition, spec string, f Facts) ConditionRe
 		cr.Mode = "all"
 		cr.Children = make([]ConditionResult, len(cond.All))
 		for i, k := range cond.All {
-			cr.Children[i] = evaluateCondition(c, k, spec, f)
+			cr.Children[i] = evaluateCondition(c, k, spec, f, gaps)
 		}
 		switch verdict(cr.Children) {
 		case Eligible:

@@ -1,6 +1,7 @@
 package eligibility
 
 import (
+	"math/rand/v2"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -455,4 +456,65 @@ func TestReportResultMissing(t *testing.T) {
 	r := evaluate(t, allMetFacts())
 	_, ok := r.Result("quantum")
 	assert.False(t, ok)
+}
+
+// TestEvaluateStatusesIsEvaluateWithoutGaps: over facts drawn at random
+// around every threshold of both editions, the statuses-only evaluation
+// gives every status, level and nested result Evaluate gives.
+func TestEvaluateStatusesIsEvaluateWithoutGaps(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, c := range []*Catalog{fzDefault(), fzTiered()} {
+		for range 400 {
+			fzStatusesAgree(t, c, randomFacts(rng, c))
+		}
+	}
+}
+
+// randomFacts answers each of c's facts, or leaves it unknown, with values
+// near the thresholds the catalogue uses.
+func randomFacts(rng *rand.Rand, c *Catalog) Facts {
+	f := NewFacts()
+	amounts := []int64{0, 1, 299_999, 300_000, 499_999, 500_000, 1_999_999, 2_000_000, 11_999_999, 12_000_000, 50_000_000}
+	for _, fact := range c.Facts {
+		keys := c.FactKeys(fact)
+		refs := []Ref{{Fact: fact.ID}}
+		if fact.Keyed() {
+			refs = refs[:0]
+			for _, k := range keys {
+				refs = append(refs, Ref{Fact: fact.ID, Key: k.ID})
+			}
+		}
+		for _, r := range refs {
+			if rng.IntN(4) == 0 {
+				continue // unknown
+			}
+			switch fact.Type {
+			case FactBool:
+				f.Bools[r] = rng.IntN(2) == 0
+			case FactCount:
+				f.Numbers[r] = int64(rng.IntN(4))
+			case FactMoney:
+				f.Numbers[r] = amounts[rng.IntN(len(amounts))]
+			case FactEnum:
+				if len(fact.Values) > 0 {
+					f.Enums[r] = fact.Values[rng.IntN(len(fact.Values))].ID
+				}
+			case FactEmployees:
+				if rng.IntN(3) == 0 {
+					break
+				}
+				f.EmployeesKnown = true
+				for i := range rng.IntN(4) {
+					e := Employee{Name: string(rune('A' + i))}
+					for _, cert := range c.Certificates {
+						if rng.IntN(3) == 0 {
+							e.Certs = append(e.Certs, cert.ID)
+						}
+					}
+					f.Employees = append(f.Employees, e)
+				}
+			}
+		}
+	}
+	return f
 }

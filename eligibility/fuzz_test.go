@@ -79,6 +79,7 @@ func fzCheckFacts(t *testing.T, c *Catalog, data []byte) {
 		return
 	}
 	fzFactsWithinCatalog(t, c, facts, data)
+	fzStatusesAgree(t, c, facts)
 
 	out, err := facts.MarshalJSON()
 	if err != nil {
@@ -201,6 +202,7 @@ func FuzzParseCatalog(f *testing.F) {
 // fzEvaluate evaluates facts and checks the report's shape and arithmetic.
 func fzEvaluate(t *testing.T, c *Catalog, f Facts) {
 	t.Helper()
+	fzStatusesAgree(t, c, f)
 	r := Evaluate(c, f, fzToday)
 	if len(r.Results) != len(c.Specializations) {
 		t.Fatalf("%d results for %d specializations", len(r.Results), len(c.Specializations))
@@ -290,4 +292,31 @@ func fzFullFacts(c *Catalog) Facts {
 		}
 	}
 	return f
+}
+
+// fzStatusesAgree checks that EvaluateStatuses is Evaluate without its gaps.
+func fzStatusesAgree(t *testing.T, c *Catalog, f Facts) {
+	t.Helper()
+	full, statuses := Evaluate(c, f, fzToday), EvaluateStatuses(c, f, fzToday)
+	withoutGaps(&full)
+	if !reflect.DeepEqual(full, statuses) {
+		t.Fatalf("%s: EvaluateStatuses differs from Evaluate without gaps:\n%#v\n%#v", c.ID, full, statuses)
+	}
+}
+
+// withoutGaps clears every condition's gap in r.
+func withoutGaps(r *Report) {
+	var clear func(conds []ConditionResult)
+	clear = func(conds []ConditionResult) {
+		for i := range conds {
+			conds[i].Gap = nil
+			clear(conds[i].Children)
+		}
+	}
+	for i := range r.Results {
+		clear(r.Results[i].Conditions)
+		for j := range r.Results[i].Levels {
+			clear(r.Results[i].Levels[j].Conditions)
+		}
+	}
 }
