@@ -12,8 +12,8 @@ import (
 // Group commit. Every write of a partner's turn, and the delivery marks of
 // its replies, is an op handed to the DB's committer: one goroutine that
 // takes every op queued at the moment it is free and applies them in one
-// write transaction, each inside a savepoint of its own, with one sync for
-// all. Under load the ops queue while the previous commit syncs, so a
+// write transaction, with one sync for all (once an op failed, each inside
+// a savepoint of its own). Under load the ops queue while the previous commit syncs, so a
 // commit carries many chats' turns; a lone op finds the committer idle and
 // is committed at once, without waiting for partners it might share with.
 //
@@ -244,13 +244,37 @@ func (db *DB) commitGroup(c *committer, group []*op) {
 	}
 }
 
-// tryGroup runs the ops in one transaction, each in a savepoint. It returns
-// each op's own error and whether the transaction committed; when it did
-// not, nothing of the group is saved.
+// tryGroup runs the ops in one transaction. It returns each op's own error
+// and whether the transaction committed; when it did not, nothing of the
+// group is saved. The ops run one after the other without savepoints, which
+// cost two statements an op; when one fails, the transaction is rolled back
+// and the group runs again with a savepoint around each op (inSavepoints),
+// the failed one too, so that its failure is its own and the others are
+// saved.
 func (db *DB) tryGroup(group []*op) ([]error, bool) {
 	// The transaction belongs to no single caller: one caller giving up
 	// must not roll back the others' turns.
 	ctx := context.WithoutCancel(group[0].ctx)
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return nil, false
+	}
+	defer tx.Rollback()
+	for _, o := range group {
+		if err := o.apply(ctx, tx); err != nil {
+			_ = tx.Rollback()
+			return db.inSavepoints(ctx, group)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, false
+	}
+	return make([]error, len(group)), true
+}
+
+// inSavepoints runs the ops in one transaction, each in a savepoint, as
+// tryGroup does once one of them failed.
+func (db *DB) inSavepoints(ctx context.Context, group []*op) ([]error, bool) {
 	tx, err := db.beginWrite(ctx)
 	if err != nil {
 		return nil, false
