@@ -66,10 +66,36 @@ func (db *DB) LatestReport(ctx context.Context, chatID int64) (Report, error) {
 	return rs[0], nil
 }
 
-// insertReport adds r, checked by chat chatID, to the history of its
-// company and returns its id. The chat's first check creates the company,
+// encodedReport is a report's JSON columns, made before its turn queues for
+// the committer.
+type encodedReport struct {
+	facts, verdict, statuses, gaps []byte
+}
+
+// encodeReportColumns encodes r's columns, nil for no report.
+func encodeReportColumns(r *Report) (encodedReport, error) {
+	if r == nil {
+		return encodedReport{}, nil
+	}
+	facts, verdict, err := encodeReport(r)
+	if err != nil {
+		return encodedReport{}, fmt.Errorf("insert report: %w", err)
+	}
+	statuses, err := json.Marshal(orEmpty(r.Statuses))
+	if err != nil {
+		return encodedReport{}, fmt.Errorf("insert report: statuses: %w", err)
+	}
+	gaps, err := json.Marshal(orEmpty(r.Gaps))
+	if err != nil {
+		return encodedReport{}, fmt.Errorf("insert report: gaps: %w", err)
+	}
+	return encodedReport{facts, verdict, statuses, gaps}, nil
+}
+
+// insertReport adds r, checked by chat chatID and encoded as enc, to the
+// history of its company and returns its id. The chat's first check creates the company,
 // named after the partner's answer.
-func insertReport(ctx context.Context, tx *sql.Tx, chatID int64, r *Report, now time.Time) (int64, error) {
+func insertReport(ctx context.Context, tx *sql.Tx, chatID int64, r *Report, enc encodedReport, now time.Time) (int64, error) {
 	var name string
 	if err := tx.QueryRowContext(ctx, `SELECT company FROM partners WHERE chat_id = ?`, chatID).Scan(&name); err != nil {
 		return 0, fmt.Errorf("insert report: %w", err)
@@ -81,22 +107,10 @@ func insertReport(ctx context.Context, tx *sql.Tx, chatID int64, r *Report, now 
 	if err := putFactChanges(ctx, tx, companyID, chatID, r, now); err != nil {
 		return 0, fmt.Errorf("insert report: %w", err)
 	}
-	facts, verdict, err := encodeReport(r)
-	if err != nil {
-		return 0, fmt.Errorf("insert report: %w", err)
-	}
-	statuses, err := json.Marshal(orEmpty(r.Statuses))
-	if err != nil {
-		return 0, fmt.Errorf("insert report: statuses: %w", err)
-	}
-	gaps, err := json.Marshal(orEmpty(r.Gaps))
-	if err != nil {
-		return 0, fmt.Errorf("insert report: gaps: %w", err)
-	}
 	res, err := tx.ExecContext(ctx, `
 		INSERT INTO reports (company_id, chat_id, created_at, facts, verdict, statuses, gaps)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		companyID, chatID, formatTime(now), jsonText(facts), jsonText(verdict), string(statuses), string(gaps))
+		companyID, chatID, formatTime(now), jsonText(enc.facts), jsonText(enc.verdict), string(enc.statuses), string(enc.gaps))
 	if err != nil {
 		return 0, fmt.Errorf("insert report: %w", err)
 	}

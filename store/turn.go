@@ -84,6 +84,10 @@ func (db *DB) SaveTurn(ctx context.Context, t *Turn) error {
 		return fmt.Errorf("save turn %d: put session: %w", chatID, err)
 	}
 	db.sessions.put(chatID, db.Catalog, session, t.Session)
+	report, err := encodeReportColumns(t.Report)
+	if err != nil {
+		return fmt.Errorf("save turn %d: %w", chatID, err)
+	}
 	var (
 		now                time.Time
 		created, updated   time.Time
@@ -114,7 +118,7 @@ func (db *DB) SaveTurn(ctx context.Context, t *Turn) error {
 			return err
 		}
 		if t.Report != nil {
-			if reportID, err = insertReport(ctx, tx, chatID, t.Report, now); err != nil {
+			if reportID, err = insertReport(ctx, tx, chatID, t.Report, report, now); err != nil {
 				return err
 			}
 		}
