@@ -22,7 +22,21 @@ var inviteRE = regexp.MustCompile(`https://t\.me/test_bot\?start=([A-Za-z0-9_-]{
 // invite sends /invite and returns the token of the link the bot gave.
 func (p *partner) invite() (string, telegramtest.Message) {
 	p.tb.Helper()
-	msg := p.say("/invite", "https://t.me/test_bot?start=")
+	// A new message: the earlier invitation, edited meanwhile (its buttons
+	// removed), also shows a link.
+	before := p.mark()
+	p.srv.SendText(p.chat, p.user, "/invite")
+	p.deliver()
+	var msg telegramtest.Message
+	p.srv.WaitFor(p.tb, waitFor, func([]telegramtest.Call) bool {
+		for _, c := range p.changed(before) {
+			if c.ID > before.maxID && strings.Contains(c.Text, "https://t.me/test_bot?start=") {
+				msg = c
+				return true
+			}
+		}
+		return false
+	})
 	m := inviteRE.FindStringSubmatch(msg.Text)
 	require.Len(p.tb, m, 2, "an invitation link in %q", msg.Text)
 	return m[1], msg
