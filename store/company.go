@@ -267,19 +267,30 @@ func findCompany(ctx context.Context, tx *sql.Tx, id int64) (Company, error) {
 	} else if err != nil {
 		return Company{}, err
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT `+partnerColumns+`, m.role, m.joined_at
-		FROM members m JOIN partners p ON p.chat_id = m.chat_id
-		WHERE m.company_id = ? ORDER BY m.role = ? DESC, m.joined_at, m.chat_id`, id, RoleOwner)
+	c.Members, err = findMembers(ctx, tx, id)
 	if err != nil {
 		return Company{}, err
 	}
+	return c, nil
+}
+
+// findMembers lists a company's members, the owner first, then in the
+// order they joined.
+func findMembers(ctx context.Context, tx *sql.Tx, companyID int64) ([]Member, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT `+partnerColumns+`, m.role, m.joined_at
+		FROM members m JOIN partners p ON p.chat_id = m.chat_id
+		WHERE m.company_id = ? ORDER BY m.role = ? DESC, m.joined_at, m.chat_id`, companyID, RoleOwner)
+	if err != nil {
+		return nil, err
+	}
 	defer rows.Close()
+	var out []Member
 	for rows.Next() {
 		var m Member
 		if err := rows.Scan(append(partnerDest(&m.Partner), &m.Role, timeColumn{&m.JoinedAt})...); err != nil {
-			return Company{}, err
+			return nil, err
 		}
-		c.Members = append(c.Members, m)
+		out = append(out, m)
 	}
-	return c, rows.Err()
+	return out, rows.Err()
 }

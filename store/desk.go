@@ -91,11 +91,11 @@ func (db *DB) EachDeskRow(ctx context.Context, fn func(DeskRow) error) error {
 		}
 		if companyID != 0 {
 			// The company's members: a handful, read beside the walk.
-			c, err := findCompany(ctx, tx, companyID)
+			members, err := findMembers(ctx, tx, companyID)
 			if err != nil {
 				return fmt.Errorf("desk rows: %w", err)
 			}
-			row.Members = c.Members
+			row.Members = members
 		}
 		if r.ID != 0 && db.decodeReport(&r, raw) {
 			r.ChatID = row.Partner.ChatID
