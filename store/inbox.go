@@ -150,28 +150,11 @@ func (db *DB) MaxUpdateID(ctx context.Context) (int64, error) {
 // many it deleted. It keeps the update with the highest id, whatever its
 // age, so that MaxUpdateID never goes back.
 func (db *DB) PruneUpdates(ctx context.Context, before time.Time) (int64, error) {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return 0, fmt.Errorf("prune updates: %w", err)
-	}
-	defer tx.Rollback()
-
-	res, err := tx.ExecContext(ctx, `
+	return db.deleteRows(ctx, "prune updates", `
 		DELETE FROM inbox
 		WHERE done_at IS NOT NULL AND received_at < ?
 			AND update_id < (SELECT MAX(update_id) FROM inbox)`,
 		formatTime(before))
-	if err != nil {
-		return 0, fmt.Errorf("prune updates: %w", err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return 0, fmt.Errorf("prune updates: %w", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return 0, fmt.Errorf("prune updates: %w", err)
-	}
-	return n, nil
 }
 
 // markUpdateDone marks the update done and drops its payload. The done time

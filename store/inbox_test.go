@@ -137,17 +137,7 @@ func TestPruneUpdates(t *testing.T) {
 	require.NoError(t, err)
 	assert.Zero(t, n, "the pending row and the max row stay")
 
-	var ids []int64
-	rows, err := db.rw.Query(`SELECT update_id FROM inbox ORDER BY update_id`)
-	require.NoError(t, err)
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		require.NoError(t, rows.Scan(&id))
-		ids = append(ids, id)
-	}
-	require.NoError(t, rows.Err())
-	assert.Equal(t, []int64{3, 4}, ids)
+	assert.Equal(t, []int64{3, 4}, column(t, db, `SELECT update_id FROM inbox ORDER BY update_id`))
 
 	maxID, err := db.MaxUpdateID(ctx)
 	require.NoError(t, err)

@@ -256,21 +256,5 @@ func (db *DB) CountPendingOutbound(ctx context.Context) (int, error) {
 // deleted. Pending and sending batches stay whatever their age: the first
 // wait for their turn, the second tell that a crash may have cut one short.
 func (db *DB) PruneSent(ctx context.Context, before time.Time) (int64, error) {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return 0, fmt.Errorf("prune sent outbound: %w", err)
-	}
-	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE state = '`+string(OutboxSent)+`' AND sent_at < ?`, formatTime(before))
-	if err != nil {
-		return 0, fmt.Errorf("prune sent outbound: %w", err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return 0, fmt.Errorf("prune sent outbound: %w", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return 0, fmt.Errorf("prune sent outbound: %w", err)
-	}
-	return n, nil
+	return db.deleteRows(ctx, "prune sent outbound", `DELETE FROM outbox WHERE state = '`+string(OutboxSent)+`' AND sent_at < ?`, formatTime(before))
 }

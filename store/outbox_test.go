@@ -132,17 +132,7 @@ func TestPruneSent(t *testing.T) {
 	require.NoError(t, err)
 	assert.Zero(t, n)
 
-	var left []int64
-	rows, err := db.rw.Query(`SELECT id FROM outbox ORDER BY id`)
-	require.NoError(t, err)
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		require.NoError(t, rows.Scan(&id))
-		left = append(left, id)
-	}
-	require.NoError(t, rows.Err())
-	assert.Equal(t, ids[1:], left)
+	assert.Equal(t, ids[1:], column(t, db, `SELECT id FROM outbox ORDER BY id`))
 	pending, err := db.PendingOutbound(ctx, 0, 0)
 	require.NoError(t, err)
 	require.Len(t, pending, 1)
@@ -198,6 +188,31 @@ func BenchmarkChatBesideSentOutbox(b *testing.B) {
 	require.NoError(b, err)
 	for b.Loop() {
 		if _, err := db.Chat(ctx, 1); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkChatAfterWrite reads a chat as each turn does, right after
+// another chat's turn was committed, as under load: every read
+// transaction then starts with SQLite's page cache emptied.
+func BenchmarkChatAfterWrite(b *testing.B) {
+	ctx := context.Background()
+	db := MustOpenDB(b)
+	for i := 1; i <= 2000; i++ {
+		turn := &Turn{Partner: Partner{ChatID: int64(i), Lang: "en"}, Session: session("en", 1), Outbox: &Outbound{Payload: []byte("x")}}
+		require.NoError(b, db.SaveTurn(ctx, turn))
+		require.NoError(b, db.MarkSent(ctx, turn.Outbox.ID))
+	}
+	i := 0
+	for b.Loop() {
+		i++
+		b.StopTimer()
+		turn := &Turn{Partner: Partner{ChatID: int64(i%2000 + 1), Lang: "en", Name: "x"}, Session: session("en", i%5+1), Outbox: &Outbound{Payload: []byte("y")}}
+		require.NoError(b, db.SaveTurn(ctx, turn))
+		require.NoError(b, db.MarkSent(ctx, turn.Outbox.ID))
+		b.StartTimer()
+		if _, err := db.Chat(ctx, int64((i*7)%2000+1)); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -320,6 +320,28 @@ func (c optTime) Scan(v any) error {
 }
 
 // limitArg turns a caller's limit into SQLite's: zero or less means no limit.
+// deleteRows runs one DELETE in a write transaction of its own and returns
+// how many rows it deleted; what names it in errors.
+func (db *DB) deleteRows(ctx context.Context, what, query string, args ...any) (int64, error) {
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", what, err)
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, query, args...)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", what, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", what, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("%s: %w", what, err)
+	}
+	return n, nil
+}
+
 func limitArg(limit int) int {
 	if limit <= 0 {
 		return -1

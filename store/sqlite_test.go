@@ -34,6 +34,22 @@ func mustOpenPath(tb testing.TB, path string) *DB {
 	return db
 }
 
+// column reads the integers a query of the database returns, in order.
+func column(tb testing.TB, db *DB, query string) []int64 {
+	tb.Helper()
+	rows, err := db.rw.Query(query)
+	require.NoError(tb, err)
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var v int64
+		require.NoError(tb, rows.Scan(&v))
+		out = append(out, v)
+	}
+	require.NoError(tb, rows.Err())
+	return out
+}
+
 // session is a stored session of a chat at question seq.
 func session(lang string, seq int) *dialogs.Session {
 	s := dialogs.NewSession(lang)
