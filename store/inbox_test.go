@@ -137,7 +137,7 @@ func TestPruneUpdates(t *testing.T) {
 	require.NoError(t, err)
 	assert.Zero(t, n, "the pending row and the max row stay")
 
-	assert.Equal(t, []int64{3, 4}, column(t, db, `SELECT update_id FROM inbox ORDER BY update_id`))
+	assert.Equal(t, []int64{3, 4}, column[int64](t, db, `SELECT update_id FROM inbox ORDER BY update_id`))
 
 	maxID, err := db.MaxUpdateID(ctx)
 	require.NoError(t, err)

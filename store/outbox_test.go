@@ -132,7 +132,7 @@ func TestPruneSent(t *testing.T) {
 	require.NoError(t, err)
 	assert.Zero(t, n)
 
-	assert.Equal(t, ids[1:], column(t, db, `SELECT id FROM outbox ORDER BY id`))
+	assert.Equal(t, ids[1:], column[int64](t, db, `SELECT id FROM outbox ORDER BY id`))
 	pending, err := db.PendingOutbound(ctx, 0, 0)
 	require.NoError(t, err)
 	require.Len(t, pending, 1)

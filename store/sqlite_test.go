@@ -34,15 +34,15 @@ func mustOpenPath(tb testing.TB, path string) *DB {
 	return db
 }
 
-// column reads the integers a query of the database returns, in order.
-func column(tb testing.TB, db *DB, query string) []int64 {
+// column reads the one column a query of the database returns, in order.
+func column[T any](tb testing.TB, db *DB, query string) []T {
 	tb.Helper()
 	rows, err := db.rw.Query(query)
 	require.NoError(tb, err)
 	defer rows.Close()
-	var out []int64
+	var out []T
 	for rows.Next() {
-		var v int64
+		var v T
 		require.NoError(tb, rows.Scan(&v))
 		out = append(out, v)
 	}
@@ -93,17 +93,7 @@ func (c *clock) Add(d time.Duration) {
 
 func appliedMigrations(t *testing.T, db *DB) []string {
 	t.Helper()
-	rows, err := db.rw.Query(`SELECT name FROM migrations ORDER BY name`)
-	require.NoError(t, err)
-	defer rows.Close()
-	var names []string
-	for rows.Next() {
-		var name string
-		require.NoError(t, rows.Scan(&name))
-		names = append(names, name)
-	}
-	require.NoError(t, rows.Err())
-	return names
+	return column[string](t, db, `SELECT name FROM migrations ORDER BY name`)
 }
 
 func TestOpen_Migrations(t *testing.T) {
