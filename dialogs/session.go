@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
 
 	"specbot/eligibility"
@@ -105,24 +104,6 @@ func NewSession(lang string) Session {
 	return Session{Version: SessionVersion, Lang: lang, Facts: eligibility.NewFacts(), Answered: map[string]bool{}}
 }
 
-// Clone returns a deep copy of s: changing either leaves the other as it
-// was. A Base that was never set stays unset, as Encode leaves it out.
-func (s Session) Clone() Session {
-	c := s
-	c.Specs, c.Picking, c.Prev = slices.Clone(s.Specs), slices.Clone(s.Picking), slices.Clone(s.Prev)
-	c.Answered = maps.Clone(s.Answered)
-	if s.Draft != nil {
-		d := *s.Draft
-		d.Certs, d.Earned = slices.Clone(d.Certs), maps.Clone(d.Earned)
-		c.Draft = &d
-	}
-	c.Facts = s.Facts.Clone()
-	if s.Base.Numbers != nil {
-		c.Base = s.Base.Clone()
-	}
-	return c
-}
-
 // Encode serialises the session.
 func (s Session) Encode() ([]byte, error) {
 	facts, err := json.Marshal(s.Facts)
@@ -177,30 +158,12 @@ func DecodeSession(c *eligibility.Catalog, data []byte) (Session, error) {
 			s.Base = f
 		}
 	}
-	if id, ok := unknownSpec(c, s); ok {
-		return outdated(fmt.Errorf("decode session: unknown specialization %q: %w", id, ErrSessionOutdated))
-	}
-	return s, nil
-}
-
-// unknownSpec returns a specialization s names that c does not have.
-func unknownSpec(c *eligibility.Catalog, s Session) (string, bool) {
-	for _, list := range [][]string{s.Specs, s.Picking} {
-		for _, id := range list {
-			if _, ok := c.Specialization(id); !ok {
-				return id, true
-			}
+	for _, id := range append(slices.Clone(s.Specs), s.Picking...) {
+		if _, ok := c.Specialization(id); !ok {
+			return outdated(fmt.Errorf("decode session: unknown specialization %q: %w", id, ErrSessionOutdated))
 		}
 	}
-	return "", false
-}
-
-// Current reports whether s is of this version and names only
-// specializations c has: the checks DecodeSession makes of a session
-// besides its facts, which the engine makes against c.
-func (s Session) Current(c *eligibility.Catalog) bool {
-	_, unknown := unknownSpec(c, s)
-	return s.Version == SessionVersion && !unknown
+	return s, nil
 }
 
 // fresh keeps the language, company and counters of a session that cannot

@@ -132,7 +132,7 @@ func (db *DB) Chat(ctx context.Context, chatID int64) (Chat, error) {
 			return Chat{}, fmt.Errorf("chat %d: %w", chatID, err)
 		}
 	}
-	c.Session, err = db.chatSession(chatID, data)
+	c.Session, err = db.decodeSession(data)
 	if err != nil {
 		return c, fmt.Errorf("chat %d: %w", chatID, err)
 	}

@@ -56,8 +56,6 @@ type DB struct {
 	writeFault atomic.Value // faultError; a non-nil err fails every write
 
 	commit *committer // the group commit of turns and delivery marks
-
-	sessions sessionMemo // the sessions chats saved lately, decoded
 }
 
 // Open opens (creating if needed) the SQLite database at path and brings its

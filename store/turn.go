@@ -83,7 +83,6 @@ func (db *DB) SaveTurn(ctx context.Context, t *Turn) error {
 	if err != nil {
 		return fmt.Errorf("save turn %d: put session: %w", chatID, err)
 	}
-	db.sessions.put(chatID, db.Catalog, session, t.Session)
 	report, err := encodeReportColumns(t.Report)
 	if err != nil {
 		return fmt.Errorf("save turn %d: %w", chatID, err)
