@@ -222,10 +222,13 @@ func (db *DB) commitGroup(c *committer, group []*op) {
 	if len(live) == 0 {
 		return
 	}
+	// Each commit is counted before its ops are answered, so that a caller
+	// that got its answer finds its op in CommitStats.
 	if len(live) == 1 {
 		o := live[0]
-		o.finish(db.writeAlone(o.ctx, o.apply))
+		err := db.writeAlone(o.ctx, o.apply)
 		c.count(1, 1)
+		o.finish(err)
 		return
 	}
 	errs, ok := db.tryGroup(live)
@@ -239,8 +242,9 @@ func (db *DB) commitGroup(c *committer, group []*op) {
 	// The group as a whole failed: each op on its own, so that the ones
 	// that can be saved are.
 	for _, o := range live {
-		o.finish(db.writeAlone(o.ctx, o.apply))
+		err := db.writeAlone(o.ctx, o.apply)
 		c.count(1, 1)
+		o.finish(err)
 	}
 }
 
