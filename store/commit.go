@@ -12,15 +12,16 @@ import (
 // Group commit. Every write of a partner's turn, and the delivery marks of
 // its replies, is an op handed to the DB's committer: one goroutine that
 // takes every op queued at the moment it is free and applies them in one
-// write transaction, with one sync for all (once an op failed, each inside
-// a savepoint of its own). Under load the ops queue while the previous commit syncs, so a
-// commit carries many chats' turns; a lone op finds the committer idle and
-// is committed at once, without waiting for partners it might share with.
+// write transaction, with one sync for all. Under load the ops queue while
+// the previous commit syncs, so a commit carries many chats' turns; a lone
+// op finds the committer idle and is committed at once, without waiting
+// for partners it might share with.
 //
 // The ops of one caller are applied in the order it submitted them, since
 // each waits for its own; callers that keep a chat's updates in order (the
-// bot's chat workers) keep that order. An op whose statements fail is
-// rolled back to its savepoint and fails alone. When the transaction
+// bot's chat workers) keep that order. An op whose statements fail fails
+// alone: the group is rolled back and applied again with a savepoint
+// around each op, and the failed op's is rolled back. When the transaction
 // itself cannot be begun or committed, or a failure took the whole
 // transaction with it, each op still undecided is applied again in a
 // transaction of its own, so one bad turn never fails the others.

@@ -175,7 +175,7 @@ const (
 	// than sort the few pending batches.
 	pendingOutboxAll     = pendingOutboxColumns + `INDEXED BY outbox_pending ` + pendingOutboxWhere + ` ORDER BY id LIMIT ?`
 	pendingOutboxOfChat  = pendingOutboxColumns + pendingOutboxWhere + ` AND chat_id = ? ORDER BY id LIMIT ?`
-	countPendingOutbound = `SELECT COUNT(*) FROM outbox WHERE state = '` + string(OutboxPending) + `'`
+	countPendingOutbound = `SELECT COUNT(*) FROM outbox ` + pendingOutboxWhere
 )
 
 // findPending lists the pending batches of chatID (0: every chat), oldest
