@@ -97,7 +97,9 @@ func (db *DB) findLatestReport(ctx context.Context, tx *sql.Tx, chatID int64) (*
 const chatQuery = `SELECT ` + partnerColumns + `,
 	(SELECT data FROM sessions WHERE chat_id = p.chat_id),
 	(SELECT COUNT(*) FROM members WHERE company_id = (SELECT company_id FROM members WHERE chat_id = p.chat_id)),
-	EXISTS (SELECT 1 FROM outbox ` + pendingOutboxWhere + ` AND chat_id = p.chat_id)
+	EXISTS (SELECT 1 FROM outbox ` + pendingOutboxWhere + ` AND chat_id = p.chat_id),
+	EXISTS (SELECT 1 FROM reports WHERE company_id = (SELECT company_id FROM members WHERE chat_id = p.chat_id)),
+	EXISTS (SELECT 1 FROM company_facts WHERE company_id = (SELECT company_id FROM members WHERE chat_id = p.chat_id))
 	FROM partners p WHERE p.chat_id = ?`
 
 // Chat reads a chat's partner, session and latest report in one read
@@ -112,8 +114,8 @@ func (db *DB) Chat(ctx context.Context, chatID int64) (Chat, error) {
 	defer tx.Rollback()
 	var c Chat
 	var data []byte
-	var unsent bool
-	err = tx.QueryRowContext(ctx, chatQuery, chatID).Scan(append(partnerDest(&c.Partner), &data, &c.Members, &unsent)...)
+	var unsent, reported, known bool
+	err = tx.QueryRowContext(ctx, chatQuery, chatID).Scan(append(partnerDest(&c.Partner), &data, &c.Members, &unsent, &reported, &known)...)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return Chat{}, nil
@@ -121,11 +123,15 @@ func (db *DB) Chat(ctx context.Context, chatID int64) (Chat, error) {
 		return Chat{}, fmt.Errorf("chat %d: %w", chatID, err)
 	}
 	c.Found = true
-	if c.latest, err = db.findLatestReport(ctx, tx, chatID); err != nil {
-		return Chat{}, fmt.Errorf("chat %d: %w", chatID, err)
+	if reported {
+		if c.latest, err = db.findLatestReport(ctx, tx, chatID); err != nil {
+			return Chat{}, fmt.Errorf("chat %d: %w", chatID, err)
+		}
 	}
-	if c.Facts, err = db.findCompanyFacts(ctx, tx, chatID); err != nil {
-		return Chat{}, fmt.Errorf("chat %d: %w", chatID, err)
+	if known {
+		if c.Facts, err = db.findCompanyFacts(ctx, tx, chatID); err != nil {
+			return Chat{}, fmt.Errorf("chat %d: %w", chatID, err)
+		}
 	}
 	if unsent {
 		if c.Unsent, err = findPending(ctx, tx, chatID, 0); err != nil {
