@@ -1,6 +1,7 @@
 package dialogs
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -153,10 +154,12 @@ type turn struct {
 	// evalFacts and eval remember the last evaluation of the session's
 	// facts: one step asks for it several times (which steps remain, the
 	// common conditions, the verdict), and facts change at most once per
-	// input. evalFacts is a copy, compared value by value. statusFacts and
-	// status remember the last evaluation without gaps, which is all that
-	// which steps remain needs.
+	// input. evalFacts is a copy, compared value by value. statusFacts,
+	// statusSpecs and status remember the last evaluation without gaps of
+	// the chosen specializations, which is all that which steps remain
+	// needs.
 	evalFacts, statusFacts eligibility.Facts
+	statusSpecs            []string
 	eval, status           *eligibility.Report
 
 	// byButton is set when the input is a pressed button; onQuestion when
@@ -184,19 +187,20 @@ func (t *turn) evaluate() eligibility.Report {
 	return r
 }
 
-// statuses is evaluate without the gaps (eligibility.EvaluateStatuses): the
-// full evaluation when it is at hand, else the cheaper one, each computed
-// once for each distinct set of facts within a turn.
+// statuses is evaluate without the gaps (eligibility.EvaluateStatuses) of
+// the chosen specializations: the full evaluation when it is at hand, else
+// the cheaper one, each computed once for each distinct set of facts (and
+// choice) within a turn.
 func (t *turn) statuses() eligibility.Report {
 	s := t.s()
 	if t.eval != nil && s.Facts.Equal(t.evalFacts) {
 		return *t.eval
 	}
-	if t.status != nil && s.Facts.Equal(t.statusFacts) {
+	if t.status != nil && s.Facts.Equal(t.statusFacts) && slices.Equal(s.Specs, t.statusSpecs) {
 		return *t.status
 	}
-	r := eligibility.EvaluateStatuses(t.e.Catalog, s.Facts, t.e.Now())
-	t.statusFacts, t.status = s.Facts.Clone(), &r
+	r := eligibility.EvaluateStatuses(t.e.Catalog, s.Facts, t.e.Now(), s.Specs)
+	t.statusFacts, t.statusSpecs, t.status = s.Facts.Clone(), slices.Clone(s.Specs), &r
 	return r
 }
 

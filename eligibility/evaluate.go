@@ -1,22 +1,26 @@
 package eligibility
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Evaluate checks facts against every specialization of the catalogue as of
 // today (whose location is the program's time zone).
 func Evaluate(c *Catalog, f Facts, today time.Time) Report {
-	return evaluateAll(c, f, today, true)
+	return evaluateAll(c, f, today, true, nil)
 }
 
-// EvaluateStatuses is Evaluate without the gaps: every status, level and
-// nested result is the same, and no condition's Gap is set. It is for
-// asking what is still needed, which the statuses tell, at a third of the
-// cost.
-func EvaluateStatuses(c *Catalog, f Facts, today time.Time) Report {
-	return evaluateAll(c, f, today, false)
+// EvaluateStatuses is Evaluate without the gaps, for the specializations
+// ids only (every one when ids is nil): each of their statuses, levels and
+// nested results is the same, no condition's Gap is set, and the report
+// names no certificates. It is for asking what the chosen specializations
+// still need, which the statuses tell, at a fraction of the cost.
+func EvaluateStatuses(c *Catalog, f Facts, today time.Time, ids []string) Report {
+	return evaluateAll(c, f, today, false, ids)
 }
 
-func evaluateAll(c *Catalog, f Facts, today time.Time, gaps bool) Report {
+func evaluateAll(c *Catalog, f Facts, today time.Time, gaps bool, ids []string) Report {
 	r := Report{
 		Catalog: c.ID,
 		Today:   today.Format(time.DateOnly),
@@ -31,10 +35,15 @@ func evaluateAll(c *Catalog, f Facts, today time.Time, gaps bool) Report {
 	// for it; the report says which.
 	f.Employees, r.Lapsed = lapsed(c, f.Employees, r.Window.Opens)
 	for _, s := range c.Specializations {
-		r.Results = append(r.Results, evaluateSpecialization(c, s, f, gaps))
+		if ids == nil || slices.Contains(ids, s.ID) {
+			r.Results = append(r.Results, evaluateSpecialization(c, s, f, gaps))
+		}
 	}
 	for _, id := range r.Window.Levels {
 		r.Window.LevelNames = append(r.Window.LevelNames, levelNameIn(c, id))
+	}
+	if !gaps {
+		return r
 	}
 	r.Certificates = make(map[string]CertificateInfo, len(c.Certificates))
 	for _, cert := range c.Certificates {

@@ -294,13 +294,21 @@ func fzFullFacts(c *Catalog) Facts {
 	return f
 }
 
-// fzStatusesAgree checks that EvaluateStatuses is Evaluate without its gaps.
+// fzStatusesAgree checks that EvaluateStatuses is Evaluate without its gaps
+// and certificates, for every specialization and for each one alone.
 func fzStatusesAgree(t *testing.T, c *Catalog, f Facts) {
 	t.Helper()
-	full, statuses := Evaluate(c, f, fzToday), EvaluateStatuses(c, f, fzToday)
+	full := Evaluate(c, f, fzToday)
 	withoutGaps(&full)
-	if !reflect.DeepEqual(full, statuses) {
+	full.Certificates = nil
+	if statuses := EvaluateStatuses(c, f, fzToday, nil); !reflect.DeepEqual(full, statuses) {
 		t.Fatalf("%s: EvaluateStatuses differs from Evaluate without gaps:\n%#v\n%#v", c.ID, full, statuses)
+	}
+	for _, want := range full.Results {
+		one := EvaluateStatuses(c, f, fzToday, []string{want.Specialization})
+		if len(one.Results) != 1 || !reflect.DeepEqual(want, one.Results[0]) {
+			t.Fatalf("%s: EvaluateStatuses of %s alone differs from Evaluate without gaps:\n%#v\n%#v", c.ID, want.Specialization, want, one.Results)
+		}
 	}
 }
 
