@@ -94,8 +94,8 @@ func New(ctx context.Context, cfg Config, db *store.DB, engine *dialogs.Engine, 
 	b.pace = newPacer(cfg, func(err error) {
 		b.log.Warn("shared sending budget unavailable; keeping to this process's", "err", err)
 	})
-	b.gate = newGate(&http.Client{Timeout: cfg.PollTimeout + 10*time.Second, Transport: b.observe(apiTransport(cfg.Workers))}, func(ctx context.Context, batch []*models.Update) error {
-		return b.store(ctx, batch...)
+	b.gate = newGate(&http.Client{Timeout: cfg.PollTimeout + 10*time.Second, Transport: b.observe(apiTransport(cfg.Workers))}, func(ctx context.Context, batch []*models.Update, raw map[int64][]byte) error {
+		return b.store(ctx, raw, batch...)
 	})
 	b.gate.calls = &http.Client{Timeout: cfg.RequestTimeout, Transport: b.gate.client.Transport}
 	b.gate.tell = b.apologizeOnce
@@ -298,14 +298,15 @@ func (b *Bot) webhookHandler(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "unauthorized", http.StatusUnauthorized)
 		return
 	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxWebhookBody))
 	var u models.Update
-	if err := json.NewDecoder(io.LimitReader(r.Body, maxWebhookBody)).Decode(&u); err != nil || u.ID <= 0 {
+	if err != nil || json.Unmarshal(body, &u) != nil || u.ID <= 0 {
 		http.Error(w, "bad update", http.StatusBadRequest)
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), 10*time.Second)
 	defer cancel()
-	if err := b.store(ctx, &u); err != nil {
+	if err := b.store(ctx, map[int64][]byte{u.ID: body}, &u); err != nil {
 		http.Error(w, "try again", http.StatusServiceUnavailable)
 		return
 	}

@@ -24,8 +24,9 @@ import (
 type gate struct {
 	client *http.Client // long polls
 	calls  *http.Client // every other request, with its own timeout; client when nil
-	// flush stores a batch durably; it retries until it succeeds or ctx ends.
-	flush func(ctx context.Context, batch []*models.Update) error
+	// flush stores a batch durably; it retries until it succeeds or ctx
+	// ends. raw holds the batch's updates as Telegram sent them, by id.
+	flush func(ctx context.Context, batch []*models.Update, raw map[int64][]byte) error
 
 	// tell, when set, is called while a batch cannot be stored for the
 	// updates Telegram holds behind it, which are neither stored nor
@@ -40,9 +41,13 @@ type gate struct {
 	delivered int64     // highest update id handed to the library
 	received  int64     // highest update id our handler has seen
 	buffer    []*models.Update
+	// raw holds the updates of the polls since the last flush as Telegram
+	// sent them, by id: the inbox stores them so, without encoding what
+	// the library decoded again.
+	raw map[int64][]byte
 }
 
-func newGate(client *http.Client, flush func(context.Context, []*models.Update) error) *gate {
+func newGate(client *http.Client, flush func(context.Context, []*models.Update, map[int64][]byte) error) *gate {
 	g := &gate{client: client, flush: flush}
 	g.cond = sync.NewCond(&g.mu)
 	return g
@@ -77,9 +82,7 @@ func (g *gate) Do(req *http.Request) (*http.Response, error) {
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	var batch struct {
-		Result []struct {
-			UpdateID int64 `json:"update_id"`
-		} `json:"result"`
+		Result []polledUpdate `json:"result"`
 		Parameters struct {
 			RetryAfter int `json:"retry_after"`
 		} `json:"parameters"`
@@ -99,10 +102,31 @@ func (g *gate) Do(req *http.Request) (*http.Response, error) {
 		g.mu.Lock()
 		for _, u := range batch.Result {
 			g.delivered = max(g.delivered, u.UpdateID)
+			if g.raw == nil {
+				g.raw = make(map[int64][]byte, len(batch.Result))
+			}
+			g.raw[u.UpdateID] = u.raw
 		}
 		g.mu.Unlock()
 	}
 	return resp, nil
+}
+
+// polledUpdate is an update of a getUpdates answer: its id and its JSON.
+type polledUpdate struct {
+	UpdateID int64
+	raw      []byte
+}
+
+func (p *polledUpdate) UnmarshalJSON(data []byte) error {
+	var head struct {
+		UpdateID int64 `json:"update_id"`
+	}
+	if err := json.Unmarshal(data, &head); err != nil {
+		return err
+	}
+	p.UpdateID, p.raw = head.UpdateID, bytes.Clone(data)
+	return nil
 }
 
 // waitRetryAfter holds a poll until the retry_after of the last 429 passed.
@@ -149,33 +173,44 @@ func (g *gate) settle(ctx context.Context, pollURL string) error {
 		}
 		g.cond.Wait()
 	}
-	batch := g.buffer
-	g.buffer = nil
+	batch, raw := g.takeLocked()
 	g.mu.Unlock()
 	if len(batch) == 0 {
 		return nil
 	}
-	if err := g.flushTelling(ctx, pollURL, batch); err != nil {
+	if err := g.flushTelling(ctx, pollURL, batch, raw); err != nil {
 		// Not stored: put them back; the offset is not advanced, so
 		// Telegram keeps them too.
 		g.mu.Lock()
 		g.buffer = append(batch, g.buffer...)
+		for id, r := range raw {
+			if g.raw == nil {
+				g.raw = map[int64][]byte{}
+			}
+			g.raw[id] = r
+		}
 		g.mu.Unlock()
 		return err
 	}
 	return nil
 }
 
+// takeLocked takes the received updates and their JSON.
+func (g *gate) takeLocked() ([]*models.Update, map[int64][]byte) {
+	batch, raw := g.buffer, g.raw
+	g.buffer, g.raw = nil, nil
+	return batch, raw
+}
+
 // drain stores what was received but not yet stored (on shutdown).
 func (g *gate) drain(ctx context.Context) error {
 	g.mu.Lock()
-	batch := g.buffer
-	g.buffer = nil
+	batch, raw := g.takeLocked()
 	g.mu.Unlock()
 	if len(batch) == 0 {
 		return nil
 	}
-	return g.flush(ctx, batch)
+	return g.flush(ctx, batch, raw)
 }
 
 // peekEvery is how often, while a batch cannot be stored, the gate looks at
@@ -184,12 +219,12 @@ const peekEvery = time.Second
 
 // flushTelling stores a batch; while that keeps failing, the partners whose
 // messages wait at Telegram behind it are told their messages are not lost.
-func (g *gate) flushTelling(ctx context.Context, pollURL string, batch []*models.Update) error {
+func (g *gate) flushTelling(ctx context.Context, pollURL string, batch []*models.Update, raw map[int64][]byte) error {
 	if g.tell == nil {
-		return g.flush(ctx, batch)
+		return g.flush(ctx, batch, raw)
 	}
 	done := make(chan error, 1)
-	go func() { done <- g.flush(ctx, batch) }()
+	go func() { done <- g.flush(ctx, batch, raw) }()
 	t := time.NewTicker(peekEvery)
 	defer t.Stop()
 	for {

@@ -39,8 +39,10 @@ func chatOf(u *models.Update) int64 {
 
 // store writes updates to the inbox in one transaction, retrying until
 // they are stored or ctx ends: an update must never be confirmed to
-// Telegram before it is stored.
-func (b *Bot) store(ctx context.Context, batch ...*models.Update) error {
+// Telegram before it is stored. raw holds updates as Telegram sent them,
+// by id, stored as they came; any other is stored as the library decoded
+// it.
+func (b *Bot) store(ctx context.Context, raw map[int64][]byte, batch ...*models.Update) error {
 	rows := make([]store.InboxUpdate, 0, len(batch))
 	decoded := make([]*models.Update, 0, len(batch))
 	for _, u := range batch {
@@ -50,9 +52,12 @@ func (b *Bot) store(ctx context.Context, batch ...*models.Update) error {
 			b.log.Warn("update with a non-positive id skipped", "update_id", u.ID, "chat_id", chatOf(u))
 			continue
 		}
-		payload, err := json.Marshal(u)
-		if err != nil {
-			return fmt.Errorf("encode update %d: %w", u.ID, err)
+		payload := raw[u.ID]
+		if payload == nil {
+			var err error
+			if payload, err = json.Marshal(u); err != nil {
+				return fmt.Errorf("encode update %d: %w", u.ID, err)
+			}
 		}
 		rows = append(rows, store.InboxUpdate{UpdateID: u.ID, ChatID: chatOf(u), Payload: payload})
 		decoded = append(decoded, u)
