@@ -82,7 +82,7 @@ func (g *gate) Do(req *http.Request) (*http.Response, error) {
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	var batch struct {
-		Result []polledUpdate `json:"result"`
+		Result     []polledUpdate `json:"result"`
 		Parameters struct {
 			RetryAfter int `json:"retry_after"`
 		} `json:"parameters"`
