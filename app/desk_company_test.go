@@ -155,7 +155,7 @@ func TestCompanyRequestsAtOnce(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, asks, 2, "both requests on the one handoff")
 	var all int
-	require.NoError(t, a.DB.EachDeskRow(ctx, func(r store.DeskRow) error {
+	require.NoError(t, a.DB.EachDeskRow(ctx, true, func(r store.DeskRow) error {
 		if r.Handoff != nil {
 			all++
 		}

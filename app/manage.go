@@ -257,7 +257,7 @@ func (a *App) writeExport(ctx context.Context, out io.Writer, f ExportFilter, la
 		return fmt.Errorf("export: %w", err)
 	}
 	p := locales.For(lang)
-	err := a.DB.EachDeskRow(ctx, func(row store.DeskRow) error {
+	err := a.DB.EachDeskRow(ctx, false, func(row store.DeskRow) error {
 		if !f.keep(row, ids) {
 			return nil
 		}

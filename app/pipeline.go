@@ -69,7 +69,7 @@ func (a *App) Pipeline(ctx context.Context, lang, arg string, managersChatID int
 	for _, s := range cat.Specializations {
 		specs[s.ID] = &pipelineSpec{}
 	}
-	err := a.DB.EachDeskRow(ctx, func(row store.DeskRow) error {
+	err := a.DB.EachDeskRow(ctx, true, func(row store.DeskRow) error {
 		entry := pipelineEntry{name: companyLink(row, p)}
 		if row.Session != nil && (row.Session.State == dialogs.Checking || row.Session.State == dialogs.Summary) {
 			for _, id := range row.Session.Specs {

@@ -36,8 +36,15 @@ type DeskRow struct {
 // memory stays flat however many there are. The reports carry their facts
 // but not their stored verdict: decoding it would be most of the walk's
 // cost, and the callers evaluate the facts themselves. fn's error stops
-// the walk.
-func (db *DB) EachDeskRow(ctx context.Context, fn func(DeskRow) error) error {
+// the walk. The sessions are read only withSessions (/pipeline counts the
+// checks under way; /export does not).
+func (db *DB) EachDeskRow(ctx context.Context, withSessions bool, fn func(DeskRow) error) error {
+	session := `NULL`
+	if withSessions {
+		session = `(SELECT s.data FROM sessions s WHERE s.chat_id = p.chat_id
+				OR s.chat_id IN (SELECT chat_id FROM members WHERE company_id = u.company_id AND u.company_id <> 0)
+				ORDER BY s.updated_at DESC LIMIT 1)`
+	}
 	tx, err := db.beginRead(ctx)
 	if err != nil {
 		return fmt.Errorf("desk rows: %w", err)
@@ -56,17 +63,18 @@ func (db *DB) EachDeskRow(ctx context.Context, fn func(DeskRow) error) error {
 			FROM partners p WHERE NOT EXISTS (SELECT 1 FROM members WHERE chat_id = p.chat_id)
 		)
 		SELECT `+partnerColumns+`, COALESCE(u.name, p.company), u.company_id,
+			(SELECT COUNT(*) FROM members WHERE company_id = u.company_id AND u.company_id <> 0),
+			COALESCE(pm.role, ''), COALESCE(pm.joined_at, ''),
 			COALESCE(r.id, 0), COALESCE(r.created_at, ''), r.facts, COALESCE(r.statuses, '{}'), COALESCE(r.gaps, '{}'),
 			COALESCE(h.id, 0), COALESCE(h.state, ''), COALESCE(h.comment, ''), COALESCE(h.taken_by, 0), COALESCE(h.taken_name, ''),
 			COALESCE(h.done_name, ''), COALESCE(h.done_at, ''), COALESCE(h.created_at, ''),
 			COALESCE(t.thread_id, 0), COALESCE(t.managers_chat_id, 0),
-			(SELECT s.data FROM sessions s WHERE s.chat_id = p.chat_id
-				OR s.chat_id IN (SELECT chat_id FROM members WHERE company_id = u.company_id AND u.company_id <> 0)
-				ORDER BY s.updated_at DESC LIMIT 1)
+			`+session+`
 		FROM units u
 		LEFT JOIN handoffs h ON h.id = u.hid
 		JOIN partners p ON p.chat_id = CASE WHEN u.company_id <> 0 AND EXISTS
 			(SELECT 1 FROM members WHERE chat_id = h.chat_id AND company_id = u.company_id) THEN h.chat_id ELSE u.owner END
+		LEFT JOIN members pm ON pm.chat_id = p.chat_id AND pm.company_id = u.company_id
 		LEFT JOIN reports r ON r.id = u.rid
 		LEFT JOIN topics t ON t.rowid = (SELECT rowid FROM topics WHERE company_id = u.company_id AND u.company_id <> 0
 			ORDER BY created_at DESC, rowid DESC LIMIT 1)
@@ -82,14 +90,22 @@ func (db *DB) EachDeskRow(ctx context.Context, fn func(DeskRow) error) error {
 		var h Handoff
 		var session []byte
 		var companyID int64
-		dest := append(partnerDest(&row.Partner), &row.Partner.Company, &companyID,
+		var members int
+		var company string
+		var own Member // the row's partner's membership
+		dest := append(partnerDest(&row.Partner), &company, &companyID, &members, &own.Role, optTime{&own.JoinedAt},
 			&r.ID, optTime{&r.CreatedAt}, &raw.facts, jsonColumn{&r.Statuses}, jsonColumn{&r.Gaps},
 			&h.ID, &h.State, &h.Comment, &h.TakenBy, &h.TakenName, &h.DoneName, optTime{&h.DoneAt}, optTime{&h.CreatedAt},
 			&row.Thread, &row.TopicChat, &session)
 		if err := rows.Scan(dest...); err != nil {
 			return fmt.Errorf("desk rows: %w", err)
 		}
-		if companyID != 0 {
+		switch {
+		case members == 1 && own.Role != "":
+			// The row's partner is the one member: no read of its own.
+			own.Partner = row.Partner
+			row.Members = []Member{own}
+		case companyID != 0:
 			// The company's members: a handful, read beside the walk.
 			members, err := findMembers(ctx, tx, companyID)
 			if err != nil {
@@ -97,6 +113,7 @@ func (db *DB) EachDeskRow(ctx context.Context, fn func(DeskRow) error) error {
 			}
 			row.Members = members
 		}
+		row.Partner.Company = company
 		if r.ID != 0 && db.decodeReport(&r, raw) {
 			r.ChatID = row.Partner.ChatID
 			row.Report = &r

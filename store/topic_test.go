@@ -153,7 +153,7 @@ func TestEachDeskRow(t *testing.T) {
 	require.NoError(t, db.SaveTopic(ctx, &Topic{ChatID: 1, ManagersChatID: -5, ThreadID: 9}))
 
 	var rows []DeskRow
-	require.NoError(t, db.EachDeskRow(ctx, func(r DeskRow) error { rows = append(rows, r); return nil }))
+	require.NoError(t, db.EachDeskRow(ctx, true, func(r DeskRow) error { rows = append(rows, r); return nil }))
 	require.Len(t, rows, 2)
 	one, two := rows[0], rows[1]
 	assert.Equal(t, int64(1), one.Partner.ChatID)
@@ -173,4 +173,38 @@ func TestEachDeskRow(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, found, 2)
 	assert.Equal(t, int64(2), found[0].ChatID, "the exact match first")
+}
+
+// TestEachDeskRowMembers: every company's members come in the walk as a
+// company's own read gives them, owner first, whether the company has one
+// member (read with the row) or several; the sessions come only when
+// asked for.
+func TestEachDeskRowMembers(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	checked(t, db, 1, "Acme")
+	joined(t, db, 1, 3, "h1")
+	joined(t, db, 1, 4, "h2")
+	checked(t, db, 2, "Solo")
+	require.NoError(t, db.SaveTurn(ctx, &Turn{Partner: Partner{ChatID: 2, Lang: "en", Name: "Олег", Username: "oleg"}, Session: session("en", 1)}))
+	require.NoError(t, db.SaveTurn(ctx, &Turn{Partner: Partner{ChatID: 7, Lang: "ru"}}))
+
+	for _, withSessions := range []bool{true, false} {
+		var rows []DeskRow
+		require.NoError(t, db.EachDeskRow(ctx, withSessions, func(r DeskRow) error { rows = append(rows, r); return nil }))
+		require.Len(t, rows, 3)
+		for _, r := range rows[:2] {
+			c, err := db.CompanyOf(ctx, r.Partner.ChatID)
+			require.NoError(t, err, r.Partner.ChatID)
+			assert.Equal(t, c.Members, r.Members, "chat %d", r.Partner.ChatID)
+			assert.Equal(t, c.Name, r.Partner.Company)
+		}
+		assert.Empty(t, rows[2].Members, "a partner of no company")
+		assert.Len(t, rows[0].Members, 3)
+		solo := rows[1]
+		require.Len(t, solo.Members, 1)
+		assert.Equal(t, "Олег", solo.Members[0].Partner.Name)
+		assert.Equal(t, RoleOwner, solo.Members[0].Role)
+		assert.Equal(t, withSessions, solo.Session != nil, "sessions only when asked for")
+	}
 }

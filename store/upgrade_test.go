@@ -261,7 +261,7 @@ func TestUpgradeFromSchema9ToDesk(t *testing.T) {
 
 	// One desk row per company.
 	var rows []DeskRow
-	require.NoError(t, db.EachDeskRow(ctx, func(r DeskRow) error { rows = append(rows, r); return nil }))
+	require.NoError(t, db.EachDeskRow(ctx, true, func(r DeskRow) error { rows = append(rows, r); return nil }))
 	require.Len(t, rows, 2)
 	assert.Equal(t, "Acme", rows[0].Partner.Company)
 	assert.Equal(t, int64(11), rows[0].Partner.ChatID, "the member who asked last")
