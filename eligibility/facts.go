@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Ref names one value: a fact, and its key when the fact is a map.
@@ -223,7 +224,73 @@ func parseFact(c *Catalog, f *Fact, raw json.RawMessage, facts *Facts) error {
 	return nil
 }
 
+// parseValue reads one value of a document already checked to be JSON.
+// The usual shapes (true or false, digits, a string without escapes) are
+// read directly; any other goes through the JSON decoder, which also
+// words the refusals.
 func parseValue(f *Fact, r Ref, raw json.RawMessage, facts *Facts) error {
+	raw = bytes.TrimSpace(raw)
+	switch f.Type {
+	case FactBool:
+		if b, ok := plainBool(raw); ok {
+			facts.Bools[r] = b
+			return nil
+		}
+	case FactCount, FactMoney:
+		if v, ok := plainCount(raw); ok && (f.Max <= 0 || v <= f.Max) {
+			facts.Numbers[r] = v
+			return nil
+		}
+	case FactEnum:
+		if s, ok := plainString(raw); ok && slices.ContainsFunc(f.Values, func(k Key) bool { return k.ID == s }) {
+			facts.Enums[r] = s
+			return nil
+		}
+	}
+	return decodeValue(f, r, raw, facts)
+}
+
+func plainBool(raw []byte) (bool, bool) {
+	switch string(raw) {
+	case "true":
+		return true, true
+	case "false":
+		return false, true
+	}
+	return false, false
+}
+
+// plainCount reads a JSON number made of digits only, without a leading
+// zero, that fits an int64.
+func plainCount(raw []byte) (int64, bool) {
+	if len(raw) == 0 || len(raw) > 18 || raw[0] == '0' && len(raw) > 1 {
+		return 0, false
+	}
+	var v int64
+	for _, c := range raw {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + int64(c-'0')
+	}
+	return v, true
+}
+
+// plainString reads a JSON string without escapes, in valid UTF-8 (the
+// decoder replaces invalid bytes).
+func plainString(raw []byte) (string, bool) {
+	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
+		return "", false
+	}
+	in := raw[1 : len(raw)-1]
+	if bytes.IndexByte(in, '\\') >= 0 || bytes.IndexByte(in, '"') >= 0 || !utf8.Valid(in) {
+		return "", false
+	}
+	return string(in), true
+}
+
+// decodeValue is parseValue through the JSON decoder.
+func decodeValue(f *Fact, r Ref, raw json.RawMessage, facts *Facts) error {
 	field := r.String()
 	switch f.Type {
 	case FactBool:
@@ -310,9 +377,13 @@ func parseEmployee(c *Catalog, field string, item json.RawMessage) (Employee, er
 		}
 	}
 	if raw, ok := m["name"]; ok {
-		if err := json.Unmarshal(raw, &e.Name); err != nil || isNull(raw) {
-			return e, &FactError{Field: field + ".name", Problem: "want a name in quotes"}
+		name, plain := plainString(raw)
+		if !plain {
+			if err := json.Unmarshal(raw, &name); err != nil || isNull(raw) {
+				return e, &FactError{Field: field + ".name", Problem: "want a name in quotes"}
+			}
 		}
+		e.Name = name
 	}
 	raw, ok := m["certs"]
 	if !ok {
@@ -324,9 +395,11 @@ func parseEmployee(c *Catalog, field string, item json.RawMessage) (Employee, er
 	}
 	e.Certs = make([]string, 0, len(certs))
 	for j, rc := range certs {
-		var cert string
-		if err := json.Unmarshal(rc, &cert); err != nil || isNull(rc) {
-			return e, &FactError{Field: fmt.Sprintf("%s.certs[%d]", field, j), Problem: "want a certificate id in quotes"}
+		cert, plain := plainString(rc)
+		if !plain {
+			if err := json.Unmarshal(rc, &cert); err != nil || isNull(rc) {
+				return e, &FactError{Field: fmt.Sprintf("%s.certs[%d]", field, j), Problem: "want a certificate id in quotes"}
+			}
 		}
 		if _, ok := c.Certificate(cert); !ok {
 			return e, &FactError{Field: fmt.Sprintf("%s.certs[%d]", field, j), Problem: fmt.Sprintf("unknown certificate %q", cert)}

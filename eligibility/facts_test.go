@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -338,4 +339,52 @@ func TestFactsEqual(t *testing.T) {
 	assert.True(t, none.Equal(empty), "no employees known is an empty list")
 	empty.EmployeesKnown = false
 	assert.False(t, none.Equal(empty), "known and unknown differ")
+}
+
+// TestPlainValuesReadAsTheDecoderReadsThem: a value read directly (true or
+// false, digits, a string without escapes) gives what the JSON decoder
+// gives, and every other value, refusals included, still goes to it.
+func TestPlainValuesReadAsTheDecoderReadsThem(t *testing.T) {
+	c := DefaultCatalog()
+	values := []string{`true`, `false`, `0`, `7`, `007`, `-1`, `1.5`, `1e3`, `999999999999999999`, `9223372036854775807`,
+		`9223372036854775808`, `"2000000"`, `"passed"`, `"scheduled"`, `"pas\u0073ed"`, `"Passed"`, `""`, `"a\"b"`, `null`, `[]`, `{}`, ` true `}
+	for _, f := range c.Facts {
+		if f.Type == FactEmployees {
+			continue
+		}
+		r := Ref{Fact: f.ID}
+		for _, v := range values {
+			fast, slow := NewFacts(), NewFacts()
+			errFast := parseValue(f, r, json.RawMessage(v), &fast)
+			errSlow := decodeValue(f, r, json.RawMessage(strings.TrimSpace(v)), &slow)
+			assert.Equal(t, errSlow, errFast, "%s = %s", f.ID, v)
+			assert.Equal(t, slow, fast, "%s = %s", f.ID, v)
+		}
+	}
+}
+
+// TestEmployeeNamesReadAsJSON: names and certificates read directly or
+// through the decoder come out the same: escapes undone, bytes that are
+// not UTF-8 replaced as the decoder does.
+func TestEmployeeNamesReadAsJSON(t *testing.T) {
+	c := DefaultCatalog()
+	for raw, want := range map[string]string{
+		`"Anna"`:          "Anna",
+		`"\u0410нна"`:     "Анна",
+		`"O\"Neil"`:       `O"Neil`,
+		"\"Bad\xffbyte\"": "Bad\ufffdbyte",
+		`"Tab\there"`:     "Tab\there",
+		`"Мария Иванова"`: "Мария Иванова",
+	} {
+		doc := `{"employees":[{"name":` + raw + `,"certs":["cloud_service_\u0065ngineer"]}]}`
+		f, err := ParseStoredFacts(c, []byte(doc))
+		require.NoError(t, err, raw)
+		require.Len(t, f.Employees, 1)
+		assert.Equal(t, want, f.Employees[0].Name, raw)
+		assert.Equal(t, []string{"cloud_service_engineer"}, f.Employees[0].Certs)
+	}
+	_, err := ParseStoredFacts(c, []byte(`{"employees":[{"name":"A","certs":[null]}]}`))
+	assert.Error(t, err)
+	_, err = ParseStoredFacts(c, []byte(`{"employees":[{"name":null,"certs":[]}]}`))
+	assert.Error(t, err)
 }
