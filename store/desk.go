@@ -39,9 +39,9 @@ type DeskRow struct {
 // the walk. The sessions are read only withSessions (/pipeline counts the
 // checks under way; /export does not).
 func (db *DB) EachDeskRow(ctx context.Context, withSessions bool, fn func(DeskRow) error) error {
-	session := `NULL`
+	sessionColumn := `NULL`
 	if withSessions {
-		session = `(SELECT s.data FROM sessions s WHERE s.chat_id = p.chat_id
+		sessionColumn = `(SELECT s.data FROM sessions s WHERE s.chat_id = p.chat_id
 				OR s.chat_id IN (SELECT chat_id FROM members WHERE company_id = u.company_id AND u.company_id <> 0)
 				ORDER BY s.updated_at DESC LIMIT 1)`
 	}
@@ -69,7 +69,7 @@ func (db *DB) EachDeskRow(ctx context.Context, withSessions bool, fn func(DeskRo
 			COALESCE(h.id, 0), COALESCE(h.state, ''), COALESCE(h.comment, ''), COALESCE(h.taken_by, 0), COALESCE(h.taken_name, ''),
 			COALESCE(h.done_name, ''), COALESCE(h.done_at, ''), COALESCE(h.created_at, ''),
 			COALESCE(t.thread_id, 0), COALESCE(t.managers_chat_id, 0),
-			`+session+`
+			`+sessionColumn+`
 		FROM units u
 		LEFT JOIN handoffs h ON h.id = u.hid
 		JOIN partners p ON p.chat_id = CASE WHEN u.company_id <> 0 AND EXISTS
